@@ -1,0 +1,400 @@
+/*
+ * dir_db.c: the SQL of cooperatives and entrepreneurs (see dir_db.h).
+ */
+#include "dir_db.h"
+
+#include "../util/viewer.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define NOW "strftime('%Y-%m-%dT%H:%M:%SZ','now')"
+
+static const char sql_coop_insert[] =
+    "INSERT INTO cooperative(external_id, name, kind, doc)"
+    " VALUES(?1, ?2, ?3, ?4)";
+static const char sql_coop_update[] =
+    "UPDATE cooperative SET external_id = ?2, name = ?3, kind = ?4, doc = ?5,"
+    " updated_at = " NOW " WHERE id = ?1";
+static const char sql_coop_get[] =
+    "SELECT id, external_id, name, kind, doc, created_at, updated_at"
+    " FROM cooperative WHERE id = ?1";
+static const char sql_coop_by_external[] =
+    "SELECT id FROM cooperative WHERE external_id = ?1";
+static const char sql_coop_list[] =
+    "SELECT id, external_id, name, kind, doc, created_at, updated_at"
+    " FROM cooperative WHERE id > ?1 ORDER BY id LIMIT ?2";
+static const char sql_coop_count[] = "SELECT count(*) FROM cooperative";
+
+#define ENT_COLS                                                             \
+    "e.id, e.cooperative_id, c.name, e.external_id, e.visibility, e.doc,"    \
+    " e.created_at, e.updated_at"
+
+static const char sql_ent_insert[] =
+    "INSERT INTO entrepreneur(cooperative_id, external_id, display_name,"
+    " status, visibility, insee, departement, lat, lon, radius_km, zones,"
+    " avail_from, avail_until, doc)"
+    " VALUES(?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
+static const char sql_ent_update[] =
+    "UPDATE entrepreneur SET cooperative_id = ?2, external_id = ?3,"
+    " display_name = ?4, status = ?5, visibility = ?6, insee = ?7,"
+    " departement = ?8, lat = ?9, lon = ?10, radius_km = ?11, zones = ?12,"
+    " avail_from = ?13, avail_until = ?14, doc = ?15, updated_at = " NOW
+    " WHERE id = ?1";
+static const char sql_ent_get[] =
+    "SELECT " ENT_COLS " FROM entrepreneur e"
+    " JOIN cooperative c ON c.id = e.cooperative_id WHERE e.id = ?1";
+static const char sql_ent_by_external[] =
+    "SELECT id FROM entrepreneur WHERE cooperative_id = ?1"
+    " AND external_id = ?2";
+static const char sql_ent_delete[] = "DELETE FROM entrepreneur WHERE id = ?1";
+static const char sql_ent_trades_clear[] =
+    "DELETE FROM entrepreneur_trade WHERE entrepreneur_id = ?1";
+static const char sql_ent_trade_add[] =
+    "INSERT OR IGNORE INTO entrepreneur_trade(entrepreneur_id, scheme, code)"
+    " VALUES(?1, ?2, ?3)";
+static const char sql_ent_list[] =
+    "SELECT " ENT_COLS " FROM entrepreneur e"
+    " JOIN cooperative c ON c.id = e.cooperative_id"
+    " WHERE e.id > ?1 AND (?2 = 0 OR e.cooperative_id = ?2)"
+    " AND " VIEWER_SQL("e") " ORDER BY e.id LIMIT ?3";
+static const char sql_ent_count[] =
+    "SELECT count(*) FROM entrepreneur e WHERE (?1 = 0 OR e.cooperative_id = ?1)"
+    " AND " VIEWER_SQL("e");
+
+const char *const dir_sql[] = {
+    sql_coop_insert, sql_coop_update, sql_coop_get, sql_coop_by_external,
+    sql_coop_list, sql_coop_count, sql_ent_insert, sql_ent_update,
+    sql_ent_get, sql_ent_by_external, sql_ent_delete, sql_ent_trades_clear,
+    sql_ent_trade_add, sql_ent_list, sql_ent_count, NULL};
+
+/* step_done: step a write statement and release it. */
+static enum rc step_done(struct db *db, sqlite3_stmt *st)
+{
+    int src = sqlite3_step(st);
+    enum rc rc = src == SQLITE_DONE ? RC_OK : db_rc(db, src);
+
+    db_stmt_done(st);
+    return rc;
+}
+
+static void bind_opt(sqlite3_stmt *st, int i, const char *s)
+{
+    if (s)
+        sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+static json_t *text_or_null(sqlite3_stmt *st, int i)
+{
+    return sqlite3_column_type(st, i) == SQLITE_NULL
+               ? json_null()
+               : json_string(db_text(st, i));
+}
+
+/* parsed: column i parsed as JSON (a stored document), or an empty
+ * object when it does not parse (it always should). */
+static json_t *parsed(sqlite3_stmt *st, int i)
+{
+    json_t *doc = json_loads(db_text(st, i), 0, NULL);
+
+    return doc ? doc : json_object();
+}
+
+/* one_id: run a lookup returning an id. */
+static enum rc one_id(struct db *db, sqlite3_stmt *st, long long *id)
+{
+    int src = sqlite3_step(st);
+    enum rc rc = RC_NOTFOUND;
+
+    if (src == SQLITE_ROW) {
+        *id = sqlite3_column_int64(st, 0);
+        rc = RC_OK;
+    } else if (src != SQLITE_DONE) {
+        rc = db_rc(db, src);
+    }
+    db_stmt_done(st);
+    return rc;
+}
+
+static enum rc count_of(struct db *db, sqlite3_stmt *st, long long *n)
+{
+    enum rc rc = one_id(db, st, n);
+
+    if (rc == RC_NOTFOUND) {
+        *n = 0;
+        rc = RC_OK;
+    }
+    return rc;
+}
+
+/* ------------------------------------------------------- cooperatives */
+
+enum rc dir_db_coop_insert(struct db *db, const char *external_id,
+                           const char *name, const char *kind,
+                           const char *doc, long long *id)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_coop_insert);
+    enum rc rc;
+
+    if (!st) return RC_DB;
+    bind_opt(st, 1, external_id);
+    sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, kind, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, doc, -1, SQLITE_STATIC);
+    rc = step_done(db, st);
+    if (rc == RC_OK) *id = sqlite3_last_insert_rowid(db_handle(db));
+    return rc;
+}
+
+enum rc dir_db_coop_update(struct db *db, long long id,
+                           const char *external_id, const char *name,
+                           const char *kind, const char *doc)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_coop_update);
+
+    if (!st) return RC_DB;
+    sqlite3_bind_int64(st, 1, id);
+    bind_opt(st, 2, external_id);
+    sqlite3_bind_text(st, 3, name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, kind, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, doc, -1, SQLITE_STATIC);
+    return step_done(db, st);
+}
+
+static json_t *coop_row(sqlite3_stmt *st)
+{
+    return json_pack("{s:I, s:o, s:s, s:s, s:o, s:s, s:s}", "id",
+                     (json_int_t)sqlite3_column_int64(st, 0), "external_id",
+                     text_or_null(st, 1), "name", db_text(st, 2), "kind",
+                     db_text(st, 3), "doc", parsed(st, 4), "created_at",
+                     db_text(st, 5), "updated_at", db_text(st, 6));
+}
+
+enum rc dir_db_coop_get(struct db *db, long long id, json_t **out)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_coop_get);
+    enum rc rc = RC_NOTFOUND;
+    int src;
+
+    *out = NULL;
+    if (!st) return RC_DB;
+    sqlite3_bind_int64(st, 1, id);
+    src = sqlite3_step(st);
+    if (src == SQLITE_ROW) {
+        *out = coop_row(st);
+        rc = *out ? RC_OK : RC_NOMEM;
+    } else if (src != SQLITE_DONE) {
+        rc = db_rc(db, src);
+    }
+    db_stmt_done(st);
+    return rc;
+}
+
+enum rc dir_db_coop_by_external(struct db *db, const char *external_id,
+                                long long *id)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_coop_by_external);
+
+    if (!st) return RC_DB;
+    sqlite3_bind_text(st, 1, external_id, -1, SQLITE_STATIC);
+    return one_id(db, st, id);
+}
+
+/* list_rows: collect every row of st through fn into a new array. */
+static enum rc list_rows(struct db *db, sqlite3_stmt *st,
+                         json_t *(*fn)(sqlite3_stmt *), json_t **rows)
+{
+    json_t *arr = json_array();
+    enum rc rc = RC_OK;
+    int src;
+
+    if (!arr) rc = RC_NOMEM;
+    while (rc == RC_OK && (src = sqlite3_step(st)) == SQLITE_ROW)
+        if (json_array_append_new(arr, fn(st))) rc = RC_NOMEM;
+    if (rc == RC_OK && src != SQLITE_DONE) rc = db_rc(db, src);
+    db_stmt_done(st);
+    if (rc == RC_OK)
+        *rows = arr;
+    else
+        json_decref(arr);
+    return rc;
+}
+
+enum rc dir_db_coop_list(struct db *db, long long after, int limit,
+                         json_t **rows, long long *total)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_coop_list);
+    enum rc rc;
+
+    *rows = NULL;
+    if (!st) return RC_DB;
+    sqlite3_bind_int64(st, 1, after);
+    sqlite3_bind_int(st, 2, limit);
+    rc = list_rows(db, st, coop_row, rows);
+    if (rc != RC_OK) return rc;
+    st = db_stmt(db, sql_coop_count);
+    rc = st ? count_of(db, st, total) : RC_DB;
+    if (rc != RC_OK) {
+        json_decref(*rows);
+        *rows = NULL;
+    }
+    return rc;
+}
+
+/* ------------------------------------------------------- entrepreneurs */
+
+static void bind_ent(sqlite3_stmt *st, const struct dir_ent_row *r)
+{
+    sqlite3_bind_int64(st, 1, r->id);
+    sqlite3_bind_int64(st, 2, r->cooperative_id);
+    bind_opt(st, 3, r->external_id);
+    sqlite3_bind_text(st, 4, r->display_name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, r->status, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, r->visibility, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 7, r->insee, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 8, r->departement, -1, SQLITE_STATIC);
+    sqlite3_bind_double(st, 9, r->lat);
+    sqlite3_bind_double(st, 10, r->lon);
+    if (r->radius_km >= 0)
+        sqlite3_bind_double(st, 11, r->radius_km);
+    else
+        sqlite3_bind_null(st, 11);
+    sqlite3_bind_text(st, 12, r->zones ? r->zones : "", -1, SQLITE_STATIC);
+    bind_opt(st, 13, r->avail_from);
+    bind_opt(st, 14, r->avail_until);
+    sqlite3_bind_text(st, 15, r->doc, -1, SQLITE_STATIC);
+}
+
+enum rc dir_db_ent_insert(struct db *db, const struct dir_ent_row *row,
+                          long long *id)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_ent_insert);
+    enum rc rc;
+
+    if (!st) return RC_DB;
+    bind_ent(st, row);
+    rc = step_done(db, st);
+    if (rc == RC_OK) *id = sqlite3_last_insert_rowid(db_handle(db));
+    return rc;
+}
+
+enum rc dir_db_ent_update(struct db *db, const struct dir_ent_row *row)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_ent_update);
+
+    if (!st) return RC_DB;
+    bind_ent(st, row);
+    return step_done(db, st);
+}
+
+static json_t *ent_row(sqlite3_stmt *st)
+{
+    return json_pack("{s:I, s:I, s:s, s:o, s:s, s:o, s:s, s:s}", "id",
+                     (json_int_t)sqlite3_column_int64(st, 0),
+                     "cooperative_id",
+                     (json_int_t)sqlite3_column_int64(st, 1),
+                     "cooperative_name", db_text(st, 2), "external_id",
+                     text_or_null(st, 3), "visibility", db_text(st, 4), "doc",
+                     parsed(st, 5), "created_at", db_text(st, 6),
+                     "updated_at", db_text(st, 7));
+}
+
+enum rc dir_db_ent_get(struct db *db, long long id, json_t **out)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_ent_get);
+    enum rc rc = RC_NOTFOUND;
+    int src;
+
+    *out = NULL;
+    if (!st) return RC_DB;
+    sqlite3_bind_int64(st, 1, id);
+    src = sqlite3_step(st);
+    if (src == SQLITE_ROW) {
+        *out = ent_row(st);
+        rc = *out ? RC_OK : RC_NOMEM;
+    } else if (src != SQLITE_DONE) {
+        rc = db_rc(db, src);
+    }
+    db_stmt_done(st);
+    return rc;
+}
+
+enum rc dir_db_ent_by_external(struct db *db, long long cooperative_id,
+                               const char *external_id, long long *id)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_ent_by_external);
+
+    if (!st) return RC_DB;
+    sqlite3_bind_int64(st, 1, cooperative_id);
+    sqlite3_bind_text(st, 2, external_id, -1, SQLITE_STATIC);
+    return one_id(db, st, id);
+}
+
+enum rc dir_db_ent_delete(struct db *db, long long id)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_ent_delete);
+    enum rc rc;
+
+    if (!st) return RC_DB;
+    sqlite3_bind_int64(st, 1, id);
+    rc = step_done(db, st);
+    if (rc == RC_OK && sqlite3_changes(db_handle(db)) == 0) rc = RC_NOTFOUND;
+    return rc;
+}
+
+enum rc dir_db_ent_set_trades(struct db *db, long long id, json_t *trades)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_ent_trades_clear);
+    enum rc rc;
+    json_t *t;
+    size_t i;
+
+    if (!st) return RC_DB;
+    sqlite3_bind_int64(st, 1, id);
+    rc = step_done(db, st);
+    json_array_foreach(trades, i, t) {
+        const char *scheme = json_string_value(json_object_get(t, "scheme"));
+        const char *code = json_string_value(json_object_get(t, "code"));
+
+        if (rc != RC_OK) break;
+        if (!scheme || !code || !strcmp(scheme, "free")) continue;
+        st = db_stmt(db, sql_ent_trade_add);
+        if (!st) return RC_DB;
+        sqlite3_bind_int64(st, 1, id);
+        sqlite3_bind_text(st, 2, scheme, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, code, -1, SQLITE_STATIC);
+        rc = step_done(db, st);
+    }
+    return rc;
+}
+
+enum rc dir_db_ent_list(struct db *db, const struct viewer *v,
+                        long long cooperative_id, long long after, int limit,
+                        json_t **rows, long long *total)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_ent_list);
+    enum rc rc;
+
+    *rows = NULL;
+    if (!st) return RC_DB;
+    sqlite3_bind_int64(st, 1, after);
+    sqlite3_bind_int64(st, 2, cooperative_id);
+    sqlite3_bind_int(st, 3, limit);
+    db_bind_viewer(st, v);
+    rc = list_rows(db, st, ent_row, rows);
+    if (rc != RC_OK) return rc;
+    st = db_stmt(db, sql_ent_count);
+    if (!st) rc = RC_DB;
+    if (rc == RC_OK) {
+        sqlite3_bind_int64(st, 1, cooperative_id);
+        db_bind_viewer(st, v);
+        rc = count_of(db, st, total);
+    }
+    if (rc != RC_OK) {
+        json_decref(*rows);
+        *rows = NULL;
+    }
+    return rc;
+}

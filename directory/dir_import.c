@@ -1,0 +1,418 @@
+/*
+ * dir_import.c: bulk import (see dir_import.h).
+ */
+#include "dir_import.h"
+
+#include <ctype.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../util/buf.h"
+#include "../util/csv.h"
+#include "../util/text.h"
+#include "dir_coop.h"
+#include "dir_ent.h"
+
+typedef enum rc (*create_fn)(struct db *, json_t *, json_t *, int *,
+                             json_t **);
+
+struct run {
+    struct db *db;
+    create_fn create;
+    int batch;
+    long pending;   /* records in the open transaction */
+    FILE *report;
+    FILE *progress;
+    int tty;        /* progress on a terminal: rewrite one line */
+    struct dir_import_stats *st;
+};
+
+/* CSV columns: the name in the header -> where it goes in the record. */
+struct column {
+    const char *name;   /* header name */
+    const char *object; /* nested object ("location"), or NULL */
+    const char *key;    /* field name */
+    char type;          /* 's' string, 'n' number, 'l' list, 't' trades,
+                           'z' zones, 'r' references (titles) */
+};
+
+static const struct column ent_columns[] = {
+    {"external_id", NULL, "external_id", 's'},
+    {"cooperative_id", NULL, "cooperative_id", 's'},
+    {"cooperative_external_id", NULL, "cooperative_external_id", 's'},
+    {"display_name", NULL, "display_name", 's'},
+    {"headline", NULL, "headline", 's'},
+    {"description", NULL, "description", 's'},
+    {"status", NULL, "status", 's'},
+    {"visibility", NULL, "visibility", 's'},
+    {"trades", NULL, "trades", 't'},
+    {"skills", NULL, "skills", 'l'},
+    {"qualifications", NULL, "qualifications", 'l'},
+    {"references", NULL, "references", 'r'},
+    {"insee", "location", "insee", 's'},
+    {"postcode", "location", "postcode", 's'},
+    {"city", "location", "city", 's'},
+    {"lat", "location", "lat", 'n'},
+    {"lon", "location", "lon", 'n'},
+    {"radius_km", "intervention", "radius_km", 'n'},
+    {"zones", "intervention", "zones", 'z'},
+    {"from", "availability", "from", 's'},
+    {"until", "availability", "until", 's'},
+    {"days_per_week", "availability", "days_per_week", 'n'},
+    {NULL, NULL, NULL, 0},
+};
+
+static const struct column coop_columns[] = {
+    {"external_id", NULL, "external_id", 's'},
+    {"name", NULL, "name", 's'},
+    {"kind", NULL, "kind", 's'},
+    {"siret", NULL, "siret", 's'},
+    {"sites", NULL, "sites", 'S'},
+    {"website", NULL, "website", 's'},
+    {"email", NULL, "email", 's'},
+    {"phone", NULL, "phone", 's'},
+    {"description", NULL, "description", 's'},
+    {NULL, NULL, NULL, 0},
+};
+
+/* find_column: a header name, with or without its object prefix
+ * ("location.insee" or "insee"; "available_from" for "from"). */
+static const struct column *find_column(const struct column *cols,
+                                        const char *name)
+{
+    const struct column *c;
+    const char *dot = strchr(name, '.');
+
+    if (!strcmp(name, "available_from")) name = "from";
+    if (!strcmp(name, "available_until")) name = "until";
+    for (c = cols; c->name; c++) {
+        if (!strcmp(c->name, name)) return c;
+        if (dot && c->object && !strncmp(name, c->object, (size_t)(dot - name)) &&
+            strlen(c->object) == (size_t)(dot - name) &&
+            !strcmp(dot + 1, c->key))
+            return c;
+    }
+    return NULL;
+}
+
+/* split: the items of a list cell, separated by '|' or ';' (and spaces
+ * too when spaces is set), trimmed, as a new array of strings. */
+static json_t *split(const char *s, int spaces)
+{
+    json_t *arr = json_array();
+    const char *p = s;
+
+    while (*p) {
+        const char *e = p;
+        size_t n;
+
+        while (*e && *e != '|' && *e != ';' && !(spaces && (*e == ' ' ||
+                                                            *e == ',')))
+            e++;
+        n = (size_t)(e - p);
+        while (n && isspace((unsigned char)p[n - 1])) n--;
+        while (n && isspace((unsigned char)*p)) {
+            p++;
+            n--;
+        }
+        if (n) json_array_append_new(arr, json_stringn(p, n));
+        p = *e ? e + 1 : e;
+    }
+    return arr;
+}
+
+/* trade_item: "rome:F1603", "F1603", "43.22A", "45330000" or a free
+ * label -> a trade reference object. */
+static json_t *trade_item(const char *s)
+{
+    const char *colon = strchr(s, ':');
+    size_t n = strlen(s), i, digits = 0;
+
+    if (colon && (colon - s == 3 || colon - s == 4)) {
+        char scheme[8];
+
+        memcpy(scheme, s, (size_t)(colon - s));
+        scheme[colon - s] = 0;
+        for (i = 0; scheme[i]; i++)
+            scheme[i] = (char)tolower((unsigned char)scheme[i]);
+        if (!strcmp(scheme, "free"))
+            return json_pack("{s:s, s:s}", "scheme", "free", "label",
+                             colon + 1);
+        return json_pack("{s:s, s:s}", "scheme", scheme, "code", colon + 1);
+    }
+    for (i = 0; i < n; i++)
+        if (isdigit((unsigned char)s[i])) digits++;
+    if (n == 5 && isalpha((unsigned char)s[0]) && digits == 4)
+        return json_pack("{s:s, s:s}", "scheme", "rome", "code", s);
+    if ((n == 8 && digits == 8) || (n == 10 && digits == 9 && s[8] == '-'))
+        return json_pack("{s:s, s:s}", "scheme", "cpv", "code", s);
+    if (n >= 2 && n <= 6 && digits >= 2 && isdigit((unsigned char)s[0]) &&
+        isdigit((unsigned char)s[1]))
+        return json_pack("{s:s, s:s}", "scheme", "naf", "code", s);
+    return json_pack("{s:s, s:s}", "scheme", "free", "label", s);
+}
+
+/* cell_value: a CSV cell as the JSON value its column wants. */
+static json_t *cell_value(const struct column *col, const char *s)
+{
+    json_t *arr, *v, *out;
+    size_t i;
+    char *end;
+    double d;
+
+    switch (col->type) {
+    case 'n':
+        d = strtod(s, &end);
+        if (end != s && !*end) return json_real(d);
+        return json_string(s);
+    case 'l':
+        return split(s, 0);
+    case 'z':
+        return split(s, 1);
+    case 't':
+    case 'r':
+    case 'S':
+        arr = split(s, col->type == 'S');
+        out = json_array();
+        json_array_foreach(arr, i, v) {
+            const char *item = json_string_value(v);
+
+            if (col->type == 't')
+                json_array_append_new(out, trade_item(item));
+            else if (col->type == 'r')
+                json_array_append_new(out, json_pack("{s:s}", "title", item));
+            else
+                json_array_append_new(out, json_pack("{s:s}", "insee", item));
+        }
+        json_decref(arr);
+        return out;
+    default:
+        return json_string(s);
+    }
+}
+
+/* commit: close the open batch and report progress; 0 on success. */
+static int commit(struct run *r)
+{
+    if (!r->pending) return 0;
+    if (db_commit(r->db) != RC_OK) return -1;
+    r->pending = 0;
+    if (r->progress) {
+        if (r->tty)
+            fprintf(r->progress, "\rimported %ld, rejected %ld ...",
+                    r->st->imported, r->st->rejected);
+        else if ((r->st->imported + r->st->rejected) % 10000 < (long)r->batch)
+            fprintf(r->progress, "progress: imported %ld, rejected %ld\n",
+                    r->st->imported, r->st->rejected);
+        fflush(r->progress);
+    }
+    return 0;
+}
+
+/* one: import one record; RC_OK also when it was refused (reported). */
+static enum rc one(struct run *r, json_t *rec, long line, const char *why)
+{
+    json_t *errs = json_array(), *e;
+    struct buf msg = {0};
+    int created;
+    size_t i;
+    enum rc rc = RC_INVALID;
+
+    if (!r->pending) {
+        rc = db_begin(r->db);
+        if (rc != RC_OK) goto out;
+    }
+    r->pending++;
+    if (rec)
+        rc = r->create(r->db, rec, errs, &created, NULL);
+    if (rc == RC_OK) {
+        r->st->imported++;
+    } else if (rc == RC_INVALID || rc == RC_CONFLICT) {
+        const char *ext = json_string_value(json_object_get(rec,
+                                                            "external_id"));
+
+        r->st->rejected++;
+        buf_addf(&msg, "line %ld", line);
+        if (ext) buf_addf(&msg, " (external_id %s)", ext);
+        buf_adds(&msg, ": ");
+        if (why) buf_adds(&msg, why);
+        json_array_foreach(errs, i, e) {
+            buf_addf(&msg, "%s%s: %s", i ? "; " : "",
+                     json_string_value(json_object_get(e, "field")),
+                     json_string_value(json_object_get(e, "message")));
+        }
+        fprintf(r->report, "%s\n", buf_str(&msg));
+        rc = RC_OK;
+    }
+    if (rc == RC_OK && r->pending >= r->batch && commit(r)) rc = RC_DB;
+out:
+    buf_free(&msg);
+    json_decref(errs);
+    return rc;
+}
+
+static enum rc import_json_lines(struct run *r, const char *data, size_t len)
+{
+    const char *p = data, *end = data + len;
+    long line = 0;
+    enum rc rc = RC_OK;
+
+    while (p < end && rc == RC_OK) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        json_error_t jerr;
+        json_t *rec;
+        char why[300];
+        size_t k;
+
+        line++;
+        for (k = 0; k < n && isspace((unsigned char)p[k]); k++)
+            ;
+        if (k < n) {
+            rec = json_loadb(p, n, JSON_REJECT_DUPLICATES, &jerr);
+            if (!rec || !json_is_object(rec)) {
+                snprintf(why, sizeof why, "record: %s",
+                         rec ? "must be a JSON object" : jerr.text);
+                json_decref(rec);
+                rec = NULL;
+                rc = one(r, NULL, line, why);
+            } else {
+                rc = one(r, rec, line, NULL);
+            }
+            json_decref(rec);
+        }
+        p += n + (nl ? 1 : 0);
+    }
+    return rc;
+}
+
+static enum rc import_json_array(struct run *r, const char *data, size_t len)
+{
+    json_error_t jerr;
+    json_t *arr = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr), *rec;
+    size_t i;
+    enum rc rc = RC_OK;
+
+    if (!arr || !json_is_array(arr)) {
+        fprintf(r->report, "line %d: not a JSON array: %s\n", jerr.line,
+                arr ? "" : jerr.text);
+        json_decref(arr);
+        return RC_INVALID;
+    }
+    json_array_foreach(arr, i, rec) {
+        if (rc != RC_OK) break;
+        if (json_is_object(rec))
+            rc = one(r, rec, (long)i + 1, NULL);
+        else
+            rc = one(r, NULL, (long)i + 1, "record: must be a JSON object");
+    }
+    json_decref(arr);
+    return rc;
+}
+
+static enum rc import_csv(struct run *r, const struct column *cols,
+                          const char *data, size_t len)
+{
+    const struct column *map[CSV_MAX_FIELDS];
+    struct csv c;
+    int i, ncols, got;
+    enum rc rc = RC_OK;
+
+    csv_init(&c, data, len, csv_sniff(data, len));
+    if (csv_next(&c) != 1) {
+        fprintf(r->report, "line 1: no CSV header\n");
+        csv_free(&c);
+        return RC_INVALID;
+    }
+    ncols = c.n;
+    for (i = 0; i < ncols; i++) {
+        map[i] = find_column(cols, c.field[i]);
+        if (!map[i] && *c.field[i]) {
+            fprintf(r->report, "line 1: unknown column '%s'\n", c.field[i]);
+            rc = RC_INVALID;
+        }
+    }
+    while (rc == RC_OK && (got = csv_next(&c)) != 0) {
+        json_t *rec;
+
+        if (got < 0) {
+            rc = one(r, NULL, c.lineno, "record: malformed CSV");
+            break;
+        }
+        rec = json_object();
+        for (i = 0; i < c.n && i < ncols; i++) {
+            json_t *target = rec, *v;
+
+            if (!map[i] || !*c.field[i]) continue;
+            if (!text_utf8_valid(c.field[i], strlen(c.field[i]))) {
+                json_decref(rec);
+                rec = NULL;
+                break;
+            }
+            if (map[i]->object) {
+                target = json_object_get(rec, map[i]->object);
+                if (!target) {
+                    target = json_object();
+                    json_object_set_new(rec, map[i]->object, target);
+                }
+            }
+            v = cell_value(map[i], c.field[i]);
+            json_object_set_new(target, map[i]->key, v);
+        }
+        if (rec)
+            rc = one(r, rec, c.lineno, NULL);
+        else
+            rc = one(r, NULL, c.lineno, "record: not valid UTF-8");
+        json_decref(rec);
+    }
+    csv_free(&c);
+    return rc;
+}
+
+enum rc dir_import(struct db *db, const char *kind, const char *data,
+                   size_t len, int batch, FILE *report, FILE *progress,
+                   struct dir_import_stats *st)
+{
+    struct run r;
+    const struct column *cols;
+    size_t i = 0;
+    enum rc rc;
+
+    memset(st, 0, sizeof *st);
+    memset(&r, 0, sizeof r);
+    r.db = db;
+    r.batch = batch > 0 ? batch : 1000;
+    r.report = report;
+    r.progress = progress;
+    r.tty = progress && isatty(fileno(progress));
+    r.st = st;
+    if (!strcmp(kind, "cooperatives")) {
+        r.create = dir_coop_create;
+        cols = coop_columns;
+    } else if (!strcmp(kind, "entrepreneurs")) {
+        r.create = dir_ent_create;
+        cols = ent_columns;
+    } else {
+        fprintf(report, "unknown kind '%s'\n", kind);
+        return RC_INVALID;
+    }
+    /* A byte order mark is skipped; the first significant character
+     * tells the format. Broken UTF-8 is reported with its record. */
+    if (len >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3)) {
+        data += 3;
+        len -= 3;
+    }
+    while (i < len && isspace((unsigned char)data[i])) i++;
+    if (i < len && data[i] == '{')
+        rc = import_json_lines(&r, data, len);
+    else if (i < len && data[i] == '[')
+        rc = import_json_array(&r, data, len);
+    else
+        rc = import_csv(&r, cols, data, len);
+    if (rc == RC_OK && commit(&r)) rc = RC_DB;
+    if (r.pending) db_rollback(db);
+    if (r.tty) fputc('\n', progress);
+    return rc;
+}

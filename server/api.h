@@ -1,0 +1,29 @@
+/*
+ * api.h: the route handlers, one per route of server/routes.c. Each is
+ * thin: read the request, call a domain module, reply (see srv.h).
+ */
+#ifndef ESSAIM_API_H
+#define ESSAIM_API_H
+
+#include "srv.h"
+
+/* api_ops.c */
+void api_healthz(struct req *r);
+void api_metrics(struct req *r);
+void api_openapi(struct req *r);
+
+/* api_places.c */
+void api_places(struct req *r);
+
+/* api_dir.c */
+void api_coop_list(struct req *r);
+void api_coop_create(struct req *r);
+void api_coop_get(struct req *r);
+void api_coop_patch(struct req *r);
+void api_ent_list(struct req *r);
+void api_ent_create(struct req *r);
+void api_ent_get(struct req *r);
+void api_ent_patch(struct req *r);
+void api_ent_delete(struct req *r);
+
+#endif

@@ -1,0 +1,20 @@
+/*
+ * api_places.c: place autocompletion.
+ */
+#include "../search/search_place.h"
+#include "api.h"
+
+/* GET /api/v1/places?q=TEXT&limit=N -> 200 {"results":[place]} (communes
+ * whose name or postcode starts with q, most populous first) | 400. */
+void api_places(struct req *r)
+{
+    json_t *errs = json_array(), *list = NULL;
+    char q[256];
+    int limit = srv_query_limit(r, errs);
+    enum rc rc = RC_INVALID;
+
+    if (srv_query(r, "q", q, sizeof q, errs) >= 0 && limit > 0)
+        rc = search_place_complete(r->db, q, limit, &list);
+    srv_reply(r, rc, 200,
+              rc == RC_OK ? json_pack("{s:o}", "results", list) : NULL, errs);
+}

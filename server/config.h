@@ -1,0 +1,44 @@
+/*
+ * config.h: every setting of essaim, from one table.
+ *
+ * Each setting has a key ("body_max"), a flag (--body-max or --body_max),
+ * an environment variable (ESSAIM_BODY_MAX), a default and a help line.
+ * Sources in order of precedence: flags, then the environment, then the
+ * defaults. `essaim --help` prints the table; README.md lists it too.
+ * Filled once at start-up, read-only afterwards (thread-safe to read).
+ */
+#ifndef ESSAIM_CONFIG_H
+#define ESSAIM_CONFIG_H
+
+#include <stdio.h>
+
+struct config {
+    const char *db;          /* database file */
+    const char *listen;      /* address to bind */
+    int port;                /* TCP port; 0 picks a free one */
+    const char *public_dir;  /* web pages; "" for none */
+    int threads;             /* CivetWeb worker threads */
+    long body_max;           /* request body cap, bytes */
+    int request_timeout_ms;  /* per-request network timeout */
+    int busy_timeout_ms;     /* SQLite lock wait */
+    const char *synchronous; /* SQLite synchronous: FULL or NORMAL */
+    const char *log_level;   /* error, warn, info, debug */
+    int access_log;          /* one log line per request */
+    int demo_size;           /* demo: number of entrepreneurs */
+    int demo_seed;           /* demo: random seed */
+    int batch;               /* import: records per transaction */
+    const char *password;    /* admin create: the password to set */
+    int sync_interval_s;     /* federation: seconds between pulls */
+};
+
+/* config_load: fill cfg from defaults, the environment and argv (the
+ * arguments after the command name). Positional arguments are stored in
+ * args[0..*nargs) (borrowed from argv), at most max_args. Returns 0, or -1
+ * after printing the problem to stderr. "--help" sets *help. */
+int config_load(struct config *cfg, int argc, char **argv, const char **args,
+                int max_args, int *nargs, int *help);
+
+/* config_help: print every setting with its flag, variable, default. */
+void config_help(FILE *f);
+
+#endif

@@ -1,0 +1,239 @@
+/*
+ * main.c: the essaim command: serve, import, demo, admin, version.
+ *
+ *   essaim serve  [--db FILE] [--port N] [--public DIR] ...
+ *   essaim import KIND [FILE|URL] [--db FILE]
+ *   essaim demo   [--db FILE] [--size N] [--seed S]
+ *   essaim --help
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../directory/dir_demo.h"
+#include "../directory/dir_import.h"
+#include "../search/search_place.h"
+#include "../search/search_trade.h"
+#include "../store/db.h"
+#include "../util/buf.h"
+#include "../util/fetch.h"
+#include "../util/log.h"
+#include "config.h"
+#include "srv.h"
+
+#define ESSAIM_VERSION "0.1.0"
+
+static volatile sig_atomic_t stopping;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    stopping = 1;
+}
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "essaim %s: find and team up the entrepreneurs of cooperatives\n"
+            "\n"
+            "Usage:\n"
+            "  essaim serve [--db FILE] [--port N] [--public DIR]\n"
+            "  essaim import KIND [FILE|URL] [--db FILE]\n"
+            "      KIND: communes (FILE optional: the shipped list is"
+            " built in),\n"
+            "            cooperatives, entrepreneurs (JSON lines, JSON array"
+            " or CSV)\n"
+            "  essaim demo [--db FILE] [--size N] [--seed S]\n"
+            "  essaim version\n"
+            "\n",
+            ESSAIM_VERSION);
+    config_help(f);
+}
+
+/* open_db: open the database with the reference data loaded. */
+static struct db *open_db(const struct config *cfg)
+{
+    struct db_opts o = {cfg->busy_timeout_ms, cfg->synchronous, 0};
+    struct db *db = NULL;
+
+    if (db_open(cfg->db, &o, &db) != RC_OK) {
+        fprintf(stderr, "essaim: cannot open database %s\n", cfg->db);
+        return NULL;
+    }
+    if (search_place_ensure(db) != RC_OK || search_trade_ensure(db) != RC_OK) {
+        fprintf(stderr, "essaim: cannot load the reference data\n");
+        db_close(db);
+        return NULL;
+    }
+    return db;
+}
+
+static int cmd_serve(const struct config *cfg)
+{
+    struct sigaction sa;
+    struct srv *s = NULL;
+    struct db *db = open_db(cfg);
+    const char *host;
+
+    if (!db) return 1;
+    db_close(db);
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    if (srv_start(cfg, &s) != RC_OK) {
+        fprintf(stderr, "essaim: cannot start the server on %s:%d\n",
+                cfg->listen, cfg->port);
+        return 1;
+    }
+    host = strcmp(cfg->listen, "0.0.0.0") ? cfg->listen : "127.0.0.1";
+    printf("listening on http://%s:%d\n", host, srv_port(s));
+    fflush(stdout);
+    log_info("serving %s on http://%s:%d", cfg->db, host, srv_port(s));
+    while (!stopping) {
+        struct timespec ts = {0, 100 * 1000 * 1000};
+
+        nanosleep(&ts, NULL);
+    }
+    log_info("stopping: finishing the requests in flight");
+    srv_stop(s);
+    log_info("stopped");
+    return 0;
+}
+
+/* read_input: the content of a file, "-" (stdin) or a URL. */
+static char *read_input(const char *src, size_t *len)
+{
+    struct buf b = {0};
+    char chunk[65536];
+    size_t n;
+    FILE *f;
+
+    *len = 0;
+    if (fetch_is_url(src)) {
+        struct fetch_opts o = {512L << 20, 600, NULL, NULL, NULL};
+        struct fetch_result res;
+        char *body = NULL;
+
+        if (fetch_url(src, &o, &res) == RC_OK && res.body) {
+            body = res.body;
+            *len = res.len;
+            res.body = NULL;
+        } else {
+            fprintf(stderr, "essaim: cannot fetch %s: %s\n", src, res.error);
+        }
+        fetch_result_free(&res);
+        return body;
+    }
+    f = strcmp(src, "-") ? fopen(src, "rb") : stdin;
+    if (!f) {
+        fprintf(stderr, "essaim: cannot read %s\n", src);
+        return NULL;
+    }
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) buf_add(&b, chunk, n);
+    if (f != stdin) fclose(f);
+    if (buf_oom(&b)) {
+        fprintf(stderr, "essaim: %s is too large for memory\n", src);
+        buf_free(&b);
+        return NULL;
+    }
+    *len = b.len;
+    return buf_take(&b);
+}
+
+static int cmd_import(const struct config *cfg, const char *kind,
+                      const char *src)
+{
+    struct dir_import_stats st = {0, 0};
+    struct db *db = open_db(cfg);
+    char *data = NULL;
+    size_t len = 0;
+    enum rc rc;
+    long loaded, rejected;
+
+    if (!db) return 1;
+    if (!strcmp(kind, "communes")) {
+        rc = search_place_load(db, src, &loaded, &rejected);
+        if (rc == RC_OK)
+            printf("imported %ld, rejected %ld\n", loaded, rejected);
+        db_close(db);
+        return rc == RC_OK ? 0 : 1;
+    }
+    if (!src) {
+        fprintf(stderr, "essaim: import %s needs a FILE or URL\n", kind);
+        db_close(db);
+        return 2;
+    }
+    if (strcmp(kind, "cooperatives") && strcmp(kind, "entrepreneurs")) {
+        fprintf(stderr, "essaim: import %s is not available yet (only"
+                        " communes, cooperatives, entrepreneurs)\n", kind);
+        db_close(db);
+        return 2;
+    }
+    data = read_input(src, &len);
+    if (!data) {
+        db_close(db);
+        return 1;
+    }
+    rc = dir_import(db, kind, data, len, cfg->batch, stdout, stderr, &st);
+    printf("imported %ld, rejected %ld\n", st.imported, st.rejected);
+    free(data);
+    db_close(db);
+    return rc == RC_OK ? 0 : 1;
+}
+
+static int cmd_demo(const struct config *cfg)
+{
+    struct dir_demo_stats st;
+    struct db *db = open_db(cfg);
+    enum rc rc;
+
+    if (!db) return 1;
+    rc = dir_demo(db, cfg->demo_size, (unsigned long)cfg->demo_seed, &st);
+    if (rc == RC_OK)
+        printf("demo: %ld cooperatives, %ld entrepreneurs\n",
+               st.cooperatives, st.entrepreneurs);
+    else
+        fprintf(stderr, "essaim: demo failed (%s)\n", rc_name(rc));
+    db_close(db);
+    return rc == RC_OK ? 0 : 1;
+}
+
+int main(int argc, char **argv)
+{
+    struct config cfg;
+    const char *args[4];
+    int nargs, help, rc = 2;
+
+    if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+        !strcmp(argv[1], "help")) {
+        usage(stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version")) {
+        printf("essaim %s\n", ESSAIM_VERSION);
+        return 0;
+    }
+    if (config_load(&cfg, argc - 2, argv + 2, args, 4, &nargs, &help))
+        return 2;
+    if (help) {
+        usage(stdout);
+        return 0;
+    }
+    log_set_level((enum log_level)log_parse_level(cfg.log_level));
+    fetch_global_init();
+    if (!strcmp(argv[1], "serve") && nargs == 0)
+        rc = cmd_serve(&cfg);
+    else if (!strcmp(argv[1], "import") && (nargs == 1 || nargs == 2))
+        rc = cmd_import(&cfg, args[0], nargs == 2 ? args[1] : NULL);
+    else if (!strcmp(argv[1], "demo") && nargs == 0)
+        rc = cmd_demo(&cfg);
+    else if (!strcmp(argv[1], "admin"))
+        fprintf(stderr, "essaim: accounts are not available yet\n");
+    else
+        usage(stderr);
+    return rc;
+}

@@ -1,0 +1,678 @@
+/*
+ * srv.c: CivetWeb set-up, the router, replies and metrics (see srv.h).
+ */
+#include "srv.h"
+
+#include <civetweb.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "../util/buf.h"
+#include "../util/log.h"
+#include "../util/text.h"
+#include "../util/viewer.h"
+
+/* Status codes counted separately in the metrics; others go to "other". */
+static const int counted_codes[] = {200, 201, 204, 304, 400, 401, 403,
+                                    404, 405, 409, 413, 415, 422, 429,
+                                    500, 502, 503};
+#define NCODES (sizeof counted_codes / sizeof counted_codes[0] + 1)
+
+/* Latency histogram bounds, seconds. */
+static const double bounds[] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+                                0.05,   0.1,   0.25,   0.5,   1,    2.5};
+#define NBOUNDS (sizeof bounds / sizeof bounds[0])
+
+struct stats {
+    atomic_ulong codes[NCODES];       /* requests by status code */
+    atomic_ulong buckets[NBOUNDS + 1]; /* latency histogram (+Inf last) */
+    atomic_ulong sum_us;              /* total latency, microseconds */
+};
+
+struct worker {
+    struct db *db; /* opened on first use */
+    struct srv *srv;
+};
+
+struct srv {
+    struct mg_context *ctx;
+    const struct config *cfg;
+    struct db_opts dbo;  /* how workers open the database */
+    int port;            /* actual port */
+    size_t nroutes;      /* entries in srv_routes */
+    struct stats *stats; /* nroutes + 2: static files, unmatched */
+    time_t started;      /* start time, for the metrics */
+};
+
+/* ---------------------------------------------------------------- reply */
+
+static const char *reason(int status)
+{
+    switch (status) {
+    case 200: return "OK";
+    case 201: return "Created";
+    case 204: return "No Content";
+    case 304: return "Not Modified";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 409: return "Conflict";
+    case 413: return "Content Too Large";
+    case 415: return "Unsupported Media Type";
+    case 422: return "Unprocessable Content";
+    case 429: return "Too Many Requests";
+    case 500: return "Internal Server Error";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
+    }
+    return "Unknown";
+}
+
+void srv_reply_raw(struct req *r, int status, const char *ctype,
+                   const char *body, size_t len, const char *extra)
+{
+    struct buf b = {0};
+
+    if (r->status) {
+        log_error("second reply to one request (status %d)", status);
+        return;
+    }
+    r->status = status;
+    buf_addf(&b,
+             "HTTP/1.1 %d %s\r\n"
+             "Content-Length: %zu\r\n"
+             "X-Content-Type-Options: nosniff\r\n"
+             "Cache-Control: no-store\r\n",
+             status, reason(status), status == 204 ? 0 : len);
+    if (ctype && status != 204) buf_addf(&b, "Content-Type: %s\r\n", ctype);
+    if (extra) buf_adds(&b, extra);
+    buf_adds(&b, "\r\n");
+    if (status != 204 && len && strcmp(r->ri->request_method, "HEAD"))
+        buf_add(&b, body, len);
+    if (buf_oom(&b)) {
+        static const char oom[] = "HTTP/1.1 503 Service Unavailable\r\n"
+                                  "Content-Length: 0\r\n\r\n";
+        r->status = 503;
+        mg_write(r->conn, oom, sizeof oom - 1);
+    } else {
+        mg_write(r->conn, b.p, b.len);
+    }
+    buf_free(&b);
+}
+
+void srv_reply_json(struct req *r, int status, json_t *body)
+{
+    char *text = NULL;
+
+    if (body) text = json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(10));
+    if (body && !text) {
+        json_decref(body);
+        srv_reply_problem(r, 503, "out of memory", NULL);
+        return;
+    }
+    srv_reply_raw(r, status, "application/json; charset=utf-8",
+                  text ? text : "", text ? strlen(text) : 0, NULL);
+    free(text);
+    json_decref(body);
+}
+
+/* problem: srv_reply_problem with extra header lines (or NULL). */
+static void problem(struct req *r, int status, const char *detail,
+                    json_t *errs, const char *extra)
+{
+    const char *type;
+    json_t *doc;
+    char *text;
+
+    switch (status) {
+    case 400: type = "/problems/invalid-request"; break;
+    case 404: type = "/problems/not-found"; break;
+    case 405: type = "/problems/method-not-allowed"; break;
+    case 409: type = "/problems/conflict"; break;
+    case 413: type = "/problems/body-too-large"; break;
+    case 415: type = "/problems/unsupported-media-type"; break;
+    default: type = status >= 500 ? "/problems/server-error" : "about:blank";
+    }
+    doc = json_pack("{s:s, s:s, s:i}", "type", type, "title", reason(status),
+                    "status", status);
+    if (doc && detail) json_object_set_new(doc, "detail", json_string(detail));
+    if (doc)
+        json_object_set_new(doc, "errors", errs ? errs : json_array());
+    else
+        json_decref(errs);
+    text = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
+    json_decref(doc);
+    srv_reply_raw(r, status, "application/problem+json", text ? text : "",
+                  text ? strlen(text) : 0, extra);
+    free(text);
+}
+
+void srv_reply_problem(struct req *r, int status, const char *detail,
+                       json_t *errs)
+{
+    problem(r, status, detail, errs, NULL);
+}
+
+static int rc_status(enum rc rc)
+{
+    switch (rc) {
+    case RC_OK: return 200;
+    case RC_INVALID: return 400;
+    case RC_NOTFOUND: return 404;
+    case RC_CONFLICT: return 409;
+    case RC_TOOBIG: return 413;
+    case RC_UNSUPPORTED: return 415;
+    case RC_FORBIDDEN: return 403;
+    case RC_UPSTREAM: return 502;
+    case RC_BUSY: return 503;
+    case RC_DB:
+    case RC_NOMEM:
+    case RC_INTERNAL: return 500;
+    }
+    return 500;
+}
+
+void srv_reply(struct req *r, enum rc rc, int ok_status, json_t *body,
+               json_t *errs)
+{
+    const char *detail = NULL;
+
+    if (rc == RC_OK) {
+        json_decref(errs);
+        srv_reply_json(r, ok_status, body);
+        return;
+    }
+    json_decref(body);
+    switch (rc) {
+    case RC_INVALID: detail = "the request has invalid fields"; break;
+    case RC_NOTFOUND: detail = "no such resource"; break;
+    case RC_BUSY: detail = "the database is busy; retry shortly"; break;
+    case RC_DB:
+    case RC_NOMEM:
+    case RC_INTERNAL: detail = "internal error; nothing was changed"; break;
+    default: break;
+    }
+    srv_reply_problem(r, rc_status(rc), detail, errs);
+}
+
+/* ---------------------------------------------------------------- input */
+
+const char *srv_header(struct req *r, const char *name)
+{
+    return mg_get_header(r->conn, name);
+}
+
+static void add_err(json_t *errs, const char *field, const char *msg)
+{
+    if (errs)
+        json_array_append_new(errs, json_pack("{s:s, s:s}", "field", field,
+                                              "message", msg));
+}
+
+int srv_query(struct req *r, const char *name, char *buf, size_t size,
+              json_t *errs)
+{
+    const char *q = r->ri->query_string;
+    int n;
+
+    buf[0] = 0;
+    if (!q) return 0;
+    n = mg_get_var2(q, strlen(q), name, buf, size, 0);
+    if (n == -1) return 0;
+    if (n < 0) {
+        add_err(errs, name, "is too long");
+        buf[0] = 0;
+        return -1;
+    }
+    if (!text_utf8_valid(buf, (size_t)n)) {
+        add_err(errs, name, "is not valid UTF-8");
+        buf[0] = 0;
+        return -1;
+    }
+    return n > 0;
+}
+
+int srv_query_limit(struct req *r, json_t *errs)
+{
+    char buf[32], *end;
+    long v;
+    int got = srv_query(r, "limit", buf, sizeof buf, errs);
+
+    if (got < 0) return -1;
+    if (got == 0) return 20;
+    v = strtol(buf, &end, 10);
+    if (*end || v < 1 || v > 100) {
+        add_err(errs, "limit", "must be an integer from 1 to 100");
+        return -1;
+    }
+    return (int)v;
+}
+
+const struct viewer *srv_viewer(struct req *r)
+{
+    (void)r;
+    return &viewer_anonymous;
+}
+
+enum rc srv_body_json(struct req *r, json_t *errs, json_t **out)
+{
+    const char *ct = srv_header(r, "Content-Type");
+    long long cl = r->ri->content_length;
+    long max = r->cfg->body_max;
+    struct buf b = {0};
+    json_error_t jerr;
+    json_t *doc = NULL;
+    enum rc rc;
+    char chunk[8192], msg[300];
+    int n;
+
+    *out = NULL;
+    if (!ct || (strncasecmp(ct, "application/json", 16) != 0 &&
+                strncasecmp(ct, "application/merge-patch+json", 28) != 0)) {
+        add_err(errs, "Content-Type", "must be application/json");
+        return RC_UNSUPPORTED;
+    }
+    if (cl > max) {
+        snprintf(msg, sizeof msg, "body is larger than %ld bytes", max);
+        add_err(errs, "body", msg);
+        return RC_TOOBIG;
+    }
+    while ((n = mg_read(r->conn, chunk, sizeof chunk)) > 0) {
+        if (b.len + (size_t)n > (size_t)max) {
+            snprintf(msg, sizeof msg, "body is larger than %ld bytes", max);
+            add_err(errs, "body", msg);
+            rc = RC_TOOBIG;
+            goto out;
+        }
+        buf_add(&b, chunk, (size_t)n);
+    }
+    if (buf_oom(&b)) {
+        rc = RC_NOMEM;
+        goto out;
+    }
+    doc = json_loadb(b.p ? b.p : "", b.len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!doc) {
+        snprintf(msg, sizeof msg, "malformed JSON at line %d, column %d: %s",
+                 jerr.line, jerr.column, jerr.text);
+        add_err(errs, "body", msg);
+        rc = RC_INVALID;
+        goto out;
+    }
+    if (!json_is_object(doc)) {
+        add_err(errs, "body", "must be a JSON object");
+        rc = RC_INVALID;
+        goto out;
+    }
+    *out = doc;
+    doc = NULL;
+    rc = RC_OK;
+out:
+    json_decref(doc);
+    buf_free(&b);
+    return rc;
+}
+
+/* --------------------------------------------------------------- router */
+
+/* worker_db: this worker thread's database connection, opened on first
+ * use; NULL if it cannot be opened. */
+static struct db *worker_db(struct req *r)
+{
+    struct worker *w = mg_get_thread_pointer(r->conn);
+
+    if (!w) return NULL;
+    if (!w->db && db_open(r->cfg->db, &w->srv->dbo, &w->db) != RC_OK)
+        w->db = NULL;
+    return w->db;
+}
+
+/* match: does path match pattern? Captures {x} segments into r->param. */
+static int match(const char *pattern, const char *path, struct req *r)
+{
+    const char *p = pattern, *u = path;
+    size_t used = 0;
+    int np = 0;
+
+    while (*p && *u) {
+        if (*p == '{') {
+            const char *end = strchr(u, '/');
+            size_t n = end ? (size_t)(end - u) : strlen(u);
+
+            if (n == 0 || np >= SRV_MAX_PARAMS || used + n + 1 > sizeof r->pbuf)
+                return 0;
+            memcpy(r->pbuf + used, u, n);
+            r->pbuf[used + n] = 0;
+            r->param[np++] = r->pbuf + used;
+            used += n + 1;
+            u += n;
+            p = strchr(p, '}');
+            if (!p) return 0;
+            p++;
+            continue;
+        }
+        if (*p != *u) return 0;
+        p++;
+        u++;
+    }
+    return !*p && !*u;
+}
+
+static struct stats *route_stats(struct srv *s, size_t idx)
+{
+    return &s->stats[idx];
+}
+
+static void count(struct srv *s, size_t idx, int status, double seconds)
+{
+    struct stats *st = route_stats(s, idx);
+    size_t c, b;
+
+    for (c = 0; c + 1 < NCODES; c++)
+        if (counted_codes[c] == status) break;
+    atomic_fetch_add_explicit(&st->codes[c], 1, memory_order_relaxed);
+    for (b = 0; b < NBOUNDS; b++)
+        if (seconds <= bounds[b]) break;
+    atomic_fetch_add_explicit(&st->buckets[b], 1, memory_order_relaxed);
+    atomic_fetch_add_explicit(&st->sum_us, (unsigned long)(seconds * 1e6),
+                              memory_order_relaxed);
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* is_api: paths that never fall through to static files. */
+static int is_api(const char *path)
+{
+    return !strncmp(path, "/api/", 5) || !strcmp(path, "/api") ||
+           !strncmp(path, "/federation/", 12) || !strcmp(path, "/healthz") ||
+           !strcmp(path, "/metrics");
+}
+
+/* on_request: CivetWeb's begin_request: route API paths, leave the rest
+ * to CivetWeb's static file handler (return 0). */
+static int on_request(struct mg_connection *conn)
+{
+    const struct mg_request_info *ri = mg_get_request_info(conn);
+    struct srv *s = mg_get_user_data(mg_get_context(conn));
+    const char *path = ri->local_uri;
+    struct req r;
+    struct buf allow = {0};
+    size_t i, idx;
+    double t0 = now_s();
+
+    memset(&r, 0, sizeof r);
+    r.conn = conn;
+    r.ri = ri;
+    r.srv = s;
+    r.cfg = s->cfg;
+    if (!path || !is_api(path)) return 0;
+    idx = s->nroutes + 1; /* unmatched */
+    if (mg_get_header(conn, "Transfer-Encoding") &&
+        mg_get_header(conn, "Content-Length")) {
+        srv_reply_problem(&r, 400,
+                          "Content-Length and Transfer-Encoding together",
+                          NULL);
+        goto done;
+    }
+    for (i = 0; i < s->nroutes; i++) {
+        if (!match(srv_routes[i].pattern, path, &r)) continue;
+        if (strcmp(srv_routes[i].method, ri->request_method) != 0) {
+            buf_adds(&allow, allow.len ? ", " : "Allow: ");
+            buf_adds(&allow, srv_routes[i].method);
+            continue;
+        }
+        idx = i;
+        r.db = worker_db(&r);
+        if (!r.db) {
+            srv_reply_problem(&r, 503, "database unavailable", NULL);
+            goto done;
+        }
+        srv_routes[i].fn(&r);
+        if (!r.status) {
+            log_error("handler for %s %s sent no reply",
+                      srv_routes[i].method, srv_routes[i].pattern);
+            srv_reply_problem(&r, 500, "no reply", NULL);
+        }
+        goto done;
+    }
+    if (allow.len) {
+        buf_adds(&allow, "\r\n");
+        problem(&r, 405, "method not allowed on this path", NULL,
+                buf_str(&allow));
+    } else
+        srv_reply_problem(&r, 404, "no such path", NULL);
+done:
+    buf_free(&allow);
+    count(s, idx, r.status, now_s() - t0);
+    if (s->cfg->access_log)
+        log_info("%s %s %d %.1fms", ri->request_method, path, r.status,
+                 (now_s() - t0) * 1e3);
+    return r.status;
+}
+
+/* on_end: count static file requests (CivetWeb served them). */
+static void on_end(const struct mg_connection *conn, int status)
+{
+    const struct mg_request_info *ri = mg_get_request_info(conn);
+    struct srv *s = mg_get_user_data(mg_get_context(conn));
+
+    if (ri->local_uri && is_api(ri->local_uri)) return;
+    count(s, s->nroutes, status, 0);
+    if (s->cfg->access_log)
+        log_info("%s %s %d static", ri->request_method,
+                 ri->local_uri ? ri->local_uri : "?", status);
+}
+
+static int on_log(const struct mg_connection *conn, const char *message)
+{
+    (void)conn;
+    log_warn("civetweb: %s", message);
+    return 1;
+}
+
+static void *on_thread_start(const struct mg_context *ctx, int type)
+{
+    struct worker *w;
+
+    if (type != 1) return NULL; /* 1: a worker thread */
+    w = calloc(1, sizeof *w);
+    if (w) w->srv = mg_get_user_data(ctx);
+    return w;
+}
+
+static void on_thread_stop(const struct mg_context *ctx, int type, void *p)
+{
+    struct worker *w = p;
+
+    (void)ctx;
+    (void)type;
+    if (!w) return;
+    db_close(w->db);
+    free(w);
+}
+
+/* ---------------------------------------------------------------- start */
+
+enum rc srv_start(const struct config *cfg, struct srv **out)
+{
+    struct mg_callbacks cb;
+    struct mg_server_port ports[4];
+    struct srv *s = NULL;
+    struct db *db = NULL;
+    struct stat sb;
+    char listen[128], threads[16], timeout[16];
+    const char *opts[40];
+    enum rc rc = RC_NOMEM;
+    int n = 0;
+
+    *out = NULL;
+    s = calloc(1, sizeof *s);
+    if (!s) goto out;
+    s->cfg = cfg;
+    s->dbo.busy_timeout_ms = cfg->busy_timeout_ms;
+    s->dbo.synchronous = cfg->synchronous;
+    s->started = time(NULL);
+    while (srv_routes[s->nroutes].pattern) s->nroutes++;
+    s->stats = calloc(s->nroutes + 2, sizeof *s->stats);
+    if (!s->stats) goto out;
+    /* Open once in this thread: creates the file and migrates it before
+     * any worker races to. */
+    rc = db_open(cfg->db, &s->dbo, &db);
+    if (rc != RC_OK) goto out;
+    db_close(db);
+
+    snprintf(listen, sizeof listen, "%s:%d", cfg->listen, cfg->port);
+    snprintf(threads, sizeof threads, "%d", cfg->threads);
+    snprintf(timeout, sizeof timeout, "%d", cfg->request_timeout_ms);
+    opts[n++] = "listening_ports";
+    opts[n++] = listen;
+    opts[n++] = "num_threads";
+    opts[n++] = threads;
+    opts[n++] = "request_timeout_ms";
+    opts[n++] = timeout;
+    opts[n++] = "tcp_nodelay";
+    opts[n++] = "1";
+    opts[n++] = "enable_keep_alive";
+    opts[n++] = "yes";
+    opts[n++] = "keep_alive_timeout_ms";
+    opts[n++] = "15000";
+    opts[n++] = "enable_directory_listing";
+    opts[n++] = "no";
+    opts[n++] = "cgi_pattern";
+    opts[n++] = "";
+    opts[n++] = "max_request_size";
+    opts[n++] = "16384";
+    opts[n++] = "static_file_max_age";
+    opts[n++] = "300";
+    opts[n++] = "additional_header";
+    opts[n++] = "X-Content-Type-Options: nosniff\r\n"
+                "Referrer-Policy: same-origin\r\n"
+                "Content-Security-Policy: default-src 'self'; img-src 'self'"
+                " data:; object-src 'none'; base-uri 'self';"
+                " frame-ancestors 'none'";
+    if (cfg->public_dir && *cfg->public_dir &&
+        stat(cfg->public_dir, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        opts[n++] = "document_root";
+        opts[n++] = cfg->public_dir;
+    }
+    opts[n] = NULL;
+
+    memset(&cb, 0, sizeof cb);
+    cb.begin_request = on_request;
+    cb.end_request = on_end;
+    cb.log_message = on_log;
+    cb.init_thread = on_thread_start;
+    cb.exit_thread = on_thread_stop;
+    s->ctx = mg_start(&cb, s, opts);
+    if (!s->ctx) {
+        log_error("cannot listen on %s", listen);
+        rc = RC_INTERNAL;
+        goto out;
+    }
+    memset(ports, 0, sizeof ports);
+    if (mg_get_server_ports(s->ctx, 4, ports) < 1) {
+        log_error("cannot read the listening port");
+        rc = RC_INTERNAL;
+        goto out;
+    }
+    s->port = ports[0].port;
+    *out = s;
+    s = NULL;
+    rc = RC_OK;
+out:
+    srv_stop(s);
+    return rc;
+}
+
+int srv_port(const struct srv *s)
+{
+    return s->port;
+}
+
+void srv_stop(struct srv *s)
+{
+    if (!s) return;
+    if (s->ctx) mg_stop(s->ctx);
+    free(s->stats);
+    free(s);
+}
+
+/* -------------------------------------------------------------- metrics */
+
+static void metric_labels(struct buf *b, struct srv *s, size_t idx)
+{
+    if (idx < s->nroutes)
+        buf_addf(b, "route=\"%s\",method=\"%s\"", srv_routes[idx].pattern,
+                 srv_routes[idx].method);
+    else if (idx == s->nroutes)
+        buf_adds(b, "route=\"static\",method=\"GET\"");
+    else
+        buf_adds(b, "route=\"unmatched\",method=\"any\"");
+}
+
+char *srv_metrics_text(struct srv *s)
+{
+    struct buf b = {0};
+    size_t i, c, k;
+
+    buf_adds(&b, "# HELP essaim_http_requests_total HTTP requests by route,"
+                 " method and status code.\n"
+                 "# TYPE essaim_http_requests_total counter\n");
+    for (i = 0; i < s->nroutes + 2; i++)
+        for (c = 0; c < NCODES; c++) {
+            unsigned long v = atomic_load(&s->stats[i].codes[c]);
+
+            if (!v) continue;
+            buf_adds(&b, "essaim_http_requests_total{");
+            metric_labels(&b, s, i);
+            if (c + 1 < NCODES)
+                buf_addf(&b, ",code=\"%d\"} %lu\n", counted_codes[c], v);
+            else
+                buf_addf(&b, ",code=\"other\"} %lu\n", v);
+        }
+    buf_adds(&b, "# HELP essaim_http_request_duration_seconds Time to answer"
+                 " an API request.\n"
+                 "# TYPE essaim_http_request_duration_seconds histogram\n");
+    for (i = 0; i < s->nroutes + 2; i++) {
+        unsigned long total = 0, cum = 0;
+
+        if (i == s->nroutes) continue; /* static files are not timed */
+        for (k = 0; k <= NBOUNDS; k++)
+            total += atomic_load(&s->stats[i].buckets[k]);
+        if (!total) continue;
+        for (k = 0; k <= NBOUNDS; k++) {
+            cum += atomic_load(&s->stats[i].buckets[k]);
+            buf_adds(&b, "essaim_http_request_duration_seconds_bucket{");
+            metric_labels(&b, s, i);
+            if (k < NBOUNDS)
+                buf_addf(&b, ",le=\"%g\"} %lu\n", bounds[k], cum);
+            else
+                buf_addf(&b, ",le=\"+Inf\"} %lu\n", cum);
+        }
+        buf_adds(&b, "essaim_http_request_duration_seconds_sum{");
+        metric_labels(&b, s, i);
+        buf_addf(&b, "} %.6f\n",
+                 (double)atomic_load(&s->stats[i].sum_us) / 1e6);
+        buf_adds(&b, "essaim_http_request_duration_seconds_count{");
+        metric_labels(&b, s, i);
+        buf_addf(&b, "} %lu\n", total);
+    }
+    buf_addf(&b,
+             "# HELP essaim_start_time_seconds Start time of the process.\n"
+             "# TYPE essaim_start_time_seconds gauge\n"
+             "essaim_start_time_seconds %lld\n",
+             (long long)s->started);
+    return buf_take(&b);
+}

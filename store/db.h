@@ -1,0 +1,87 @@
+/*
+ * db.h: the SQLite layer: one connection, its pragmas, the schema and its
+ * migrations, a statement cache and nestable transactions.
+ *
+ * A struct db belongs to one thread (CivetWeb gives each worker thread its
+ * own, see server/srv.c); it is not thread-safe. SQLite handles the
+ * concurrency between connections: WAL, busy_timeout, BEGIN IMMEDIATE for
+ * writes. Only store/ and the domain modules' *_db.c files include
+ * <sqlite3.h>.
+ */
+#ifndef ESSAIM_DB_H
+#define ESSAIM_DB_H
+
+#include <sqlite3.h>
+
+#include "../util/rc.h"
+
+struct db;
+
+struct db_opts {
+    int busy_timeout_ms;     /* wait this long for a lock (default 5000) */
+    const char *synchronous; /* "FULL" (default) or "NORMAL" */
+    int readonly;            /* open read-only, skip migrations */
+};
+
+/* db_extension_fn: called on every new connection before the schema is
+ * applied, to register SQL functions and FTS5 tokenizers. */
+typedef int (*db_extension_fn)(sqlite3 *h);
+
+/* db_add_extension: register fn for every connection opened afterwards.
+ * Call before any thread opens a database. */
+void db_add_extension(db_extension_fn fn);
+
+/* db_open: open (creating if needed) the database at path (":memory:"
+ * allowed), set the pragmas, run the extensions and bring the schema up
+ * to date. opts may be NULL for the defaults. *out is a new connection to
+ * release with db_close(). */
+enum rc db_open(const char *path, const struct db_opts *opts, struct db **out);
+
+/* db_close: finalize every cached statement and close. NULL is a no-op. */
+void db_close(struct db *db);
+
+/* db_handle: the raw connection, for *_db.c files; borrowed. */
+sqlite3 *db_handle(struct db *db);
+
+/* db_stmt: the prepared statement for sql, which must be a string with
+ * static storage (the cache is keyed by its address). Prepared once per
+ * connection, returned reset with no bindings; NULL on a prepare error
+ * (logged). Give it back with db_stmt_done(). */
+sqlite3_stmt *db_stmt(struct db *db, const char *sql);
+
+/* db_stmt_done: reset st and clear its bindings. NULL is a no-op. */
+void db_stmt_done(sqlite3_stmt *st);
+
+/* db_rc: map an SQLite result code to an rc, logging real errors. */
+enum rc db_rc(struct db *db, int src);
+
+/* db_exec: run SQL without results (may hold several statements). */
+enum rc db_exec(struct db *db, const char *sql);
+
+/* Transactions nest: the outermost db_begin() is BEGIN IMMEDIATE, inner
+ * ones are savepoints. Each db_begin() is closed by exactly one
+ * db_commit() or db_rollback(). A rollback undoes only its own level. */
+enum rc db_begin(struct db *db);
+enum rc db_commit(struct db *db);
+void db_rollback(struct db *db);
+int db_in_transaction(const struct db *db);
+
+/* db_schema_version: the user_version this program's schema reaches. */
+int db_schema_version(void);
+
+/* db_checkpoint_truncate: checkpoint the WAL and truncate it to zero. */
+enum rc db_checkpoint_truncate(struct db *db);
+
+/* db_text_dup: a copy of column i as a string (free() it); NULL for SQL
+ * NULL or out of memory. */
+char *db_text_dup(sqlite3_stmt *st, int i);
+
+/* db_bind_viewer: bind v to the parameters of VIEWER_SQL (viewer.h). */
+struct viewer;
+void db_bind_viewer(sqlite3_stmt *st, const struct viewer *v);
+
+/* db_text: column i as a borrowed string, "" for SQL NULL; valid until
+ * the next step or reset of st. */
+const char *db_text(sqlite3_stmt *st, int i);
+
+#endif

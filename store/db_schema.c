@@ -1,0 +1,119 @@
+/*
+ * db_schema.c: every table of essaim, with its columns explained, as
+ * forward migrations (see db_schema.h). Timestamps are UTC ISO 8601
+ * ("2026-11-25T17:24:27Z"); dates are "YYYY-MM-DD".
+ */
+#include "db.h"
+#include "db_schema.h"
+
+#define NOW "(strftime('%Y-%m-%dT%H:%M:%SZ','now'))"
+
+static const char *const migrations[] = {
+    /* 0 -> 1: reference data, cooperatives, entrepreneurs, search index. */
+    "CREATE TABLE region("
+    "  code TEXT PRIMARY KEY,"        /* INSEE region code: '52' */
+    "  name TEXT NOT NULL"            /* 'Pays de la Loire' */
+    ") WITHOUT ROWID;"
+    "CREATE TABLE departement("
+    "  code TEXT PRIMARY KEY,"        /* '44', '2A', '974' */
+    "  name TEXT NOT NULL,"           /* 'Loire-Atlantique' */
+    "  region TEXT NOT NULL"          /* region code */
+    ") WITHOUT ROWID;"
+    "CREATE TABLE commune("
+    "  insee TEXT PRIMARY KEY,"       /* COG code: '44109', '2A004', '75101' */
+    "  name TEXT NOT NULL,"           /* official name: 'Saint-Étienne' */
+    "  fold TEXT NOT NULL,"           /* folded name: 'saint etienne' */
+    "  kind TEXT NOT NULL,"           /* 'commune' or 'arrondissement' */
+    "  departement TEXT NOT NULL,"    /* département code */
+    "  region TEXT NOT NULL,"         /* region code */
+    "  population INTEGER NOT NULL,"  /* légale; 0 when unknown */
+    "  postcodes TEXT NOT NULL,"      /* comma-joined: '44000,44100' */
+    "  lat REAL, lon REAL,"           /* WGS84; NULL iff precision unknown */
+    "  precision TEXT NOT NULL"       /* how lat/lon were found: commune,"
+                                         former_communes, postcode,
+                                         departement, unknown */
+    ") WITHOUT ROWID;"
+    "CREATE INDEX commune_fold ON commune(fold);"
+    "CREATE INDEX commune_lat ON commune(lat);"
+    "CREATE TABLE commune_code("     /* other codes leading to a commune */
+    "  code TEXT NOT NULL,"           /* a postcode or a former INSEE code */
+    "  kind TEXT NOT NULL,"           /* 'postcode' or 'former' */
+    "  insee TEXT NOT NULL,"          /* the current commune */
+    "  PRIMARY KEY(code, kind, insee)"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE trade("             /* trade codes: ROME, NAF, CPV */
+    "  scheme TEXT NOT NULL,"         /* 'rome', 'naf', 'cpv' */
+    "  code TEXT NOT NULL,"           /* 'F1603', '43.22A', '45330000' */
+    "  label TEXT NOT NULL,"          /* French label */
+    "  PRIMARY KEY(scheme, code)"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE trade_alias("       /* job titles leading to a ROME code */
+    "  id INTEGER PRIMARY KEY,"       /* OGR code of the appellation */
+    "  scheme TEXT NOT NULL,"         /* 'rome' */
+    "  code TEXT NOT NULL,"           /* the trade code it belongs to */
+    "  label TEXT NOT NULL"           /* 'Plombier / Plombière' */
+    ");"
+    "CREATE INDEX trade_alias_code ON trade_alias(scheme, code);"
+    "CREATE TABLE trade_link("        /* ROME -> NAF hiring links */
+    "  rome TEXT NOT NULL,"           /* ROME code */
+    "  naf TEXT NOT NULL,"            /* NAF sub-class, with its dot */
+    "  hirings INTEGER NOT NULL,"     /* weight: hirings observed */
+    "  PRIMARY KEY(rome, naf)"
+    ") WITHOUT ROWID;"
+
+    "CREATE TABLE cooperative("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  external_id TEXT UNIQUE,"      /* the importer's key, instance-wide */
+    "  name TEXT NOT NULL,"
+    "  kind TEXT NOT NULL,"           /* cae, scop, scic, network */
+    "  doc TEXT NOT NULL,"            /* validated JSON, as the API shows */
+    "  created_at TEXT NOT NULL DEFAULT " NOW ","
+    "  updated_at TEXT NOT NULL DEFAULT " NOW
+    ");"
+    "CREATE TABLE entrepreneur("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  cooperative_id INTEGER NOT NULL REFERENCES cooperative(id),"
+    "  external_id TEXT,"             /* unique within the cooperative */
+    "  display_name TEXT NOT NULL,"
+    "  status TEXT NOT NULL,"         /* porteur, salarie, associe */
+    "  visibility TEXT NOT NULL,"     /* private, cooperative, network,"
+                                         public */
+    "  insee TEXT NOT NULL,"          /* commune of the location */
+    "  departement TEXT NOT NULL,"    /* its département */
+    "  lat REAL NOT NULL,"            /* location used for distances */
+    "  lon REAL NOT NULL,"
+    "  radius_km REAL,"               /* intervention radius, or NULL */
+    "  zones TEXT NOT NULL,"          /* intervention zones, space-joined:"
+                                         'dep:44 reg:52 FR'; '' if none */
+    "  avail_from TEXT,"              /* availability window, or NULL */
+    "  avail_until TEXT,"
+    "  doc TEXT NOT NULL,"            /* validated JSON document */
+    "  created_at TEXT NOT NULL DEFAULT " NOW ","
+    "  updated_at TEXT NOT NULL DEFAULT " NOW ","
+    "  UNIQUE(cooperative_id, external_id)"
+    ");"
+    "CREATE TABLE entrepreneur_trade("  /* trade codes, for filters */
+    "  entrepreneur_id INTEGER NOT NULL"
+    "    REFERENCES entrepreneur(id) ON DELETE CASCADE,"
+    "  scheme TEXT NOT NULL,"
+    "  code TEXT NOT NULL,"
+    "  PRIMARY KEY(entrepreneur_id, scheme, code)"
+    ") WITHOUT ROWID;"
+    "CREATE INDEX entrepreneur_trade_code"
+    "  ON entrepreneur_trade(scheme, code);"
+    /* Full-text index of entrepreneurs: rowid = entrepreneur.id. */
+    "CREATE VIRTUAL TABLE search_fts USING fts5("
+    "  name, headline, body, trades,"
+    "  tokenize='unicode61 remove_diacritics 2');",
+};
+
+int db_schema_version(void)
+{
+    return (int)(sizeof migrations / sizeof migrations[0]);
+}
+
+const char *db_schema_migration(int from_version)
+{
+    if (from_version < 0 || from_version >= db_schema_version()) return "";
+    return migrations[from_version];
+}
