@@ -62,6 +62,7 @@ run: deps $(BUILD)/essaim
 
 test: deps $(BUILD)/essaim $(TESTS)
 	@tools/run-tests $(BUILD) $(TESTS)
+	@tools/lint-openapi
 
 asan:
 	$(MAKE) BUILD=build-asan CC=clang \

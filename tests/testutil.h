@@ -1,0 +1,198 @@
+/*
+ * testutil.h: shared fixtures of the cmocka suites (header-only).
+ *
+ *   test_db_new()      a :memory: database with the schema and the
+ *                      reference data (copied from a template built once
+ *                      per test binary, so each test starts clean)
+ *   test_server_*      an essaim server in this process on 127.0.0.1:0,
+ *                      on a temporary database file
+ *   test_http()        one HTTP request with libcurl
+ */
+#ifndef ESSAIM_TESTUTIL_H
+#define ESSAIM_TESTUTIL_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <curl/curl.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../search/search_place.h"
+#include "../search/search_trade.h"
+#include "../server/config.h"
+#include "../server/srv.h"
+#include "../store/db.h"
+#include "../util/buf.h"
+#include "../util/log.h"
+
+static struct db *test_template;
+
+/* test_db_new: a fresh :memory: database with places and trades. */
+static inline struct db *test_db_new(void)
+{
+    struct db *db = NULL;
+    sqlite3_backup *b;
+
+    log_set_level(LOG_ERROR);
+    if (!test_template) {
+        assert_int_equal(db_open(":memory:", NULL, &test_template), RC_OK);
+        assert_int_equal(search_place_ensure(test_template), RC_OK);
+        assert_int_equal(search_trade_ensure(test_template), RC_OK);
+    }
+    assert_int_equal(db_open(":memory:", NULL, &db), RC_OK);
+    b = sqlite3_backup_init(db_handle(db), "main", db_handle(test_template),
+                            "main");
+    assert_non_null(b);
+    assert_int_equal(sqlite3_backup_step(b, -1), SQLITE_DONE);
+    sqlite3_backup_finish(b);
+    return db;
+}
+
+/* test_json: parse a JSON literal written in a test (single quotes are
+ * turned into double quotes for readability). New reference. */
+static inline json_t *test_json(const char *text)
+{
+    char *s = strdup(text), *p;
+    json_error_t err;
+    json_t *v;
+
+    for (p = s; *p; p++)
+        if (*p == '\'') *p = '"';
+    v = json_loads(s, 0, &err);
+    if (!v) fprintf(stderr, "bad test JSON: %s: %s\n", err.text, text);
+    free(s);
+    assert_non_null(v);
+    return v;
+}
+
+/* test_has_error: errs holds an error on field (exact name). */
+static inline int test_has_error(json_t *errs, const char *field)
+{
+    size_t i;
+    json_t *e;
+
+    json_array_foreach(errs, i, e) {
+        if (!strcmp(json_string_value(json_object_get(e, "field")), field))
+            return 1;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------ server */
+
+struct test_server {
+    struct srv *srv;
+    struct config cfg;
+    char dir[64];
+    char db[128];
+    char base[64]; /* "http://127.0.0.1:PORT" */
+};
+
+/* test_server_start: a server on a new temporary database. */
+static inline void test_server_start(struct test_server *t)
+{
+    struct db *db = NULL;
+
+    memset(t, 0, sizeof *t);
+    log_set_level(LOG_ERROR);
+    snprintf(t->dir, sizeof t->dir, "/tmp/essaim-test-XXXXXX");
+    assert_non_null(mkdtemp(t->dir));
+    snprintf(t->db, sizeof t->db, "%s/test.db", t->dir);
+    assert_int_equal(db_open(t->db, NULL, &db), RC_OK);
+    assert_int_equal(search_place_ensure(db), RC_OK);
+    assert_int_equal(search_trade_ensure(db), RC_OK);
+    db_close(db);
+    t->cfg.db = t->db;
+    t->cfg.listen = "127.0.0.1";
+    t->cfg.port = 0;
+    t->cfg.public_dir = "public";
+    t->cfg.threads = 8;
+    t->cfg.body_max = 65536;
+    t->cfg.request_timeout_ms = 10000;
+    t->cfg.busy_timeout_ms = 5000;
+    t->cfg.synchronous = "NORMAL";
+    t->cfg.log_level = "error";
+    t->cfg.access_log = 0;
+    t->cfg.batch = 1000;
+    assert_int_equal(srv_start(&t->cfg, &t->srv), RC_OK);
+    assert_true(srv_port(t->srv) > 0);
+    snprintf(t->base, sizeof t->base, "http://127.0.0.1:%d",
+             srv_port(t->srv));
+}
+
+static inline void test_server_stop(struct test_server *t)
+{
+    char cmd[128];
+
+    srv_stop(t->srv);
+    t->srv = NULL;
+    snprintf(cmd, sizeof cmd, "rm -rf %s", t->dir);
+    if (system(cmd) != 0) fprintf(stderr, "cannot remove %s\n", t->dir);
+}
+
+struct test_reply {
+    long status;
+    struct buf body;
+    struct buf headers;
+    json_t *json; /* parsed body, or NULL */
+};
+
+static inline size_t test_on_data(char *p, size_t size, size_t n, void *arg)
+{
+    buf_add(arg, p, size * n);
+    return size * n;
+}
+
+/* test_http: method path (relative to base) with an optional body of the
+ * given content type (NULL: application/json). Free with
+ * test_reply_free(). */
+static inline void test_http(const struct test_server *t, const char *method,
+                             const char *path, const char *body,
+                             const char *ctype, struct test_reply *r)
+{
+    struct curl_slist *h = NULL;
+    char url[1024], ct[256];
+    CURL *c = curl_easy_init();
+
+    memset(r, 0, sizeof *r);
+    assert_non_null(c);
+    snprintf(url, sizeof url, "%s%s", t->base, path);
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, test_on_data);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &r->body);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, test_on_data);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, &r->headers);
+    if (body) {
+        snprintf(ct, sizeof ct, "Content-Type: %s",
+                 ctype ? ctype : "application/json");
+        h = curl_slist_append(h, ct);
+        curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+    }
+    assert_int_equal(curl_easy_perform(c), CURLE_OK);
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
+    if (r->body.len) r->json = json_loadb(r->body.p, r->body.len, 0, NULL);
+    curl_slist_free_all(h);
+    curl_easy_cleanup(c);
+}
+
+static inline void test_reply_free(struct test_reply *r)
+{
+    buf_free(&r->body);
+    buf_free(&r->headers);
+    json_decref(r->json);
+    r->json = NULL;
+}
+
+#endif
