@@ -42,15 +42,15 @@ $(BUILD)/%.o: %.c
 
 $(BUILD)/util/assets.o: util/assets.S $(ASSETS)
 	@mkdir -p $(dir $@)
-	$(CC) -c $< -o $@
+	@echo "AS $<"; $(CC) -c $< -o $@
 
 $(BUILD)/essaim: $(OBJ_LIB) $(BUILD)/server/main.o
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
+	@echo "LD $@"; $(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
 
 $(BUILD)/tests/%: tests/%.c tests/testutil.h $(OBJ_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -o $@ $< $(OBJ_LIB) \
-	    $(LIBS) -lcmocka
+	@echo "CC $<"; $(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -o $@ $< \
+	    $(OBJ_LIB) $(LIBS) -lcmocka
 
 run: deps $(BUILD)/essaim
 	@mkdir -p var

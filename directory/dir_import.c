@@ -225,8 +225,7 @@ static enum rc one(struct run *r, json_t *rec, long line, const char *why)
         if (rc != RC_OK) goto out;
     }
     r->pending++;
-    if (rec)
-        rc = r->create(r->db, rec, errs, &created, NULL);
+    rc = rec ? r->create(r->db, rec, errs, &created, NULL) : RC_INVALID;
     if (rc == RC_OK) {
         r->st->imported++;
     } else if (rc == RC_INVALID || rc == RC_CONFLICT) {

@@ -1,0 +1,163 @@
+/*
+ * test_db.c: the SQLite layer: migrations from an empty file, every SQL
+ * statement of the program prepared against the schema, the statement
+ * cache, nested transactions.
+ */
+#include "testutil.h"
+
+#include "../util/viewer.h"
+
+/* The statement lists of each *_db.c file. */
+extern const char *const search_place_sql[];
+extern const char *const search_trade_sql[];
+extern const char *const search_index_sql[];
+extern const char *const dir_sql[];
+
+static const char *const *const all_sql[] = {
+    search_place_sql, search_trade_sql, search_index_sql, dir_sql,
+};
+
+static int user_version(struct db *db)
+{
+    sqlite3_stmt *st = NULL;
+    int v = -1;
+
+    assert_int_equal(sqlite3_prepare_v2(db_handle(db), "PRAGMA user_version",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
+    if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+static void every_statement_prepares(void **state)
+{
+    struct db *db = test_db_new();
+    size_t i, j, n = 0;
+
+    (void)state;
+    for (i = 0; i < sizeof all_sql / sizeof all_sql[0]; i++)
+        for (j = 0; all_sql[i][j]; j++) {
+            sqlite3_stmt *st = db_stmt(db, all_sql[i][j]);
+
+            if (!st) fprintf(stderr, "cannot prepare: %s\n", all_sql[i][j]);
+            assert_non_null(st);
+            /* Cached: the same statement comes back, reset. */
+            assert_ptr_equal(db_stmt(db, all_sql[i][j]), st);
+            n++;
+        }
+    assert_true(n >= 35);
+    db_close(db);
+}
+
+static void migrates_an_empty_file(void **state)
+{
+    char dir[] = "/tmp/essaim-db-XXXXXX", path[64], cmd[96];
+    struct db *db = NULL;
+
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/new.db", dir);
+    assert_int_equal(db_open(path, NULL, &db), RC_OK);
+    assert_int_equal(user_version(db), db_schema_version());
+    assert_int_equal(db_exec(db, "SELECT count(*) FROM entrepreneur;"
+                                 " SELECT count(*) FROM search_fts;"),
+                     RC_OK);
+    db_close(db);
+    /* Opening again applies nothing and keeps the data. */
+    assert_int_equal(db_open(path, NULL, &db), RC_OK);
+    assert_int_equal(user_version(db), db_schema_version());
+    /* A file from a newer program is refused, not damaged. */
+    assert_int_equal(db_exec(db, "PRAGMA user_version=999"), RC_OK);
+    db_close(db);
+    log_set_level(LOG_ERROR + 0);
+    assert_int_equal(db_open(path, NULL, &db), RC_DB);
+    assert_null(db);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+static int count(struct db *db, const char *sql)
+{
+    sqlite3_stmt *st = NULL;
+    int n = -1;
+
+    assert_int_equal(sqlite3_prepare_v2(db_handle(db), sql, -1, &st, NULL),
+                     SQLITE_OK);
+    if (sqlite3_step(st) == SQLITE_ROW) n = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return n;
+}
+
+static void transactions_nest(void **state)
+{
+    struct db *db = test_db_new();
+
+    (void)state;
+    assert_int_equal(db_exec(db, "CREATE TABLE t(x)"), RC_OK);
+    assert_int_equal(db_begin(db), RC_OK);
+    assert_true(db_in_transaction(db));
+    assert_int_equal(db_exec(db, "INSERT INTO t VALUES(1)"), RC_OK);
+    assert_int_equal(db_begin(db), RC_OK); /* savepoint */
+    assert_int_equal(db_exec(db, "INSERT INTO t VALUES(2)"), RC_OK);
+    db_rollback(db);                      /* undoes only 2 */
+    assert_int_equal(db_begin(db), RC_OK);
+    assert_int_equal(db_exec(db, "INSERT INTO t VALUES(3)"), RC_OK);
+    assert_int_equal(db_commit(db), RC_OK); /* releases the savepoint */
+    assert_int_equal(db_commit(db), RC_OK);
+    assert_false(db_in_transaction(db));
+    assert_int_equal(count(db, "SELECT sum(x) FROM t"), 4);
+    /* A rollback at the outer level undoes everything. */
+    assert_int_equal(db_begin(db), RC_OK);
+    assert_int_equal(db_exec(db, "INSERT INTO t VALUES(10)"), RC_OK);
+    db_rollback(db);
+    assert_int_equal(count(db, "SELECT sum(x) FROM t"), 4);
+    assert_int_equal(db_commit(db), RC_INTERNAL); /* nothing open */
+    db_close(db);
+}
+
+static void pragmas_are_set(void **state)
+{
+    struct db *db = test_db_new();
+
+    (void)state;
+    assert_int_equal(count(db, "PRAGMA foreign_keys"), 1);
+    assert_int_equal(count(db, "PRAGMA synchronous"), 2); /* FULL */
+    db_close(db);
+}
+
+static void reference_data_is_complete(void **state)
+{
+    struct db *db = test_db_new();
+
+    (void)state;
+    assert_int_equal(count(db, "SELECT count(*) FROM commune"), 35014);
+    assert_int_equal(count(db, "SELECT count(*) FROM commune"
+                               " WHERE lat IS NULL AND precision <> 'unknown'"),
+                     0);
+    assert_int_equal(count(db, "SELECT count(*) FROM commune"
+                               " WHERE lat = 0 AND lon = 0"),
+                     0);
+    assert_int_equal(count(db, "SELECT count(*) FROM trade WHERE"
+                               " scheme = 'rome'"),
+                     532);
+    assert_int_equal(count(db, "SELECT count(*) FROM trade WHERE"
+                               " scheme = 'cpv'"),
+                     159);
+    assert_int_equal(count(db, "SELECT count(*) FROM trade_alias"), 11118);
+    assert_int_equal(count(db, "SELECT count(*) FROM departement"), 109);
+    db_close(db);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(every_statement_prepares),
+        cmocka_unit_test(migrates_an_empty_file),
+        cmocka_unit_test(transactions_nest),
+        cmocka_unit_test(pragmas_are_set),
+        cmocka_unit_test(reference_data_is_complete),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
