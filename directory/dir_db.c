@@ -344,16 +344,20 @@ enum rc dir_db_ent_delete(struct db *db, long long id)
     return rc;
 }
 
-enum rc dir_db_ent_set_trades(struct db *db, long long id, json_t *trades)
+enum rc dir_db_ent_set_trades(struct db *db, long long id, json_t *trades,
+                              int fresh)
 {
-    sqlite3_stmt *st = db_stmt(db, sql_ent_trades_clear);
-    enum rc rc;
+    sqlite3_stmt *st;
+    enum rc rc = RC_OK;
     json_t *t;
     size_t i;
 
-    if (!st) return RC_DB;
-    sqlite3_bind_int64(st, 1, id);
-    rc = step_done(db, st);
+    if (!fresh) {
+        st = db_stmt(db, sql_ent_trades_clear);
+        if (!st) return RC_DB;
+        sqlite3_bind_int64(st, 1, id);
+        rc = step_done(db, st);
+    }
     json_array_foreach(trades, i, t) {
         const char *scheme = json_string_value(json_object_get(t, "scheme"));
         const char *code = json_string_value(json_object_get(t, "code"));

@@ -52,8 +52,10 @@ enum rc dir_db_ent_get(struct db *db, long long id, json_t **out);
 enum rc dir_db_ent_by_external(struct db *db, long long cooperative_id,
                                const char *external_id, long long *id);
 enum rc dir_db_ent_delete(struct db *db, long long id);
-/* dir_db_ent_set_trades: replace the coded trades of an entrepreneur. */
-enum rc dir_db_ent_set_trades(struct db *db, long long id, json_t *trades);
+/* dir_db_ent_set_trades: replace the coded trades of an entrepreneur
+ * (fresh: a new entrepreneur, nothing to remove first). */
+enum rc dir_db_ent_set_trades(struct db *db, long long id, json_t *trades,
+                              int fresh);
 /* dir_db_ent_list: rows v may see with id > after, optionally of one
  * cooperative (0 for all), by id, up to limit; *total counts all the rows
  * v may see. */

@@ -191,6 +191,21 @@ static int check_availability(const struct check *c, json_t *in, json_t *out)
     return 1;
 }
 
+/* check_year: a whole year from 1900 to 2100. */
+static int check_year(const struct check *c, json_t *item, json_t *out)
+{
+    json_t *y = json_object_get(item, "year");
+
+    if (!y || json_is_null(y)) return 0;
+    if (!json_is_integer(y) || json_integer_value(y) < 1900 ||
+        json_integer_value(y) > 2100) {
+        check_fail(c, "year", "must be a whole year from 1900 to 2100");
+        return -1;
+    }
+    json_object_set(out, "year", y);
+    return 1;
+}
+
 static int check_references(const struct check *c, json_t *in, json_t *out)
 {
     static const char *const known[] = {"title", "client", "year",
@@ -222,7 +237,7 @@ static int check_references(const struct check *c, json_t *in, json_t *out)
                    check_string(&sub, item, "title", 200, CHECK_REQUIRED,
                                 clean) < 0 ||
                    check_string(&sub, item, "client", 200, 0, clean) < 0 ||
-                   check_real(&sub, item, "year", 1900, 2100, 0, clean) < 0 ||
+                   check_year(&sub, item, clean) < 0 ||
                    check_string(&sub, item, "description", 2000,
                                 CHECK_MULTILINE, clean) < 0 ||
                    check_string(&sub, item, "url", 500, 0, clean) < 0) {
@@ -367,7 +382,7 @@ static enum rc save(struct db *db, long long id, long long coop, json_t *doc,
     json_t *iv = json_object_get(doc, "intervention");
     json_t *av = json_object_get(doc, "availability");
     json_t *radius = json_object_get(iv, "radius_km");
-    json_t *body = json_deep_copy(doc);
+    json_t *ext = json_incref(json_object_get(doc, "external_id"));
     struct dir_ent_row r;
     struct buf zones = {0};
     long long other = 0;
@@ -376,9 +391,10 @@ static enum rc save(struct db *db, long long id, long long coop, json_t *doc,
 
     if (out) *out = NULL;
     *created = 0;
-    if (!body) goto out;
-    json_object_del(body, "external_id");
-    text = json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(10));
+    /* The stored document leaves external_id to its column. */
+    json_object_del(doc, "external_id");
+    text = json_dumps(doc, JSON_COMPACT | JSON_REAL_PRECISION(10));
+    if (ext) json_object_set(doc, "external_id", ext);
     zones_text(doc, &zones);
     if (!text || buf_oom(&zones)) goto out;
     memset(&r, 0, sizeof r);
@@ -423,8 +439,9 @@ static enum rc save(struct db *db, long long id, long long coop, json_t *doc,
         *created = 1;
     }
     if (rc == RC_OK)
-        rc = dir_db_ent_set_trades(db, id, json_object_get(doc, "trades"));
-    if (rc == RC_OK) rc = search_index_entrepreneur(db, id, doc);
+        rc = dir_db_ent_set_trades(db, id, json_object_get(doc, "trades"),
+                                   *created);
+    if (rc == RC_OK) rc = search_index_entrepreneur(db, id, doc, *created);
     if (rc == RC_OK && out) rc = get_shaped(db, id, out);
     if (rc == RC_OK) rc = db_commit(db);
     if (rc != RC_OK) {
@@ -436,7 +453,7 @@ static enum rc save(struct db *db, long long id, long long coop, json_t *doc,
         *created = 0;
     }
 out:
-    json_decref(body);
+    json_decref(ext);
     buf_free(&zones);
     free(text);
     return rc;

@@ -13,8 +13,10 @@
 #include "../store/db.h"
 
 /* search_index_entrepreneur: (re)index entrepreneur id from its clean
- * document (as dir_ent stores it). doc is borrowed. */
-enum rc search_index_entrepreneur(struct db *db, long long id, json_t *doc);
+ * document (as dir_ent stores it); fresh: id was never indexed, nothing
+ * to remove first. doc is borrowed. */
+enum rc search_index_entrepreneur(struct db *db, long long id, json_t *doc,
+                                  int fresh);
 
 /* search_index_remove: drop entrepreneur id from the index. */
 enum rc search_index_remove(struct db *db, long long id);

@@ -40,12 +40,13 @@ enum rc search_index_remove(struct db *db, long long id)
     return src == SQLITE_DONE ? RC_OK : db_rc(db, src);
 }
 
-enum rc search_index_entrepreneur(struct db *db, long long id, json_t *doc)
+enum rc search_index_entrepreneur(struct db *db, long long id, json_t *doc,
+                                  int fresh)
 {
     struct buf body = {0}, trades = {0};
     sqlite3_stmt *st;
     const char *desc = json_string_value(json_object_get(doc, "description"));
-    enum rc rc = search_index_remove(db, id);
+    enum rc rc = fresh ? RC_OK : search_index_remove(db, id);
     int src;
 
     if (rc != RC_OK) return rc;

@@ -77,6 +77,16 @@ enum rc search_place_nearest(struct db *db, double lat, double lon,
 enum rc search_place_complete(struct db *db, const char *prefix, int limit,
                               json_t **out);
 
+/* search_place_each: call fn on every current commune that has
+ * coordinates (municipal arrondissements and communes of 'unknown'
+ * precision are skipped), in INSEE code order. p is valid only during the
+ * call. fn returns 0 to go on, non-zero to stop the walk early (the walk
+ * then still returns RC_OK: fn keeps its reason in arg). fn must not call
+ * search_place_each itself. RC_DB on a database error. */
+enum rc search_place_each(struct db *db,
+                          int (*fn)(const struct place *p, void *arg),
+                          void *arg);
+
 /* search_place_departement_name / region_name: the name for a code, into
  * buf; RC_NOTFOUND for an unknown code. */
 enum rc search_place_departement_name(struct db *db, const char *code,

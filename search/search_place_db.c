@@ -39,6 +39,11 @@ static const char sql_complete_postcode[] =
     "SELECT " COLS " FROM commune_code k JOIN commune c ON c.insee = k.insee"
     " WHERE k.kind = 'postcode' AND k.code >= ?1 AND k.code < ?2"
     " ORDER BY k.code, c.population DESC LIMIT ?3";
+/* Every located current commune (no municipal arrondissement, no
+ * 'unknown' precision), in INSEE order so that walks are reproducible. */
+static const char sql_each[] =
+    "SELECT " COLS " FROM commune c"
+    " WHERE c.kind = 'commune' AND c.lat IS NOT NULL ORDER BY c.insee";
 static const char sql_dep_name[] = "SELECT name FROM departement WHERE code = ?1";
 static const char sql_reg_name[] = "SELECT name FROM region WHERE code = ?1";
 static const char sql_count[] = "SELECT count(*) FROM commune";
@@ -71,7 +76,7 @@ const char *const search_place_sql[] = {
     sql_by_insee, sql_by_code, sql_by_fold, sql_nearest, sql_complete_name,
     sql_complete_postcode, sql_dep_name, sql_reg_name, sql_count,
     sql_ins_commune, sql_ins_code, sql_ins_dep, sql_ins_reg,
-    sql_dep_fallback, NULL};
+    sql_dep_fallback, sql_each, NULL};
 
 static void copy(char *dst, size_t size, const char *src)
 {
@@ -298,6 +303,25 @@ out:
     free(fold);
     free(hi);
     json_decref(arr);
+    return rc;
+}
+
+enum rc search_place_each(struct db *db,
+                          int (*fn)(const struct place *p, void *arg),
+                          void *arg)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_each);
+    struct place p;
+    enum rc rc = RC_OK;
+    int src;
+
+    if (!st) return RC_DB;
+    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        row_place(st, &p);
+        if (fn(&p, arg)) break;
+    }
+    if (src != SQLITE_ROW && src != SQLITE_DONE) rc = db_rc(db, src);
+    db_stmt_done(st);
     return rc;
 }
 
@@ -567,12 +591,15 @@ enum rc search_place_load(struct db *db, const char *file, long *loaded,
             reject(rejected, t.lineno, "type", "not a current commune");
             continue;
         }
+        l = NULL;
+        if (ref && (clat < 0 || !*tsv_get(&t, clat)))
+            l = find_coords(ref, nref, insee);
         if (clat >= 0 && *tsv_get(&t, clat)) {
             lat = strtod(tsv_get(&t, clat), NULL);
             lon = strtod(tsv_get(&t, clon), NULL);
             located = 1;
             prec = cp >= 0 && *tsv_get(&t, cp) ? tsv_get(&t, cp) : "commune";
-        } else if (ref && (l = find_coords(ref, nref, insee)) != NULL) {
+        } else if (l) {
             lat = l->lat;
             lon = l->lon;
             located = 1;

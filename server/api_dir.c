@@ -19,8 +19,8 @@ void api_coop_list(struct req *r)
     srv_reply(r, rc, 200, out, errs);
 }
 
-/* POST /api/v1/cooperatives {cooperative} -> 201 created | 200 updated
- * (same external_id) | 400 | 409 | 413 | 415 */
+/* POST /api/v1/cooperatives {cooperative} -> 201 created | 200 replaced
+ * (same external_id: the record becomes this document) | 400 | 413 | 415 */
 void api_coop_create(struct req *r)
 {
     json_t *errs = json_array(), *in = NULL, *out = NULL;
@@ -41,7 +41,8 @@ void api_coop_get(struct req *r)
     srv_reply(r, rc, 200, out, NULL);
 }
 
-/* PATCH /api/v1/cooperatives/{id} {fields} -> 200 | 400 | 404 | 409 */
+/* PATCH /api/v1/cooperatives/{id} {fields} -> 200 | 400 | 404 | 409
+ * (external_id taken) | 413 | 415 */
 void api_coop_patch(struct req *r)
 {
     json_t *errs = json_array(), *in = NULL, *out = NULL;
@@ -69,8 +70,9 @@ void api_ent_list(struct req *r)
     srv_reply(r, rc, 200, out, errs);
 }
 
-/* POST /api/v1/entrepreneurs {entrepreneur} -> 201 created | 200 updated
- * (same cooperative and external_id) | 400 | 409 | 413 | 415 */
+/* POST /api/v1/entrepreneurs {entrepreneur} -> 201 created | 200 replaced
+ * (same cooperative and external_id: the record becomes this document) |
+ * 400 | 413 | 415 */
 void api_ent_create(struct req *r)
 {
     json_t *errs = json_array(), *in = NULL, *out = NULL;
@@ -92,7 +94,8 @@ void api_ent_get(struct req *r)
     srv_reply(r, rc, 200, out, NULL);
 }
 
-/* PATCH /api/v1/entrepreneurs/{id} {fields} -> 200 | 400 | 404 | 409 */
+/* PATCH /api/v1/entrepreneurs/{id} {fields} -> 200 | 400 | 404 | 409
+ * (external_id taken) | 413 | 415 */
 void api_ent_patch(struct req *r)
 {
     json_t *errs = json_array(), *in = NULL, *out = NULL;

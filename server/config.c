@@ -50,8 +50,9 @@ static const struct setting settings[] = {
     {"size", T_INT, F(demo_size), "5000",
      "demo: number of entrepreneurs to generate"},
     {"seed", T_INT, F(demo_seed), "1", "demo: random seed"},
-    {"batch", T_INT, F(batch), "1000",
-     "import: records per transaction"},
+    {"batch", T_INT, F(batch), "10000",
+     "import: records per transaction (a crash loses at most the batch"
+     " in progress, never one already reported)"},
     {"password", T_STR, F(password), "",
      "admin create: password to set (generated when empty)"},
     {"sync_interval_s", T_INT, F(sync_interval_s), "300",

@@ -193,6 +193,11 @@ void srv_reply(struct req *r, enum rc rc, int ok_status, json_t *body,
     switch (rc) {
     case RC_INVALID: detail = "the request has invalid fields"; break;
     case RC_NOTFOUND: detail = "no such resource"; break;
+    case RC_CONFLICT: detail = "the request conflicts with a record"; break;
+    case RC_TOOBIG: detail = "the request body is too large"; break;
+    case RC_UNSUPPORTED: detail = "the request body must be JSON"; break;
+    case RC_FORBIDDEN: detail = "not allowed"; break;
+    case RC_UPSTREAM: detail = "a remote service failed"; break;
     case RC_BUSY: detail = "the database is busy; retry shortly"; break;
     case RC_DB:
     case RC_NOMEM:
@@ -239,6 +244,20 @@ int srv_query(struct req *r, const char *name, char *buf, size_t size,
     return n > 0;
 }
 
+/* json_media_type: is ct application/json or application/...+json, with
+ * optional parameters ("; charset=utf-8")? */
+static int json_media_type(const char *ct)
+{
+    size_t n;
+
+    if (!ct) return 0;
+    while (*ct == ' ') ct++;
+    n = strcspn(ct, "; \t");
+    if (n == 16 && !strncasecmp(ct, "application/json", 16)) return 1;
+    return n > 17 && !strncasecmp(ct, "application/", 12) &&
+           !strncasecmp(ct + n - 5, "+json", 5);
+}
+
 int srv_query_limit(struct req *r, json_t *errs)
 {
     char buf[32], *end;
@@ -274,8 +293,7 @@ enum rc srv_body_json(struct req *r, json_t *errs, json_t **out)
     int n;
 
     *out = NULL;
-    if (!ct || (strncasecmp(ct, "application/json", 16) != 0 &&
-                strncasecmp(ct, "application/merge-patch+json", 28) != 0)) {
+    if (!json_media_type(ct)) {
         add_err(errs, "Content-Type", "must be application/json");
         return RC_UNSUPPORTED;
     }
@@ -409,6 +427,7 @@ static int on_request(struct mg_connection *conn)
     const char *path = ri->local_uri;
     struct req r;
     struct buf allow = {0};
+    int head = !strcmp(ri->request_method, "HEAD");
     size_t i, idx;
     double t0 = now_s();
 
@@ -428,7 +447,8 @@ static int on_request(struct mg_connection *conn)
     }
     for (i = 0; i < s->nroutes; i++) {
         if (!match(srv_routes[i].pattern, path, &r)) continue;
-        if (strcmp(srv_routes[i].method, ri->request_method) != 0) {
+        if (strcmp(srv_routes[i].method, ri->request_method) != 0 &&
+            !(head && !strcmp(srv_routes[i].method, "GET"))) {
             buf_adds(&allow, allow.len ? ", " : "Allow: ");
             buf_adds(&allow, srv_routes[i].method);
             continue;
@@ -523,6 +543,7 @@ enum rc srv_start(const struct config *cfg, struct srv **out)
     s->cfg = cfg;
     s->dbo.busy_timeout_ms = cfg->busy_timeout_ms;
     s->dbo.synchronous = cfg->synchronous;
+    s->dbo.cache_kib = 16384;
     s->started = time(NULL);
     while (srv_routes[s->nroutes].pattern) s->nroutes++;
     s->stats = calloc(s->nroutes + 2, sizeof *s->stats);

@@ -26,6 +26,7 @@ struct db {
     size_t cap;        /* slots in tab, a power of two */
     size_t used;       /* slots in use */
     int depth;         /* transaction nesting: 0 outside any */
+    int doomed;        /* an inner level rolled back: commit must not */
 };
 
 static db_extension_fn extensions[MAX_EXTENSIONS];
@@ -165,14 +166,11 @@ char *db_text_dup(sqlite3_stmt *st, int i)
 
 enum rc db_begin(struct db *db)
 {
-    char sql[48];
-    enum rc rc;
+    enum rc rc = RC_OK;
 
-    if (db->depth == 0)
+    if (db->depth == 0) {
         rc = db_exec(db, "BEGIN IMMEDIATE");
-    else {
-        snprintf(sql, sizeof sql, "SAVEPOINT sp%d", db->depth);
-        rc = db_exec(db, sql);
+        db->doomed = 0;
     }
     if (rc == RC_OK) db->depth++;
     return rc;
@@ -180,37 +178,36 @@ enum rc db_begin(struct db *db)
 
 enum rc db_commit(struct db *db)
 {
-    char sql[48];
     enum rc rc;
 
     if (db->depth <= 0) return RC_INTERNAL;
-    if (db->depth == 1)
-        rc = db_exec(db, "COMMIT");
-    else {
-        snprintf(sql, sizeof sql, "RELEASE sp%d", db->depth - 1);
-        rc = db_exec(db, sql);
+    if (db->depth > 1) {
+        db->depth--;
+        return RC_OK;
     }
+    if (db->doomed) {
+        db_rollback(db);
+        return RC_DB;
+    }
+    rc = db_exec(db, "COMMIT");
     if (rc != RC_OK) {
         db_rollback(db);
         return rc;
     }
-    db->depth--;
+    db->depth = 0;
     return RC_OK;
 }
 
 void db_rollback(struct db *db)
 {
-    char sql[64];
-
     if (db->depth <= 0) return;
     db->depth--;
-    if (db->depth == 0) {
-        if (!sqlite3_get_autocommit(db->h)) db_exec(db, "ROLLBACK");
+    if (db->depth > 0) {
+        db->doomed = 1;
         return;
     }
-    snprintf(sql, sizeof sql, "ROLLBACK TO sp%d; RELEASE sp%d", db->depth,
-             db->depth);
-    db_exec(db, sql);
+    db->doomed = 0;
+    if (!sqlite3_get_autocommit(db->h)) db_exec(db, "ROLLBACK");
 }
 
 int db_in_transaction(const struct db *db)
@@ -264,7 +261,7 @@ static enum rc migrate(struct db *db)
 
 enum rc db_open(const char *path, const struct db_opts *opts, struct db **out)
 {
-    static const struct db_opts defaults = {5000, "FULL", 0};
+    static const struct db_opts defaults = {5000, "FULL", 0, 16384};
     struct db *db = NULL;
     char pragmas[256];
     enum rc rc = RC_NOMEM;
@@ -289,11 +286,12 @@ enum rc db_open(const char *path, const struct db_opts *opts, struct db **out)
                                     : defaults.busy_timeout_ms);
     snprintf(pragmas, sizeof pragmas,
              "PRAGMA foreign_keys=ON; PRAGMA synchronous=%s;"
-             " PRAGMA temp_store=MEMORY; PRAGMA cache_size=-8000;"
+             " PRAGMA temp_store=MEMORY; PRAGMA cache_size=-%d;"
              " PRAGMA mmap_size=268435456;",
              opts->synchronous && !strcmp(opts->synchronous, "NORMAL")
                  ? "NORMAL"
-                 : "FULL");
+                 : "FULL",
+             opts->cache_kib > 0 ? opts->cache_kib : defaults.cache_kib);
     if (!opts->readonly && strcmp(path, ":memory:") != 0) {
         rc = db_exec(db, "PRAGMA journal_mode=WAL");
         if (rc != RC_OK) goto out;

@@ -98,20 +98,31 @@ static void transactions_nest(void **state)
     assert_int_equal(db_begin(db), RC_OK);
     assert_true(db_in_transaction(db));
     assert_int_equal(db_exec(db, "INSERT INTO t VALUES(1)"), RC_OK);
-    assert_int_equal(db_begin(db), RC_OK); /* savepoint */
+    assert_int_equal(db_begin(db), RC_OK); /* joins */
     assert_int_equal(db_exec(db, "INSERT INTO t VALUES(2)"), RC_OK);
-    db_rollback(db);                      /* undoes only 2 */
-    assert_int_equal(db_begin(db), RC_OK);
-    assert_int_equal(db_exec(db, "INSERT INTO t VALUES(3)"), RC_OK);
-    assert_int_equal(db_commit(db), RC_OK); /* releases the savepoint */
+    assert_int_equal(db_commit(db), RC_OK);
+    assert_true(db_in_transaction(db));
     assert_int_equal(db_commit(db), RC_OK);
     assert_false(db_in_transaction(db));
-    assert_int_equal(count(db, "SELECT sum(x) FROM t"), 4);
-    /* A rollback at the outer level undoes everything. */
+    assert_int_equal(count(db, "SELECT sum(x) FROM t"), 3);
+    /* An inner rollback dooms the whole transaction. */
     assert_int_equal(db_begin(db), RC_OK);
     assert_int_equal(db_exec(db, "INSERT INTO t VALUES(10)"), RC_OK);
+    assert_int_equal(db_begin(db), RC_OK);
+    assert_int_equal(db_exec(db, "INSERT INTO t VALUES(20)"), RC_OK);
     db_rollback(db);
-    assert_int_equal(count(db, "SELECT sum(x) FROM t"), 4);
+    assert_int_equal(db_commit(db), RC_DB);
+    assert_false(db_in_transaction(db));
+    assert_int_equal(count(db, "SELECT sum(x) FROM t"), 3);
+    /* An outer rollback undoes everything; the next one starts clean. */
+    assert_int_equal(db_begin(db), RC_OK);
+    assert_int_equal(db_exec(db, "INSERT INTO t VALUES(100)"), RC_OK);
+    db_rollback(db);
+    assert_int_equal(count(db, "SELECT sum(x) FROM t"), 3);
+    assert_int_equal(db_begin(db), RC_OK);
+    assert_int_equal(db_exec(db, "INSERT INTO t VALUES(4)"), RC_OK);
+    assert_int_equal(db_commit(db), RC_OK);
+    assert_int_equal(count(db, "SELECT sum(x) FROM t"), 7);
     assert_int_equal(db_commit(db), RC_INTERNAL); /* nothing open */
     db_close(db);
 }

@@ -63,6 +63,7 @@ static int names_field(const struct test_reply *r, const char *field)
 static void operations(void **state)
 {
     struct test_reply r;
+    size_t i;
 
     (void)state;
     test_http(&server, "GET", "/healthz", NULL, NULL, &r);
@@ -74,12 +75,30 @@ static void operations(void **state)
     assert_int_equal(r.status, 200);
     assert_memory_equal(json_string_value(json_object_get(r.json, "openapi")),
                         "3.1", 3);
+    /* Every route of the table is described. */
+    for (i = 0; srv_routes[i].pattern; i++) {
+        char method[16];
+        size_t k;
+
+        for (k = 0; srv_routes[i].method[k] && k + 1 < sizeof method; k++)
+            method[k] = (char)(srv_routes[i].method[k] | 0x20);
+        method[k] = 0;
+        if (!json_object_get(json_object_get(json_object_get(r.json, "paths"),
+                                             srv_routes[i].pattern),
+                             method))
+            fail_msg("%s %s is not in openapi.json", srv_routes[i].method,
+                     srv_routes[i].pattern);
+    }
+    test_reply_free(&r);
+    test_http(&server, "HEAD", "/healthz", NULL, NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_int_equal(r.body.len, 0);
     test_reply_free(&r);
     test_http(&server, "GET", "/metrics", NULL, NULL, &r);
     assert_int_equal(r.status, 200);
     assert_non_null(strstr(buf_str(&r.body),
                            "essaim_http_requests_total{route=\"/healthz\","
-                           "method=\"GET\",code=\"200\"} 1"));
+                           "method=\"GET\",code=\"200\"} 2"));
     assert_non_null(strstr(buf_str(&r.body),
                            "# TYPE essaim_http_request_duration_seconds"
                            " histogram"));
