@@ -13,7 +13,8 @@ CC      ?= cc
 PKGS     = sqlite3 jansson libcurl libsodium libxml-2.0
 WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wpointer-arith -Wcast-qual -Wwrite-strings -Wformat=2 \
-           -Wundef -Wvla -Wno-format-truncation -Werror
+           -Wundef -Wvla -Werror \
+           $(if $(findstring clang,$(CC)),,-Wno-format-truncation)
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DNDEBUG $(WARN) $(CFLAGS) \
            $(shell pkg-config --cflags $(PKGS)) -MMD -MP

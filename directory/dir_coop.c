@@ -19,8 +19,9 @@ int dir_coop_siret_ok(const char *s)
     for (i = 0; i < 14; i++)
         if (!isdigit((unsigned char)s[i])) return 0;
     if (s[14]) return 0;
-    if (!strncmp(s, "356000000", 9)) {
-        /* La Poste: the digits add up to a multiple of 5. */
+    if (!strncmp(s, "356000000", 9) && strcmp(s, "35600000000048") != 0) {
+        /* La Poste's establishments: the digits add up to a multiple of
+         * 5 (its head office, 35600000000048, follows Luhn). */
         for (i = 0; i < 14; i++) sum += s[i] - '0';
         return sum % 5 == 0;
     }

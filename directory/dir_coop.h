@@ -39,8 +39,9 @@ enum rc dir_coop_patch(struct db *db, const char *id, json_t *patch,
 enum rc dir_coop_list(struct db *db, int limit, const char *cursor,
                       json_t *errs, json_t **out);
 
-/* dir_coop_siret_ok: 14 digits passing the Luhn check (or La Poste's
- * rule for its establishments, SIREN 356000000). */
+/* dir_coop_siret_ok: 14 digits passing the Luhn check; La Poste's
+ * establishments (SIREN 356000000, but its head office 35600000000048)
+ * follow their own rule: the digits add up to a multiple of 5. */
 int dir_coop_siret_ok(const char *siret);
 
 #endif

@@ -113,6 +113,22 @@ static json_t *alt_json(const struct place *p)
                      (json_int_t)p->population);
 }
 
+/* in_list: is item one of the comma-joined list's items? */
+static int in_list(const char *list, const char *item)
+{
+    size_t n = strlen(item);
+
+    while (*list) {
+        const char *e = strchr(list, ',');
+        size_t len = e ? (size_t)(e - list) : strlen(list);
+
+        if (len == n && !strncmp(list, item, n)) return 1;
+        list += len;
+        if (*list) list++;
+    }
+    return 0;
+}
+
 /* query: run st (bound) and collect the places: the first into *first,
  * the others (up to 20) into *alts when alts is not NULL. Returns
  * RC_NOTFOUND when there is no row. qual filters by département or
@@ -127,9 +143,8 @@ static enum rc query(struct db *db, sqlite3_stmt *st, const char *qual,
 
     while ((src = sqlite3_step(st)) == SQLITE_ROW) {
         row_place(st, &p);
-        if (qual && *qual &&
-            strcmp(p.departement, qual) != 0 &&
-            !strstr(db_text(st, 5), qual))
+        if (qual && *qual && strcmp(p.departement, qual) != 0 &&
+            !in_list(db_text(st, 5), qual))
             continue;
         if (!found) {
             *first = p;
@@ -192,6 +207,46 @@ enum rc search_place_nearest(struct db *db, double lat, double lon,
     return rc;
 }
 
+/* by_code: the communes of a postcode or a former code. */
+static enum rc by_code(struct db *db, const char *code, const char *kind,
+                       struct place *out, json_t **alternatives)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_by_code);
+
+    if (!st) return RC_DB;
+    sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
+    return query(db, st, NULL, out, alternatives);
+}
+
+/* also_postcode: add to *alternatives the communes whose postcode is the
+ * INSEE code that resolved to first. */
+static enum rc also_postcode(struct db *db, const char *code,
+                             const struct place *first, json_t **alternatives)
+{
+    struct place p;
+    json_t *alts = NULL, *a;
+    size_t i;
+    enum rc rc = by_code(db, code, "postcode", &p, &alts);
+
+    if (rc == RC_NOTFOUND) return RC_OK;
+    if (rc != RC_OK) return rc;
+    if (!alts) alts = json_array();
+    json_array_insert_new(alts, 0, alt_json(&p));
+    json_array_foreach(alts, i, a) {
+        if (!strcmp(json_string_value(json_object_get(a, "insee")),
+                    first->insee)) {
+            json_array_remove(alts, i);
+            break;
+        }
+    }
+    if (json_array_size(alts))
+        *alternatives = alts;
+    else
+        json_decref(alts);
+    return RC_OK;
+}
+
 enum rc search_place_resolve(struct db *db, const char *q, struct place *out,
                              json_t **alternatives)
 {
@@ -221,17 +276,26 @@ enum rc search_place_resolve(struct db *db, const char *q, struct place *out,
         *out = p;
         return RC_OK;
     }
-    if (search_place_is_insee(q)) {
-        rc = search_place_get(db, q, out);
-        if (rc != RC_NOTFOUND) return rc;
-    }
-    if (search_place_is_postcode(q)) {
+    /* Five characters: a current INSEE code first (what API clients
+     * send), then a postcode (what people type), then a former INSEE
+     * code. A code that is both an INSEE code and another commune's
+     * postcode lists the postcode's communes as alternatives. */
+    if (search_place_is_insee(q) || search_place_is_postcode(q)) {
         copy(code, sizeof code, q);
-        st = db_stmt(db, sql_by_code);
+        if (code[1] == 'a' || code[1] == 'b') code[1] = (char)(code[1] - 32);
+        st = db_stmt(db, sql_by_insee);
         if (!st) return RC_DB;
         sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, "postcode", -1, SQLITE_STATIC);
-        return query(db, st, NULL, out, alternatives);
+        rc = query(db, st, NULL, out, NULL);
+        if (rc != RC_NOTFOUND && rc != RC_OK) return rc;
+        if (rc == RC_OK) {
+            if (search_place_is_postcode(q))
+                return also_postcode(db, code, out, alternatives);
+            return RC_OK;
+        }
+        rc = by_code(db, code, "postcode", out, alternatives);
+        if (rc != RC_NOTFOUND) return rc;
+        return by_code(db, code, "former", out, alternatives);
     }
     fold = search_place_fold_query(q, qual);
     if (!fold) return RC_NOMEM;
@@ -797,7 +861,7 @@ int search_place_check_value(struct db *db, const struct check *c, json_t *v,
                 goto out;
             }
         } else {
-            rc = search_place_resolve(db, postcode, &p, &alts);
+            rc = by_code(db, postcode, "postcode", &p, &alts);
             if (rc == RC_NOTFOUND) {
                 check_fail(c, "postcode", "unknown postcode %s", postcode);
                 goto out;

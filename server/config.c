@@ -53,10 +53,6 @@ static const struct setting settings[] = {
     {"batch", T_INT, F(batch), "10000",
      "import: records per transaction (a crash loses at most the batch"
      " in progress, never one already reported)"},
-    {"password", T_STR, F(password), "",
-     "admin create: password to set (generated when empty)"},
-    {"sync_interval_s", T_INT, F(sync_interval_s), "300",
-     "federation: seconds between two pulls of a peer"},
 };
 
 #define NSETTINGS (sizeof settings / sizeof settings[0])

@@ -27,8 +27,6 @@ struct config {
     int demo_size;           /* demo: number of entrepreneurs */
     int demo_seed;           /* demo: random seed */
     int batch;               /* import: records per transaction */
-    const char *password;    /* admin create: the password to set */
-    int sync_interval_s;     /* federation: seconds between pulls */
 };
 
 /* config_load: fill cfg from defaults, the environment and argv (the

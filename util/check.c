@@ -100,11 +100,14 @@ int check_string_value(const struct check *c, const char *key, json_t *v,
         check_fail(c, key, "must not contain NUL characters");
         return -1;
     }
-    for (p = s; *p; p++) {
-        unsigned char ch = (unsigned char)*p;
+    for (p = s; *p;) {
+        unsigned cp = text_utf8_next(&p);
 
-        if (ch < 0x20 && ch != '\t' &&
-            !((flags & CHECK_MULTILINE) && (ch == '\n' || ch == '\r'))) {
+        /* C0 controls but tab (and line breaks when allowed), DEL, C1
+         * controls (U+0085 is a line break too). */
+        if ((cp < 0x20 && cp != '\t' &&
+             !((flags & CHECK_MULTILINE) && (cp == '\n' || cp == '\r'))) ||
+            (cp >= 0x7F && cp <= 0x9F)) {
             check_fail(c, key, "must not contain control characters");
             return -1;
         }

@@ -107,6 +107,8 @@ static const char *const latin[] = {
     /* 178 */ "y", "z", "z", "z", "z", "z", "z", "s",
 };
 
+const char text_fold_drop[] = "";
+
 const char *text_fold_cp(unsigned cp)
 {
     static const char *const ascii[128] = {
@@ -125,9 +127,18 @@ const char *text_fold_cp(unsigned cp)
         return ascii[cp] ? ascii[cp] : "";
     }
     if (cp >= 0xC0 && cp <= 0x17F) return latin[cp - 0xC0];
-    /* Latin-1 punctuation and symbols, general punctuation (dashes,
-     * quotes, apostrophes), spaces: separators. */
-    if (cp < 0xC0 || (cp >= 0x2000 && cp <= 0x206F) || cp == 0x3000)
+    /* Combining accents ("e" + U+0301), the soft hyphen, variation
+     * selectors: dropped, so "Saint-E\u0301tienne" folds like
+     * "Saint-Étienne". */
+    if ((cp >= 0x300 && cp <= 0x36F) || cp == 0xAD ||
+        (cp >= 0xFE00 && cp <= 0xFE0F) || cp == 0x200D)
+        return text_fold_drop;
+    /* Latin-1 punctuation and symbols; general punctuation (dashes,
+     * quotes, apostrophes), currency, arrows, mathematical and other
+     * symbols; CJK and full-width punctuation; emoji: separators. */
+    if (cp < 0xC0 || (cp >= 0x2000 && cp <= 0x2BFF) ||
+        (cp >= 0x3000 && cp <= 0x303F) || (cp >= 0xFF01 && cp <= 0xFF0F) ||
+        (cp >= 0x1F000 && cp <= 0x1FAFF))
         return "";
     return NULL;
 }
@@ -139,10 +150,13 @@ void text_fold(const char *s, struct buf *out)
     int any = 0;   /* something was written */
     unsigned cp;
 
-    while ((cp = text_utf8_next(&p)) != 0) {
-        const char *f = text_fold_cp(cp);
-        const char *start;
+    for (;;) {
+        const char *start = p, *f;
 
+        cp = text_utf8_next(&p);
+        if (!cp) break;
+        f = text_fold_cp(cp);
+        if (f == text_fold_drop) continue;
         if (f && !*f) {
             space = any;
             continue;
@@ -155,9 +169,6 @@ void text_fold(const char *s, struct buf *out)
             continue;
         }
         /* Kept as it is: copy the code point's bytes. */
-        start = p;
-        do start--;
-        while (((unsigned char)*start & 0xC0) == 0x80);
         buf_add(out, start, (size_t)(p - start));
     }
     if (!any) buf_add(out, "", 0);

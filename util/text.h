@@ -5,7 +5,9 @@
  * ("Œuvre Électrique" -> "oeuvre electrique"): accents removed, ligatures
  * expanded (œ -> oe, æ -> ae, ß -> ss), every run of characters that is
  * not a letter or a digit becomes one space, no leading or trailing space.
- * Letters outside Latin-1 and Latin Extended-A are kept as they are.
+ * Combining accents are dropped; punctuation and symbols (currency,
+ * arrows, emoji...) are separators. Letters outside Latin-1 and Latin
+ * Extended-A are kept as they are.
  * Pure functions, thread-safe.
  */
 #ifndef ESSAIM_TEXT_H
@@ -27,8 +29,11 @@ size_t text_utf8_chars(const char *s);
 unsigned text_utf8_next(const char **p);
 
 /* text_fold_cp: the folded form of one code point: a static string of
- * lower-case ASCII ("e", "oe"), "" for a separator, or NULL when the code
- * point is a letter kept as it is. */
+ * lower-case ASCII ("e", "oe"), "" for a separator, text_fold_drop (an
+ * empty string told apart by its address) for a mark that disappears
+ * (combining accents, soft hyphen), or NULL when the code point is a
+ * letter kept as it is. */
+extern const char text_fold_drop[];
 const char *text_fold_cp(unsigned cp);
 
 /* text_fold: append the folded form of s (valid UTF-8) to out. */
