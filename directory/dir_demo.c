@@ -42,8 +42,10 @@ struct rng {
 
 static uint64_t rng_next(struct rng *r)
 {
-    uint64_t z = (r->s += 0x9E3779B97F4A7C15ULL);
+    uint64_t z;
 
+    r->s += 0x9E3779B97F4A7C15ULL;
+    z = r->s;
     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
     z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
     return z ^ (z >> 31);
@@ -78,38 +80,34 @@ static int rng_pct(struct rng *r, int percent)
  * according to the person's first name. */
 
 static const char *const women[] = {
-    "Marie",    "Camille",  "Léa",      "Manon",     "Chloé",   "Emma",
-    "Julie",    "Sarah",    "Laura",    "Pauline",   "Mathilde", "Claire",
-    "Anne",     "Sophie",   "Isabelle", "Nathalie",  "Céline",  "Aurélie",
-    "Émilie",   "Élodie",   "Charlotte", "Lucie",    "Alice",   "Juliette",
-    "Clémence", "Margaux",  "Inès",     "Fatima",    "Leïla",   "Yasmine",
-    "Nadia",    "Sandrine", "Valérie",  "Christine", "Hélène",  "Agathe",
-    "Louise",   "Zoé",      "Océane",   "Maëlle",    NULL};
+    "Marie", "Camille", "Léa", "Manon", "Chloé", "Emma", "Julie", "Sarah",
+    "Laura", "Pauline", "Mathilde", "Claire", "Anne", "Sophie", "Isabelle",
+    "Nathalie", "Céline", "Aurélie", "Émilie", "Élodie", "Charlotte", "Lucie",
+    "Alice", "Juliette", "Clémence", "Margaux", "Inès", "Fatima", "Leïla",
+    "Yasmine", "Nadia", "Sandrine", "Valérie", "Christine", "Hélène", "Agathe",
+    "Louise", "Zoé", "Océane", "Maëlle", NULL};
 
 static const char *const men[] = {
-    "Thomas",   "Nicolas",  "Julien",   "Maxime",     "Alexandre", "Antoine",
-    "Kévin",    "Romain",   "Pierre",   "Mathieu",    "Guillaume", "Lucas",
-    "Hugo",     "Louis",    "Paul",     "Arthur",     "Théo",      "Baptiste",
-    "Clément",  "Florian",  "Benoît",   "Olivier",    "Laurent",   "Stéphane",
-    "Philippe", "Christophe", "Sébastien", "Frédéric", "David",    "Vincent",
-    "Jérôme",   "Karim",    "Mehdi",    "Youssef",    "Samir",     "Mamadou",
-    "Yann",     "Erwan",    "Gaël",     "Jean",       NULL};
+    "Thomas", "Nicolas", "Julien", "Maxime", "Alexandre", "Antoine", "Kévin",
+    "Romain", "Pierre", "Mathieu", "Guillaume", "Lucas", "Hugo", "Louis",
+    "Paul", "Arthur", "Théo", "Baptiste", "Clément", "Florian", "Benoît",
+    "Olivier", "Laurent", "Stéphane", "Philippe", "Christophe", "Sébastien",
+    "Frédéric", "David", "Vincent", "Jérôme", "Karim", "Mehdi", "Youssef",
+    "Samir", "Mamadou", "Yann", "Erwan", "Gaël", "Jean", NULL};
 
 static const char *const surnames[] = {
-    "Martin",   "Bernard",  "Dubois",   "Thomas",   "Robert",   "Richard",
-    "Petit",    "Durand",   "Leroy",    "Moreau",   "Simon",    "Laurent",
-    "Lefebvre", "Michel",   "Garcia",   "David",    "Bertrand", "Roux",
-    "Vincent",  "Fournier", "Morel",    "Girard",   "André",    "Mercier",
-    "Dupont",   "Lambert",  "Bonnet",   "François", "Martinez", "Legrand",
-    "Garnier",  "Faure",    "Rousseau", "Blanc",    "Guérin",   "Muller",
-    "Henry",    "Roussel",  "Nicolas",  "Perrin",   "Morin",    "Mathieu",
-    "Clément",  "Gauthier", "Dumont",   "Lopez",    "Fontaine", "Chevalier",
-    "Robin",    "Masson",   "Nguyen",   "Boyer",    "Denis",    "Lemaire",
-    "Duval",    "Joly",     "Roche",    "Meyer",    "Lucas",    "Meunier",
-    "Brun",     "Dumas",    "Schmitt",  "Colin",    "Fernandez", "Renard",
-    "Caron",    "Aubert",   "Giraud",   "Leclerc",  "Vidal",    "Picard",
-    "Le Gall",  "Le Goff",  "Benali",   "Haddad",   "Diallo",   "Da Silva",
-    "Bouvier",  "Marchand", NULL};
+    "Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit",
+    "Durand", "Leroy", "Moreau", "Simon", "Laurent", "Lefebvre", "Michel",
+    "Garcia", "David", "Bertrand", "Roux", "Vincent", "Fournier", "Morel",
+    "Girard", "André", "Mercier", "Dupont", "Lambert", "Bonnet", "François",
+    "Martinez", "Legrand", "Garnier", "Faure", "Rousseau", "Blanc", "Guérin",
+    "Muller", "Henry", "Roussel", "Nicolas", "Perrin", "Morin", "Mathieu",
+    "Clément", "Gauthier", "Dumont", "Lopez", "Fontaine", "Chevalier", "Robin",
+    "Masson", "Nguyen", "Boyer", "Denis", "Lemaire", "Duval", "Joly", "Roche",
+    "Meyer", "Lucas", "Meunier", "Brun", "Dumas", "Schmitt", "Colin",
+    "Fernandez", "Renard", "Caron", "Aubert", "Giraud", "Leclerc", "Vidal",
+    "Picard", "Le Gall", "Le Goff", "Benali", "Haddad", "Diallo", "Da Silva",
+    "Bouvier", "Marchand", NULL};
 
 /* How far a trade travels: a radius around home mostly, or a
  * département, a région, or all of France for work done at a distance. */
@@ -547,7 +545,7 @@ static const struct trade trades[] = {
       "Chaque intervention commence par un diagnostic de l'état sanitaire"
       " de l'arbre.",
       "Le bois est broyé sur place ou laissé en bûches, selon votre choix.",
-      "Je suis assuré|assurée pour les travaux en hauteur."},
+      "Je suis {assuré|assurée} pour les travaux en hauteur."},
      {"Certificat de spécialisation Taille et soins des arbres",
       "Certiphyto"},
      {{"Taille raisonnée des platanes d'une place", "Commune rurale"},
@@ -667,7 +665,8 @@ static const struct trade trades[] = {
 
     /* -------------------------------------------------------------- food */
     {"patissier", "D1104", "10.71D", 2, 20, 40, REACH_LOCAL,
-     {"{Pâtissier|Pâtissière}", "{Pâtissier-chocolatier|Pâtissière-chocolatière}",
+     {"{Pâtissier|Pâtissière}",
+      "{Pâtissier-chocolatier|Pâtissière-chocolatière}",
       "{Pâtissier-traiteur|Pâtissière-traiteuse}",
       "{Chocolatier|Chocolatière}"},
      {"Gâteaux de fête", "Pièces montées", "Pâtisserie sans gluten",
@@ -1047,7 +1046,8 @@ static const struct trade trades[] = {
       {"Reportage sur les métiers d'art", "Chambre de métiers"},
       {"Photos d'architecture d'une médiathèque", "Cabinet d'architectes"}}},
     {"traducteur", "E1108", "74.30Z", 3, 30, 80, REACH_REMOTE,
-     {"{Traducteur|Traductrice}", "{Traducteur technique|Traductrice technique}",
+     {"{Traducteur|Traductrice}",
+      "{Traducteur technique|Traductrice technique}",
       "{Traducteur-interprète|Traductrice-interprète}",
       "{Traducteur|Traductrice} littéraire"},
      {"Anglais", "Espagnol", "Allemand", "Italien",
@@ -1203,7 +1203,8 @@ static const struct trade trades[] = {
 
     /* ---------------------------------------------------------------- IT */
     {"developpeur", "M1805", "62.01Z", 4, 30, 80, REACH_REMOTE,
-     {"{Développeur|Développeuse} web", "{Développeur|Développeuse} informatique",
+     {"{Développeur|Développeuse} web",
+      "{Développeur|Développeuse} informatique",
       "{Développeur|Développeuse} d'application",
       "{Analyste développeur|Analyste développeuse}"},
      {"Python", "JavaScript", "PHP", "Développement web", "API",
@@ -1592,7 +1593,8 @@ static const struct pair pairs[] = {
      "{Électricien|Électricienne}, alarmes et domotique"},
     {"menuisier", "poseur", "{Menuisier|Menuisière} atelier et pose"},
     {"macon", "facadier", "{Maçon-ravaleur|Maçonne-ravaleuse}"},
-    {"couvreur", "charpentier", "{Couvreur charpentier|Couvreuse charpentière}"},
+    {"couvreur", "charpentier",
+     "{Couvreur charpentier|Couvreuse charpentière}"},
     {"paysagiste", "elagueur",
      "{Jardinier paysagiste et élagueur|Jardinière paysagiste et"
      " élagueuse}"},
@@ -1605,7 +1607,8 @@ static const struct pair pairs[] = {
      "{Chargé|Chargée} de communication et community manager"},
     {"traducteur", "correcteur",
      "{Traducteur|Traductrice} et {correcteur|correctrice}"},
-    {"formateur", "consultant", "{Formateur consultant|Formatrice consultante}"},
+    {"formateur", "consultant",
+     "{Formateur consultant|Formatrice consultante}"},
     {"cuisinier", "patissier",
      "{Cuisinier|Cuisinière} à domicile et {pâtissier|pâtissière}"},
     {"coiffeur", "estheticien",
@@ -1625,8 +1628,8 @@ static const struct pair pairs[] = {
 #define NPAIRS (sizeof pairs / sizeof pairs[0])
 
 /* Cooperative names, invented (no real cooperative's name), by the INSEE
- * code of the commune where they sit; other communes get a name from
- * coop_name(). Kinds: mostly CAE, a few SCOP and SCIC. */
+ * code of the commune where they sit; other communes get a generated
+ * name (coop_json()). Kinds: mostly CAE, a few SCOP and SCIC. */
 struct coop_name {
     const char *insee, *name, *kind;
 };
@@ -1670,23 +1673,25 @@ static const struct coop_name coop_names[] = {
 
 /* A located commune, as the walk saw it. */
 struct town {
-    char insee[8];
-    char name[96];
-    char dep[4], reg[4];
-    double lat, lon;
-    long pop;
-    int coop;      /* index in demo.coops of the nearest, -1: too far */
-    uint64_t cum;  /* cumulative sampling weight up to this town */
+    char insee[8];   /* INSEE code */
+    char name[96];   /* official name */
+    char dep[4];     /* département code */
+    char reg[4];     /* région code */
+    double lat, lon; /* WGS84 */
+    long pop;        /* population, > 0 */
+    int coop;        /* index in demo.coops of the nearest, -1: too far */
+    uint64_t cum;    /* cumulative sampling weight up to this town */
 };
 
+/* The state of one run. */
 struct demo {
-    struct db *db;
-    struct town *towns;
-    size_t ntowns, cap;
-    int oom;                /* the walk ran out of memory */
+    struct db *db;            /* borrowed */
+    struct town *towns;       /* owned; in INSEE order */
+    size_t ntowns, cap;       /* used and allocated entries of towns */
+    int oom;                  /* the walk ran out of memory */
     size_t coops[DEMO_COOPS]; /* index in towns of each cooperative */
-    int ncoops;
-    int trade_total;        /* sum of trade weights */
+    int ncoops;               /* cooperatives picked */
+    int trade_total;          /* sum of the trade weights */
 };
 
 /* collect: search_place_each callback keeping every populated commune. */
@@ -1719,15 +1724,19 @@ static int collect(const struct place *p, void *arg)
     return 0;
 }
 
+/* A town in the ranking by population. */
+struct rank {
+    long pop;
+    size_t i; /* index in towns, which are in INSEE order */
+};
+
 /* by_population: most populous first, then by INSEE code. */
-static int by_population(const void *a, const void *b, void *arg)
+static int by_population(const void *a, const void *b)
 {
-    const struct town *towns = arg;
-    const struct town *x = &towns[*(const size_t *)a];
-    const struct town *y = &towns[*(const size_t *)b];
+    const struct rank *x = a, *y = b;
 
     if (x->pop != y->pop) return x->pop < y->pop ? 1 : -1;
-    return strcmp(x->insee, y->insee);
+    return x->i < y->i ? -1 : x->i > y->i;
 }
 
 /* pick_coops: the DEMO_COOPS most populous communes, at most one per
@@ -1735,16 +1744,20 @@ static int by_population(const void *a, const void *b, void *arg)
  * the Paris suburbs do not all get one). */
 static enum rc pick_coops(struct demo *d)
 {
-    size_t *order = malloc(d->ntowns * sizeof *order), i;
+    struct rank *order = malloc(d->ntowns * sizeof *order);
     enum rc rc = RC_NOMEM;
+    size_t i;
     int j;
 
     if (!order) goto out;
-    for (i = 0; i < d->ntowns; i++) order[i] = i;
-    qsort_r(order, d->ntowns, sizeof *order, by_population, d->towns);
+    for (i = 0; i < d->ntowns; i++) {
+        order[i].pop = d->towns[i].pop;
+        order[i].i = i;
+    }
+    qsort(order, d->ntowns, sizeof *order, by_population);
     d->ncoops = 0;
     for (i = 0; i < d->ntowns && d->ncoops < DEMO_COOPS; i++) {
-        const struct town *t = &d->towns[order[i]];
+        const struct town *t = &d->towns[order[i].i];
         int ok = 1;
 
         for (j = 0; j < d->ncoops && ok; j++) {
@@ -1755,7 +1768,7 @@ static enum rc pick_coops(struct demo *d)
                     DEMO_COOP_GAP_KM)
                 ok = 0;
         }
-        if (ok) d->coops[d->ncoops++] = order[i];
+        if (ok) d->coops[d->ncoops++] = order[i].i;
     }
     rc = d->ncoops ? RC_OK : RC_NOTFOUND;
 out:
@@ -1992,17 +2005,19 @@ static json_t *intervention_json(struct demo *d, struct rng *r,
     if ((t->reach == REACH_LOCAL && roll < 88) ||
         (t->reach == REACH_REGION && roll < 55) ||
         (t->reach == REACH_REMOTE && roll < 20)) {
+        /* LOCAL 88%, REGION 55%, REMOTE 20%: a radius around home */
         json_object_set_new(iv, "radius_km", json_integer(radius));
         snprintf(say, size, "J'interviens %s et dans un rayon de %d km.",
                  where, radius);
-    } else if (t->reach != REACH_REMOTE && roll < 93) {
+    } else if (t->reach == REACH_LOCAL ||
+               (t->reach == REACH_REGION && roll < 85)) {
         snprintf(zone, sizeof zone, "dep:%s", p->town->dep);
         zones = json_pack("[s]", zone);
         if (search_place_departement_name(d->db, p->town->dep, name,
                                           sizeof name) == RC_OK)
             snprintf(say, size, "Zone d'intervention : %s (%s).", name,
                      p->town->dep);
-    } else if (t->reach != REACH_REMOTE || roll < 45) {
+    } else if (t->reach == REACH_REGION || roll < 40) {
         snprintf(zone, sizeof zone, "reg:%s", p->town->reg);
         zones = json_pack("[s]", zone);
         if (search_place_region_name(d->db, p->town->reg, name,
@@ -2123,24 +2138,27 @@ static json_t *references_json(struct rng *r, const struct person *p)
     return a;
 }
 
-/* availability_json: a window in 2026-2027 for 40%, else NULL. */
+/* availability_json: for 40% of people, a window that opens between
+ * January 2026 and October 2027 and, for most, closes one to ten months
+ * later (at the latest in December 2027); else NULL. */
 static json_t *availability_json(struct rng *r)
 {
-    int month, day, len;
+    int start, end, day;
     char from[16], until[16];
     json_t *av;
 
     if (!rng_pct(r, 40)) return NULL;
-    month = rng_int(r, 1, 12);
+    start = rng_int(r, 0, 21); /* months since January 2026 */
     day = rng_int(r, 1, 28);
-    snprintf(from, sizeof from, "2026-%02d-%02d", month, day);
+    snprintf(from, sizeof from, "%d-%02d-%02d", 2026 + start / 12,
+             start % 12 + 1, day);
     av = json_pack("{s:s, s:i}", "from", from, "days_per_week",
                    rng_int(r, 1, 5));
     if (av && rng_pct(r, 60)) {
-        len = rng_int(r, 1, 10);
-        month += len;
-        snprintf(until, sizeof until, "%d-%02d-%02d",
-                 month > 12 ? 2027 : 2026, (month - 1) % 12 + 1, day);
+        end = start + rng_int(r, 1, 10);
+        if (end > 23) end = 23;
+        snprintf(until, sizeof until, "%d-%02d-%02d", 2026 + end / 12,
+                 end % 12 + 1, day);
         json_object_set_new(av, "until", json_string(until));
     }
     return av;
@@ -2255,20 +2273,19 @@ static void of_city(char *out, size_t size, const char *city)
  * takes it; a new object or NULL. */
 static json_t *coop_json(int n, const struct town *t)
 {
-    static const char *const descs[] = {
-        /* cae */
-        "Coopérative d'activité et d'emploi basée %s. Elle accueille des"
-        " entrepreneurs de tous métiers, qui y testent puis y développent"
-        " leur activité sous le statut d'entrepreneur-salarié, et peuvent"
-        " en devenir associés.",
-        /* scop */
-        "Société coopérative et participative basée %s. Elle réunit des"
-        " artisans et des indépendants qui mutualisent la gestion, les"
-        " assurances et les réponses aux marchés.",
-        /* scic */
-        "Société coopérative d'intérêt collectif basée %s. Entrepreneurs,"
-        " clients, partenaires et collectivités y sont associés autour de"
-        " l'emploi local."};
+    /* By kind (cae, scop, scic): what it is, then what it does. */
+    static const char *const what[] = {
+        "Coopérative d'activité et d'emploi",
+        "Société coopérative et participative",
+        "Société coopérative d'intérêt collectif"};
+    static const char *const does[] = {
+        "Elle accueille des entrepreneurs de tous métiers, qui y testent"
+        " puis y développent leur activité sous le statut"
+        " d'entrepreneur-salarié, et peuvent en devenir associés.",
+        "Elle réunit des artisans et des indépendants qui mutualisent la"
+        " gestion, les assurances et les réponses aux marchés.",
+        "Entrepreneurs, clients, partenaires et collectivités y sont"
+        " associés autour de l'emploi local."};
     const char *name = NULL, *kind = "cae";
     char ext[32], buf[160], where[128], desc[512];
     size_t i;
@@ -2287,7 +2304,8 @@ static json_t *coop_json(int n, const struct town *t)
     }
     k = !strcmp(kind, "scop") ? 1 : !strcmp(kind, "scic") ? 2 : 0;
     at_city(where, sizeof where, t->name);
-    snprintf(desc, sizeof desc, descs[k], where);
+    snprintf(desc, sizeof desc, "%s basée %s. %s", what[k], where,
+             does[k]);
     snprintf(ext, sizeof ext, "demo-coop-%d", n + 1);
     return json_pack("{s:s, s:s, s:s, s:[{s:s, s:s}], s:s}", "external_id",
                      ext, "name", name, "kind", kind, "sites", "insee",
@@ -2335,7 +2353,7 @@ enum rc dir_demo(struct db *db, int size, unsigned long seed,
     uint64_t total;
     long i, pending = 0;
     enum rc rc;
-    int j, open = 0;
+    int j, in_tx = 0;
 
     memset(&d, 0, sizeof d);
     d.db = db;
@@ -2353,7 +2371,7 @@ enum rc dir_demo(struct db *db, int size, unsigned long seed,
     total = attach(&d);
     rc = db_begin(db);
     if (rc != RC_OK) goto out;
-    open = 1;
+    in_tx = 1;
     for (j = 0; j < d.ncoops && rc == RC_OK; j++) {
         json_t *doc = coop_json(j, &d.towns[d.coops[j]]);
 
@@ -2370,17 +2388,17 @@ enum rc dir_demo(struct db *db, int size, unsigned long seed,
         st->entrepreneurs++;
         if (++pending < DEMO_BATCH) continue;
         pending = 0;
-        open = 0;
+        in_tx = 0;
         rc = db_commit(db);
         if (rc == RC_OK) rc = db_begin(db);
-        if (rc == RC_OK) open = 1;
+        if (rc == RC_OK) in_tx = 1;
     }
-    if (open && rc == RC_OK) {
-        open = 0;
+    if (in_tx && rc == RC_OK) {
+        in_tx = 0;
         rc = db_commit(db);
     }
 out:
-    if (open) db_rollback(db);
+    if (in_tx) db_rollback(db);
     free(d.towns);
     return rc;
 }
