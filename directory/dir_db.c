@@ -33,14 +33,15 @@ static const char sql_coop_count[] = "SELECT count(*) FROM cooperative";
 static const char sql_ent_insert[] =
     "INSERT INTO entrepreneur(cooperative_id, external_id, display_name,"
     " status, visibility, insee, departement, lat, lon, radius_km, zones,"
-    " avail_from, avail_until, doc)"
-    " VALUES(?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
+    " avail_from, avail_until, doc, seq)"
+    " VALUES(?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
+    " ?16)";
 static const char sql_ent_update[] =
     "UPDATE entrepreneur SET cooperative_id = ?2, external_id = ?3,"
     " display_name = ?4, status = ?5, visibility = ?6, insee = ?7,"
     " departement = ?8, lat = ?9, lon = ?10, radius_km = ?11, zones = ?12,"
-    " avail_from = ?13, avail_until = ?14, doc = ?15, updated_at = " NOW
-    " WHERE id = ?1";
+    " avail_from = ?13, avail_until = ?14, doc = ?15, seq = ?16,"
+    " updated_at = " NOW " WHERE id = ?1";
 static const char sql_ent_get[] =
     "SELECT " ENT_COLS " FROM entrepreneur e"
     " JOIN cooperative c ON c.id = e.cooperative_id WHERE e.id = ?1";
@@ -48,6 +49,10 @@ static const char sql_ent_by_external[] =
     "SELECT id FROM entrepreneur WHERE cooperative_id = ?1"
     " AND external_id = ?2";
 static const char sql_ent_delete[] = "DELETE FROM entrepreneur WHERE id = ?1";
+static const char sql_tombstone[] =
+    "INSERT INTO tombstone(seq, kind, id) VALUES(?1, 'entrepreneur', ?2)";
+static const char sql_ent_each[] =
+    "SELECT id, cooperative_id, doc FROM entrepreneur ORDER BY id";
 static const char sql_ent_trades_clear[] =
     "DELETE FROM entrepreneur_trade WHERE entrepreneur_id = ?1";
 static const char sql_ent_trade_add[] =
@@ -66,7 +71,8 @@ const char *const dir_sql[] = {
     sql_coop_insert, sql_coop_update, sql_coop_get, sql_coop_by_external,
     sql_coop_list, sql_coop_count, sql_ent_insert, sql_ent_update,
     sql_ent_get, sql_ent_by_external, sql_ent_delete, sql_ent_trades_clear,
-    sql_ent_trade_add, sql_ent_list, sql_ent_count, NULL};
+    sql_ent_trade_add, sql_ent_list, sql_ent_count, sql_tombstone,
+    sql_ent_each, NULL};
 
 /* step_done: step a write statement and release it. */
 static enum rc step_done(struct db *db, sqlite3_stmt *st)
@@ -265,6 +271,7 @@ static void bind_ent(sqlite3_stmt *st, const struct dir_ent_row *r)
     bind_opt(st, 13, r->avail_from);
     bind_opt(st, 14, r->avail_until);
     sqlite3_bind_text(st, 15, r->doc, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 16, r->seq);
 }
 
 enum rc dir_db_ent_insert(struct db *db, const struct dir_ent_row *row,
@@ -332,7 +339,7 @@ enum rc dir_db_ent_by_external(struct db *db, long long cooperative_id,
     return one_id(db, st, id);
 }
 
-enum rc dir_db_ent_delete(struct db *db, long long id)
+enum rc dir_db_ent_delete(struct db *db, long long id, long long seq)
 {
     sqlite3_stmt *st = db_stmt(db, sql_ent_delete);
     enum rc rc;
@@ -341,6 +348,36 @@ enum rc dir_db_ent_delete(struct db *db, long long id)
     sqlite3_bind_int64(st, 1, id);
     rc = step_done(db, st);
     if (rc == RC_OK && sqlite3_changes(db_handle(db)) == 0) rc = RC_NOTFOUND;
+    if (rc != RC_OK) return rc;
+    st = db_stmt(db, sql_tombstone);
+    if (!st) return RC_DB;
+    sqlite3_bind_int64(st, 1, seq);
+    sqlite3_bind_int64(st, 2, id);
+    return step_done(db, st);
+}
+
+enum rc dir_db_ent_each(struct db *db,
+                        enum rc (*fn)(long long id, long long coop,
+                                      json_t *doc, void *arg),
+                        void *arg)
+{
+    sqlite3_stmt *st;
+    sqlite3 *h = db_handle(db);
+    enum rc rc = RC_OK;
+    int src;
+
+    /* Its own statement, not the cache: fn writes through the cache. */
+    if (sqlite3_prepare_v2(h, sql_ent_each, -1, &st, NULL) != SQLITE_OK)
+        return db_rc(db, sqlite3_errcode(h));
+    while (rc == RC_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
+        json_t *doc = parsed(st, 2);
+
+        rc = fn(sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1), doc,
+                arg);
+        json_decref(doc);
+    }
+    if (rc == RC_OK && src != SQLITE_DONE) rc = db_rc(db, src);
+    sqlite3_finalize(st);
     return rc;
 }
 

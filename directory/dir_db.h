@@ -26,6 +26,7 @@ struct dir_ent_row {
     const char *avail_from;   /* NULL for none */
     const char *avail_until;
     const char *doc;          /* JSON text */
+    long long seq;            /* change number of this write */
 };
 
 /* Cooperatives. A row object is {id, external_id, name, kind, doc (the
@@ -51,7 +52,15 @@ enum rc dir_db_ent_update(struct db *db, const struct dir_ent_row *row);
 enum rc dir_db_ent_get(struct db *db, long long id, json_t **out);
 enum rc dir_db_ent_by_external(struct db *db, long long cooperative_id,
                                const char *external_id, long long *id);
-enum rc dir_db_ent_delete(struct db *db, long long id);
+/* dir_db_ent_delete: delete the row and leave a tombstone at seq. */
+enum rc dir_db_ent_delete(struct db *db, long long id, long long seq);
+/* dir_db_ent_each: call fn(id, cooperative_id, doc, arg) on every
+ * entrepreneur, by id; fn returns an rc, the walk stops on the first
+ * failure and returns it. */
+enum rc dir_db_ent_each(struct db *db,
+                        enum rc (*fn)(long long id, long long coop,
+                                      json_t *doc, void *arg),
+                        void *arg);
 /* dir_db_ent_set_trades: replace the coded trades of an entrepreneur
  * (fresh: a new entrepreneur, nothing to remove first). */
 enum rc dir_db_ent_set_trades(struct db *db, long long id, json_t *trades,

@@ -415,7 +415,8 @@ static enum rc save(struct db *db, long long id, long long coop, json_t *doc,
 
     rc = db_begin(db);
     if (rc != RC_OK) goto out;
-    if (r.external_id) {
+    rc = db_next_seq(db, &r.seq);
+    if (rc == RC_OK && r.external_id) {
         rc = dir_db_ent_by_external(db, coop, r.external_id, &other);
         if (rc == RC_OK && id && other != id) {
             struct check c = {errs, ""};
@@ -441,7 +442,8 @@ static enum rc save(struct db *db, long long id, long long coop, json_t *doc,
     if (rc == RC_OK)
         rc = dir_db_ent_set_trades(db, id, json_object_get(doc, "trades"),
                                    *created);
-    if (rc == RC_OK) rc = search_index_entrepreneur(db, id, doc, *created);
+    if (rc == RC_OK)
+        rc = search_index_entrepreneur(db, id, coop, doc, *created);
     if (rc == RC_OK && out) rc = get_shaped(db, id, out);
     if (rc == RC_OK) rc = db_commit(db);
     if (rc != RC_OK) {
@@ -538,13 +540,14 @@ out:
 
 enum rc dir_ent_delete(struct db *db, const char *id)
 {
-    long long n;
+    long long n, seq = 0;
     enum rc rc;
 
     if (!ids_parse(id, &n)) return RC_NOTFOUND;
     rc = db_begin(db);
     if (rc != RC_OK) return rc;
-    rc = dir_db_ent_delete(db, n);
+    rc = db_next_seq(db, &seq);
+    if (rc == RC_OK) rc = dir_db_ent_delete(db, n, seq);
     if (rc == RC_OK) rc = search_index_remove(db, n);
     if (rc == RC_OK)
         rc = db_commit(db);
@@ -584,4 +587,36 @@ enum rc dir_ent_list(struct db *db, const struct viewer *v,
                      res, "next_cursor", next ? next : json_null());
     json_decref(rows);
     return *out ? RC_OK : RC_NOMEM;
+}
+
+struct reindex {
+    struct db *db;
+    long n;
+};
+
+static enum rc reindex_one(long long id, long long coop, json_t *doc,
+                           void *arg)
+{
+    struct reindex *r = arg;
+
+    r->n++;
+    return search_index_entrepreneur(r->db, id, coop, doc, 1);
+}
+
+enum rc dir_ent_reindex(struct db *db, long *count)
+{
+    struct reindex r = {db, 0};
+    enum rc rc = db_begin(db);
+
+    *count = 0;
+    if (rc != RC_OK) return rc;
+    rc = search_index_clear(db);
+    if (rc == RC_OK) rc = dir_db_ent_each(db, reindex_one, &r);
+    if (rc == RC_OK) rc = search_index_done(db);
+    if (rc == RC_OK)
+        rc = db_commit(db);
+    else
+        db_rollback(db);
+    if (rc == RC_OK) *count = r.n;
+    return rc;
 }

@@ -63,4 +63,8 @@ enum rc dir_ent_list(struct db *db, const struct viewer *v,
                      const char *cooperative, int limit, const char *cursor,
                      json_t *errs, json_t **out);
 
+/* dir_ent_reindex: rebuild the full-text index of every entrepreneur in
+ * one transaction; *count is the number indexed. */
+enum rc dir_ent_reindex(struct db *db, long *count);
+
 #endif

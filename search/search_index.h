@@ -2,8 +2,27 @@
  * search_index.h: keeping the full-text index in step with the profiles.
  *
  * The directory calls these inside the transaction that writes a profile,
- * so the index never disagrees with the data it describes. Thread-safe
- * given one struct db per thread.
+ * so the index never disagrees with the data it describes. The changes
+ * wait in a temporary table and reach the FTS5 index just before COMMIT
+ * (search_index_flush), in one statement per transaction: a bulk import
+ * then writes one index segment per batch, not one per record. An index entry
+ * holds the profile's text in five columns (name, headline, trades,
+ * skills, body) and its tags: '_' tokens for the filters and the area:
+ *
+ *   _k_e                 kind: entrepreneur
+ *   _v_public _v_network visibility public or network;
+ *   _vc_C _vp_C          visibility cooperative or private, in cooperative C
+ *   _c_C                 cooperative C
+ *   _d_44                département of the location
+ *   _s_salarie           status
+ *   _t_rome_f _t_rome_f16 _t_rome_f1603
+ *                        each trade code and its parents (NAF: 43, 43.2,
+ *                        43.22, 43.22a; CPV: 45, 453, 4533, 45330...)
+ *   _q_rge               each qualification, folded, '-' for spaces
+ *   _zd_44 _zr_52 _zfr   intervention zones
+ *   _g3_..._...          cells of the intervention disc (search_area.h)
+ *
+ * Thread-safe given one struct db per thread.
  */
 #ifndef ESSAIM_SEARCH_INDEX_H
 #define ESSAIM_SEARCH_INDEX_H
@@ -12,13 +31,35 @@
 
 #include "../store/db.h"
 
-/* search_index_entrepreneur: (re)index entrepreneur id from its clean
- * document (as dir_ent stores it); fresh: id was never indexed, nothing
- * to remove first. doc is borrowed. */
-enum rc search_index_entrepreneur(struct db *db, long long id, json_t *doc,
-                                  int fresh);
+/* The version of the index layout and analysis: an index written by
+ * another version is rebuilt (search_index_stale). */
+#define SEARCH_INDEX_VERSION "2"
+
+/* Kinds, in the low bits of an index rowid: rowid = id * 4 + kind. */
+enum search_kind { SEARCH_KIND_ENTREPRENEUR = 0 };
+
+/* search_index_entrepreneur: (re)index entrepreneur id of cooperative
+ * coop from its clean document (as dir_ent stores it); fresh: id was never
+ * indexed, nothing to remove first. doc is borrowed. */
+enum rc search_index_entrepreneur(struct db *db, long long id, long long coop,
+                                  json_t *doc, int fresh);
 
 /* search_index_remove: drop entrepreneur id from the index. */
 enum rc search_index_remove(struct db *db, long long id);
+
+/* search_index_flush: write the transaction's pending index changes
+ * into the index (a db_precommit_fn, registered by search_init). */
+enum rc search_index_flush(struct db *db);
+
+/* search_index_stale: 1 when the index was written by another version
+ * (or never), 0 when current. */
+int search_index_stale(struct db *db);
+
+/* search_index_clear: empty the index (before a rebuild). */
+enum rc search_index_clear(struct db *db);
+
+/* search_index_done: record that the index is complete and current, and
+ * merge its segments. */
+enum rc search_index_done(struct db *db);
 
 #endif

@@ -2,19 +2,28 @@
  * search_trade_db.c: the SQL of the trade vocabulary (see search_trade.h).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../util/assets.h"
 #include "../util/check.h"
 #include "../util/log.h"
 #include "../util/tsv.h"
+#include "search_text.h"
 #include "search_trade.h"
 
 static const char sql_label[] =
     "SELECT label FROM trade WHERE scheme = ?1 AND code = ?2";
-static const char sql_count[] = "SELECT count(*) FROM trade";
+static const char sql_count[] =
+    "SELECT (SELECT count(*) FROM trade) * (SELECT count(*) FROM trade_term)";
 static const char sql_clear[] =
-    "DELETE FROM trade; DELETE FROM trade_alias; DELETE FROM trade_link;";
+    "DELETE FROM trade; DELETE FROM trade_alias; DELETE FROM trade_link;"
+    " DELETE FROM trade_term;";
+static const char sql_labels[] =
+    "SELECT scheme, code, label FROM trade"
+    " UNION ALL SELECT scheme, code, label FROM trade_alias";
+static const char sql_ins_term[] =
+    "INSERT OR IGNORE INTO trade_term(term, scheme, code) VALUES(?1, ?2, ?3)";
 static const char sql_ins_trade[] =
     "INSERT OR REPLACE INTO trade(scheme, code, label) VALUES(?1, ?2, ?3)";
 static const char sql_ins_alias[] =
@@ -23,9 +32,61 @@ static const char sql_ins_alias[] =
 static const char sql_ins_link[] =
     "INSERT OR REPLACE INTO trade_link(rome, naf, hirings) VALUES(?1, ?2, ?3)";
 
-const char *const search_trade_sql[] = {sql_label, sql_count, sql_clear,
-                                        sql_ins_trade, sql_ins_alias,
-                                        sql_ins_link, NULL};
+const char *const search_trade_sql[] = {
+    sql_label, sql_count, sql_ins_trade, sql_ins_alias, sql_ins_link,
+    sql_labels, sql_ins_term, NULL};
+
+struct terms {
+    sqlite3_stmt *ins;
+    const char *scheme, *code;
+    int rc;
+};
+
+static int on_term(void *arg, const char *tok, int ntok, const char *word,
+                   int nword, int start, int end)
+{
+    struct terms *t = arg;
+
+    (void)word;
+    (void)nword;
+    (void)start;
+    (void)end;
+    sqlite3_bind_text(t->ins, 1, tok, ntok, SQLITE_TRANSIENT);
+    sqlite3_bind_text(t->ins, 2, t->scheme, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(t->ins, 3, t->code, -1, SQLITE_TRANSIENT);
+    t->rc = sqlite3_step(t->ins);
+    sqlite3_reset(t->ins);
+    return t->rc == SQLITE_DONE ? 0 : 1;
+}
+
+/* load_terms: the analyzed words of every label and job title. */
+static enum rc load_terms(struct db *db)
+{
+    struct search_text *an = search_text_new();
+    sqlite3 *h = db_handle(db);
+    sqlite3_stmt *sel = NULL;
+    struct terms t = {NULL, NULL, NULL, SQLITE_DONE};
+    enum rc rc = RC_OK;
+    int src;
+
+    if (!an) return RC_NOMEM;
+    t.ins = db_stmt(db, sql_ins_term);
+    if (!t.ins || sqlite3_prepare_v2(h, sql_labels, -1, &sel, NULL))
+        rc = RC_DB;
+    while (rc == RC_OK && (src = sqlite3_step(sel)) == SQLITE_ROW) {
+        const char *label = db_text(sel, 2);
+
+        t.scheme = db_text(sel, 0);
+        t.code = db_text(sel, 1);
+        if (search_text_each(an, label, (int)strlen(label), 0, on_term, &t))
+            rc = db_rc(db, t.rc);
+    }
+    if (rc == RC_OK && src != SQLITE_DONE) rc = db_rc(db, src);
+    sqlite3_finalize(sel);
+    db_stmt_done(t.ins);
+    search_text_free(an);
+    return rc;
+}
 
 static enum rc label_of(struct db *db, const char *scheme, const char *code,
                         char *label, size_t size)
@@ -119,6 +180,7 @@ enum rc search_trade_load(struct db *db)
     if (rc == RC_OK)
         rc = load_tsv(db, asset_rome_naf, ASSET_LEN(asset_rome_naf),
                       sql_ins_link, NULL, three, 3);
+    if (rc == RC_OK) rc = load_terms(db);
     if (rc == RC_OK)
         rc = db_commit(db);
     else

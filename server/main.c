@@ -13,7 +13,10 @@
 #include <time.h>
 
 #include "../directory/dir_demo.h"
+#include "../directory/dir_ent.h"
 #include "../directory/dir_import.h"
+#include "../search/search.h"
+#include "../search/search_index.h"
 #include "../search/search_place.h"
 #include "../search/search_trade.h"
 #include "../store/db.h"
@@ -46,6 +49,7 @@ static void usage(FILE *f)
             "            cooperatives, entrepreneurs (JSON lines, JSON array"
             " or CSV)\n"
             "  essaim demo [--db FILE] [--size N] [--seed S]\n"
+            "  essaim reindex [--db FILE]\n"
             "  essaim version\n"
             "\n",
             ESSAIM_VERSION);
@@ -67,6 +71,17 @@ static struct db *open_db(const struct config *cfg)
         fprintf(stderr, "essaim: cannot load the reference data\n");
         db_close(db);
         return NULL;
+    }
+    if (search_index_stale(db)) {
+        long n = 0;
+
+        log_info("rebuilding the search index");
+        if (dir_ent_reindex(db, &n) != RC_OK) {
+            fprintf(stderr, "essaim: cannot rebuild the search index\n");
+            db_close(db);
+            return NULL;
+        }
+        log_info("search index rebuilt: %ld entrepreneurs", n);
     }
     return db;
 }
@@ -203,6 +218,22 @@ static int cmd_demo(const struct config *cfg)
     return rc == RC_OK ? 0 : 1;
 }
 
+static int cmd_reindex(const struct config *cfg)
+{
+    struct db *db = open_db(cfg);
+    long n = 0;
+    enum rc rc;
+
+    if (!db) return 1;
+    rc = dir_ent_reindex(db, &n);
+    if (rc == RC_OK)
+        printf("reindexed %ld entrepreneurs\n", n);
+    else
+        fprintf(stderr, "essaim: reindex failed (%s)\n", rc_name(rc));
+    db_close(db);
+    return rc == RC_OK ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
     struct config cfg;
@@ -226,12 +257,15 @@ int main(int argc, char **argv)
     }
     log_set_level((enum log_level)log_parse_level(cfg.log_level));
     fetch_global_init();
+    search_init();
     if (!strcmp(argv[1], "serve") && nargs == 0)
         rc = cmd_serve(&cfg);
     else if (!strcmp(argv[1], "import") && (nargs == 1 || nargs == 2))
         rc = cmd_import(&cfg, args[0], nargs == 2 ? args[1] : NULL);
     else if (!strcmp(argv[1], "demo") && nargs == 0)
         rc = cmd_demo(&cfg);
+    else if (!strcmp(argv[1], "reindex") && nargs == 0)
+        rc = cmd_reindex(&cfg);
     else if (!strcmp(argv[1], "admin"))
         fprintf(stderr, "essaim: accounts are not available yet\n");
     else

@@ -27,10 +27,23 @@ struct db {
     size_t used;       /* slots in use */
     int depth;         /* transaction nesting: 0 outside any */
     int doomed;        /* an inner level rolled back: commit must not */
+    long long seq;     /* change number handed out last in this
+                          transaction, 0 before the first */
 };
 
 static db_extension_fn extensions[MAX_EXTENSIONS];
 static int nextensions;
+static db_precommit_fn precommits[MAX_EXTENSIONS];
+static int nprecommits;
+
+void db_add_precommit(db_precommit_fn fn)
+{
+    int i;
+
+    for (i = 0; i < nprecommits; i++)
+        if (precommits[i] == fn) return;
+    if (nprecommits < MAX_EXTENSIONS) precommits[nprecommits++] = fn;
+}
 
 void db_add_extension(db_extension_fn fn)
 {
@@ -164,6 +177,8 @@ char *db_text_dup(sqlite3_stmt *st, int i)
     return t ? strdup((const char *)t) : NULL;
 }
 
+static enum rc save_seq(struct db *db);
+
 enum rc db_begin(struct db *db)
 {
     enum rc rc = RC_OK;
@@ -171,6 +186,7 @@ enum rc db_begin(struct db *db)
     if (db->depth == 0) {
         rc = db_exec(db, "BEGIN IMMEDIATE");
         db->doomed = 0;
+        db->seq = 0;
     }
     if (rc == RC_OK) db->depth++;
     return rc;
@@ -179,6 +195,7 @@ enum rc db_begin(struct db *db)
 enum rc db_commit(struct db *db)
 {
     enum rc rc;
+    int i;
 
     if (db->depth <= 0) return RC_INTERNAL;
     if (db->depth > 1) {
@@ -188,6 +205,12 @@ enum rc db_commit(struct db *db)
     if (db->doomed) {
         db_rollback(db);
         return RC_DB;
+    }
+    rc = save_seq(db);
+    for (i = 0; i < nprecommits && rc == RC_OK; i++) rc = precommits[i](db);
+    if (rc != RC_OK) {
+        db_rollback(db);
+        return rc;
     }
     rc = db_exec(db, "COMMIT");
     if (rc != RC_OK) {
@@ -213,6 +236,43 @@ void db_rollback(struct db *db)
 int db_in_transaction(const struct db *db)
 {
     return db->depth > 0;
+}
+
+enum rc db_next_seq(struct db *db, long long *seq)
+{
+    static const char sql[] = "SELECT n FROM change_seq";
+    sqlite3_stmt *st;
+    int src;
+
+    if (db->depth <= 0) return RC_INTERNAL;
+    if (!db->seq) {
+        /* Read once per transaction (the write lock is held), written
+         * back once by db_commit. */
+        st = db_stmt(db, sql);
+        if (!st) return RC_DB;
+        src = sqlite3_step(st);
+        if (src == SQLITE_ROW) db->seq = sqlite3_column_int64(st, 0);
+        db_stmt_done(st);
+        if (src != SQLITE_ROW) return db_rc(db, src);
+    }
+    *seq = ++db->seq;
+    return RC_OK;
+}
+
+/* save_seq: write the last change number handed out back to change_seq. */
+static enum rc save_seq(struct db *db)
+{
+    static const char sql[] = "UPDATE change_seq SET n = ?1";
+    sqlite3_stmt *st;
+    int src;
+
+    if (!db->seq) return RC_OK;
+    st = db_stmt(db, sql);
+    if (!st) return RC_DB;
+    sqlite3_bind_int64(st, 1, db->seq);
+    src = sqlite3_step(st);
+    db_stmt_done(st);
+    return src == SQLITE_DONE ? RC_OK : db_rc(db, src);
 }
 
 enum rc db_checkpoint_truncate(struct db *db)

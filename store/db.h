@@ -33,6 +33,17 @@ typedef int (*db_extension_fn)(sqlite3 *h);
  * Call before any thread opens a database. */
 void db_add_extension(db_extension_fn fn);
 
+/* db_precommit_fn: called by the outermost db_commit() just before
+ * COMMIT; a failure rolls the transaction back. */
+typedef enum rc (*db_precommit_fn)(struct db *db);
+
+/* db_add_precommit: register fn for every transaction committed
+ * afterwards. Call before any thread opens a database. (The search index
+ * uses it to write a transaction's index changes in one statement: FTS5
+ * flushes its pending terms whenever another statement of the
+ * transaction opens a statement journal.) */
+void db_add_precommit(db_precommit_fn fn);
+
 /* db_open: open (creating if needed) the database at path (":memory:"
  * allowed), set the pragmas, run the extensions and bring the schema up
  * to date. opts may be NULL for the defaults. *out is a new connection to
@@ -73,6 +84,11 @@ enum rc db_begin(struct db *db);
 enum rc db_commit(struct db *db);
 void db_rollback(struct db *db);
 int db_in_transaction(const struct db *db);
+
+/* db_next_seq: the next change number (change_seq), inside the caller's
+ * write transaction: every write of a profile takes one, so readers can
+ * ask "what changed since N" (the search cache, the federation feed). */
+enum rc db_next_seq(struct db *db, long long *seq);
 
 /* db_schema_version: the user_version this program's schema reaches. */
 int db_schema_version(void);

@@ -105,6 +105,43 @@ static const char *const migrations[] = {
     "CREATE VIRTUAL TABLE search_fts USING fts5("
     "  name, headline, body, trades,"
     "  tokenize='unicode61 remove_diacritics 2');",
+
+    /* 1 -> 2: the French search index, the change sequence. The index
+     * is filled by the program (search_index_ensure), not here: it needs
+     * the analyzer. */
+    "DROP TABLE search_fts;"
+    /* rowid = entrepreneur.id * 4 + kind (0: entrepreneur). Columns:
+     * name, headline, trade labels, skills and qualifications, the rest
+     * of the text (description, references), and tags: '_' tokens for
+     * filters and areas (search_index_db.c). detail=column: no positions
+     * (no phrase queries), a smaller and faster index; prefix=3 makes
+     * three-letter prefixes cheap. */
+    "CREATE VIRTUAL TABLE search_fts USING fts5("
+    "  name, headline, trades, skills, body, tags,"
+    "  tokenize='essaim_fr', prefix='3', detail='column');"
+    "CREATE TABLE search_meta("
+    "  key TEXT PRIMARY KEY,"         /* 'index_version' */
+    "  value TEXT NOT NULL"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE trade_term("        /* analyzed words of trade labels */
+    "  term TEXT NOT NULL,"           /* index token: 'plomb' */
+    "  scheme TEXT NOT NULL,"         /* of a code whose label or job"
+                                         title holds it */
+    "  code TEXT NOT NULL,"
+    "  PRIMARY KEY(term, scheme, code)"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE change_seq("        /* one row: the last change number */
+    "  n INTEGER NOT NULL"
+    ");"
+    "INSERT INTO change_seq VALUES(0);"
+    "ALTER TABLE entrepreneur ADD COLUMN"
+    "  seq INTEGER NOT NULL DEFAULT 0;" /* change number of the last write */
+    "CREATE INDEX entrepreneur_seq ON entrepreneur(seq);"
+    "CREATE TABLE tombstone("         /* deleted records, by change number */
+    "  seq INTEGER PRIMARY KEY,"
+    "  kind TEXT NOT NULL,"           /* 'entrepreneur' */
+    "  id INTEGER NOT NULL"
+    ");",
 };
 
 int db_schema_version(void)

@@ -24,6 +24,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../search/search.h"
 #include "../search/search_place.h"
 #include "../search/search_trade.h"
 #include "../server/config.h"
@@ -41,6 +42,7 @@ static inline struct db *test_db_new(void)
     sqlite3_backup *b;
 
     log_set_level(LOG_ERROR);
+    search_init();
     if (!test_template) {
         assert_int_equal(db_open(":memory:", NULL, &test_template), RC_OK);
         assert_int_equal(search_place_ensure(test_template), RC_OK);
@@ -102,6 +104,7 @@ static inline void test_server_start(struct test_server *t)
 
     memset(t, 0, sizeof *t);
     log_set_level(LOG_ERROR);
+    search_init();
     snprintf(t->dir, sizeof t->dir, "/tmp/essaim-test-XXXXXX");
     assert_non_null(mkdtemp(t->dir));
     snprintf(t->db, sizeof t->db, "%s/test.db", t->dir);
