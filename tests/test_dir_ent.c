@@ -106,7 +106,7 @@ static void round_trip(void **state)
     assert_int_equal(count(db, "SELECT count(*) FROM entrepreneur_trade"), 2);
     assert_int_equal(
         count(db, "SELECT count(*) FROM search_fts WHERE search_fts MATCH"
-                  " 'chauff'"),
+                  " 'chauf'"),
         1);
     assert_int_equal(dir_ent_delete(db, id), RC_OK);
     json_decref(got);
