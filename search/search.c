@@ -1,22 +1,47 @@
 /*
- * search.c: the search engine (see search.h).
+ * search.c: the search engine (see search.h for the steps, README.md
+ * "Search" for the ranking rule).
  */
 #include "search.h"
 
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "../util/check.h"
+#include "../util/ids.h"
+#include "../util/text.h"
+#include "../util/viewer.h"
+#include "search_db.h"
+#include "search_explain.h"
 #include "search_index.h"
+#include "search_mem.h"
+#include "search_place.h"
+#include "search_query.h"
 #include "search_text.h"
+#include "search_trade.h"
+
+#define TRADE_FACET_MAX 50
+
+/* ------------------------------------------------------------ set-up */
 
 /* on_open: per connection: the tokenizer, the table of pending index
- * changes. */
+ * changes, the view of the index vocabulary. */
 static int on_open(sqlite3 *h)
 {
     int rc = search_text_register(h);
 
+    if (rc == SQLITE_OK) rc = search_db_register(h);
     if (rc != SQLITE_OK) return rc;
     return sqlite3_exec(h,
                         "CREATE TEMP TABLE IF NOT EXISTS search_pending("
                         " rowid INTEGER PRIMARY KEY, del INTEGER NOT NULL,"
-                        " name, headline, trades, skills, body, tags)",
+                        " name, headline, trades, skills, body, tags);"
+                        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_vocab"
+                        " USING fts5vocab(main, search_fts, 'row');",
                         NULL, NULL, NULL);
 }
 
@@ -24,4 +49,721 @@ void search_init(void)
 {
     db_add_extension(on_open);
     db_add_precommit(search_index_flush);
+}
+
+void search_shutdown(void)
+{
+    search_mem_shutdown();
+}
+
+/* ------------------------------------------------------------- a run */
+
+struct result {
+    uint32_t id;
+    float dist;     /* km, when a place is searched */
+    uint16_t score; /* 0..100 */
+    uint8_t cover;  /* enum explain_cover */
+    uint32_t tie;   /* per-query shuffle */
+};
+
+struct run {
+    struct db *db;
+    const struct viewer *v;
+    const struct search_params *p;
+    const struct search_mem *m;
+    struct search_query q;
+    uint32_t hash;             /* of the query, for the shuffle and cursor */
+    int ok;                    /* 0: kind asks for what does not exist yet */
+
+    int has_place;             /* near */
+    struct place place;
+    int place_dep;             /* its département index, -1 */
+    uint32_t place_insee, place_reg;
+    float plat, plon, coslat;  /* its coordinates, for distances */
+
+    long long coop;            /* filters: 0 / -1 for none */
+    int dep, status;
+    int32_t day;
+    int has_day;
+    unsigned char *trade_ok;   /* by trade id, or NULL */
+
+    /* The best results, a heap of at most `keep`, worst on top. */
+    struct result *heap;
+    size_t nheap, keep;
+    long total;
+
+    uint32_t *f_trade, *f_dep, *f_coop; /* facet counts */
+    size_t nf_coop;
+};
+
+static uint32_t mix(uint32_t h)
+{
+    h ^= h >> 16;
+    h *= 0x85ebca6bu;
+    h ^= h >> 13;
+    h *= 0xc2b2ae35u;
+    h ^= h >> 16;
+    return h;
+}
+
+static uint32_t fnv(uint32_t h, const char *s)
+{
+    if (!s) s = "";
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 16777619u;
+    return (h ^ 0xff) * 16777619u;
+}
+
+/* better: is a ranked before b? */
+static int better(const struct run *r, const struct result *a,
+                  const struct result *b)
+{
+    if (r->p->sort_distance && r->has_place && a->dist != b->dist)
+        return a->dist < b->dist;
+    if (a->score != b->score) return a->score > b->score;
+    return a->tie < b->tie;
+}
+
+static void sift_down(struct run *r, size_t i)
+{
+    for (;;) {
+        size_t l = 2 * i + 1, w = i;
+        struct result t;
+
+        /* a max-heap of "worst first": the root is the worst kept */
+        if (l < r->nheap && better(r, &r->heap[w], &r->heap[l])) w = l;
+        if (l + 1 < r->nheap && better(r, &r->heap[w], &r->heap[l + 1]))
+            w = l + 1;
+        if (w == i) return;
+        t = r->heap[i];
+        r->heap[i] = r->heap[w];
+        r->heap[w] = t;
+        i = w;
+    }
+}
+
+static void keep(struct run *r, const struct result *x)
+{
+    size_t i;
+
+    if (r->nheap < r->keep) {
+        i = r->nheap++;
+        r->heap[i] = *x;
+        while (i > 0 && better(r, &r->heap[(i - 1) / 2], &r->heap[i])) {
+            struct result t = r->heap[i];
+
+            r->heap[i] = r->heap[(i - 1) / 2];
+            r->heap[(i - 1) / 2] = t;
+            i = (i - 1) / 2;
+        }
+        return;
+    }
+    if (!r->keep || !better(r, x, &r->heap[0])) return;
+    r->heap[0] = *x;
+    sift_down(r, 0);
+}
+
+/* visible: viewer_can_see on an in-memory entry. */
+static int visible(const struct viewer *v, const struct mem_doc *d,
+                   uint32_t id)
+{
+    static const char *const names[] = {"public", "network", "cooperative",
+                                        "private"};
+
+    if (d->vis == MEM_PUBLIC) return 1;
+    return viewer_can_see(v, names[d->vis & 3], d->coop, id);
+}
+
+static float km(const struct run *r, float lat, float lon)
+{
+    float dy = (lat - r->plat) * 111.195f;
+    float dx = (lon - r->plon) * 111.195f * r->coslat;
+
+    return sqrtf(dx * dx + dy * dy);
+}
+
+/* cover: how d covers the searched place, COVER_NONE when it does not;
+ * *dist is the distance of its home. */
+static int cover(const struct run *r, const struct mem_doc *d, float *dist)
+{
+    const uint32_t *z = search_mem_zones(r->m, d);
+    float k = km(r, d->lat, d->lon);
+    int i, best = COVER_NONE;
+
+    /* Near the radius, the equirectangular distance is not enough. */
+    if (d->radius >= 0 && fabsf(k - d->radius) < 2.0f)
+        k = (float)search_place_km(r->place.lat, r->place.lon, d->lat,
+                                   d->lon);
+    *dist = k;
+    if (r->place_insee && d->insee == r->place_insee) return COVER_COMMUNE;
+    if (d->radius >= 0 && k <= d->radius) return COVER_RADIUS;
+    for (i = 0; i < d->nzones; i++) {
+        if (r->place_dep >= 0 && z[i] == MEM_ZONE_DEP(r->place_dep))
+            best = COVER_DEP;
+        else if (r->place_reg && z[i] == MEM_ZONE_REG(r->place_reg) &&
+                 best != COVER_DEP)
+            best = COVER_REG;
+        else if (z[i] == MEM_ZONE_FR && best == COVER_NONE)
+            best = COVER_FR;
+    }
+    return best;
+}
+
+/* proximity: the place part of the score, in steps (equal steps tie). */
+static int proximity(float dist)
+{
+    if (dist <= 5) return 100;
+    if (dist <= 10) return 90;
+    if (dist <= 20) return 80;
+    if (dist <= 40) return 60;
+    if (dist <= 80) return 40;
+    if (dist <= 160) return 20;
+    return 10;
+}
+
+/* text_score: the text part of the score: each query word weighs 100
+ * when in the name or headline, 90 in the trades, skills or tags, 60 in
+ * the rest of the text; the mean over the words, in steps of 5. */
+static int text_score(int nterms, unsigned fields)
+{
+    int i, sum = 0;
+
+    if (!nterms) return 100;
+    for (i = 0; i < nterms; i++) {
+        unsigned f = (fields >> (2 * i)) & 3;
+
+        sum += f & 1 ? 100 : f & 2 ? 90 : 60;
+    }
+    return sum / nterms / 5 * 5;
+}
+
+/* consider: one candidate id through the filters into the results;
+ * fields: where the query words matched (essaim_fields). */
+static void consider(struct run *r, uint32_t id, unsigned fields)
+{
+    const struct search_mem *m = r->m;
+    const struct mem_doc *d;
+    struct result x;
+    int text, i;
+
+    if (id >= m->ndocs) return;
+    d = &m->docs[id];
+    if (!d->alive || !visible(r->v, d, id)) return;
+    if (r->coop >= 0 && d->coop != (uint32_t)r->coop) return;
+    if (r->dep >= 0 && d->dep != (uint16_t)r->dep) return;
+    if (r->status >= 0 && d->status != (uint8_t)r->status) return;
+    if (r->has_day && (r->day < d->from || r->day > d->until)) return;
+    if (r->trade_ok) {
+        const uint32_t *t = search_mem_trades(m, d);
+
+        for (i = 0; i < d->ntrades; i++)
+            if (r->trade_ok[t[i]]) break;
+        if (i == d->ntrades) return;
+    }
+    memset(&x, 0, sizeof x);
+    x.id = id;
+    if (r->has_place) {
+        x.cover = (uint8_t)cover(r, d, &x.dist);
+        if (x.cover == COVER_NONE) return;
+        if (r->p->radius_km >= 0 && x.dist > r->p->radius_km) return;
+    }
+    text = text_score(r->q.nterms, fields);
+    x.score = (uint16_t)(r->has_place
+                             ? (7 * text + 3 * proximity(x.dist)) / 10
+                             : text);
+    x.tie = mix(r->hash ^ mix(id));
+    r->total++;
+    keep(r, &x);
+    /* Facets. */
+    {
+        const uint32_t *t = search_mem_trades(m, d);
+
+        for (i = 0; i < d->ntrades; i++) r->f_trade[t[i]]++;
+        if (d->dep < m->ndeps) r->f_dep[d->dep]++;
+        if (d->coop >= r->nf_coop) {
+            size_t n = r->nf_coop ? r->nf_coop : 64;
+            uint32_t *f;
+
+            while (n <= d->coop) n *= 2;
+            f = realloc(r->f_coop, n * sizeof *f);
+            if (!f) return;
+            memset(f + r->nf_coop, 0, (n - r->nf_coop) * sizeof *f);
+            r->f_coop = f;
+            r->nf_coop = n;
+        }
+        r->f_coop[d->coop]++;
+    }
+}
+
+static void on_match(long long rowid, unsigned fields, void *arg)
+{
+    struct run *r = arg;
+
+    if ((rowid & 3) != SEARCH_KIND_ENTREPRENEUR) return;
+    consider(r, (uint32_t)(rowid >> 2), fields);
+}
+
+/* ------------------------------------------------------- parameters */
+
+/* trade_filter: the trade ids whose code starts with the prefix of
+ * p->trade ("F16", "rome:F16", "43.2", "cpv:4533"). */
+static int trade_filter(struct run *r, json_t *errs)
+{
+    struct check c = {errs, ""};
+    const char *t = r->p->trade, *colon = strchr(t, ':');
+    char scheme[8] = "", want[24];
+    size_t i, n, matched = 0;
+
+    if (colon) {
+        snprintf(scheme, sizeof scheme, "%.*s", (int)(colon - t), t);
+        t = colon + 1;
+    }
+    n = strlen(t);
+    if (n == 0 || n >= sizeof want || (*scheme && !search_trade_scheme_ok(scheme))) {
+        check_fail(&c, "trade", "must be a trade code or its beginning:"
+                                " F16, rome:F1603, 43.22, cpv:4533");
+        return -1;
+    }
+    for (i = 0; i <= n; i++)
+        want[i] = (char)(t[i] >= 'a' && t[i] <= 'z' ? t[i] - 32 : t[i]);
+    r->trade_ok = calloc(r->m->ncodes ? r->m->ncodes : 1, 1);
+    if (!r->trade_ok) return -1;
+    for (i = 0; i < r->m->ncodes; i++) {
+        const char *code = r->m->codes[i];
+        char nodot[16];
+
+        if (*scheme && strcmp(r->m->schemes[i], scheme)) continue;
+        /* A NAF code may be given without its dot: 4322 for 43.22. */
+        snprintf(nodot, sizeof nodot, "%.2s%s", code,
+                 code[0] && code[1] && code[2] == '.' ? code + 3 : code + 2);
+        if (!strncmp(code, want, n) ||
+            (code[2] == '.' && !strchr(want, '.') &&
+             !strncmp(nodot, want, n))) {
+            r->trade_ok[i] = 1;
+            matched++;
+        }
+    }
+    if (!matched) {
+        check_fail(&c, "trade", "no trade code starts with %s", r->p->trade);
+        return -1;
+    }
+    return 0;
+}
+
+/* filters: check and prepare every filter; errors go to errs. */
+static void filters(struct run *r, json_t *errs)
+{
+    static const char *const statuses[] = {"porteur", "salarie", "associe"};
+    const struct search_params *p = r->p;
+    struct check c = {errs, ""};
+    int i;
+
+    r->coop = -1;
+    r->dep = -1;
+    r->status = -1;
+    r->ok = 1;
+    if (p->kind && *p->kind) {
+        if (!strcmp(p->kind, "offer") || !strcmp(p->kind, "group"))
+            r->ok = 0; /* none exist yet: an empty answer, not an error */
+        else if (strcmp(p->kind, "entrepreneur"))
+            check_fail(&c, "kind", "must be entrepreneur, offer or group");
+    }
+    if (p->cooperative && *p->cooperative && !ids_parse(p->cooperative, &r->coop))
+        check_fail(&c, "cooperative", "must be a cooperative id");
+    if (p->departement && *p->departement) {
+        r->dep = search_mem_dep(r->m, p->departement);
+        if (r->dep < 0)
+            check_fail(&c, "departement", "unknown département %s",
+                       p->departement);
+    }
+    if (p->status && *p->status) {
+        for (i = 0; i < 3; i++)
+            if (!strcmp(p->status, statuses[i])) r->status = i;
+        if (r->status < 0)
+            check_fail(&c, "status", "must be porteur, salarie or associe");
+    }
+    if (p->available_on && *p->available_on) {
+        if (!check_date_str(p->available_on))
+            check_fail(&c, "available_on", "must be a date YYYY-MM-DD");
+        r->day = search_mem_day(p->available_on);
+        r->has_day = 1;
+    }
+    if (p->trade && *p->trade) trade_filter(r, errs);
+    if (p->radius_km >= 0 && !(p->near && *p->near))
+        check_fail(&c, "radius_km", "needs near");
+}
+
+/* place_json: set up r->place as the searched place; its JSON. */
+static json_t *place_json(struct run *r)
+{
+    r->has_place = 1;
+    r->place_dep = search_mem_dep(r->m, r->place.departement);
+    r->place_insee = search_mem_insee(r->place.insee);
+    r->place_reg = (uint32_t)strtoul(r->place.region, NULL, 10);
+    r->plat = (float)r->place.lat;
+    r->plon = (float)r->place.lon;
+    r->coslat = (float)cos(r->place.lat * M_PI / 180);
+    return search_place_json(&r->place);
+}
+
+/* resolve_near: the place of p->near; the JSON of the answer's place. */
+static json_t *resolve_near(struct run *r, json_t *errs)
+{
+    struct check c = {errs, ""};
+    json_t *alts = NULL, *place;
+    enum rc rc;
+
+    if (!r->p->near || !*r->p->near) return json_null();
+    rc = search_place_resolve(r->db, r->p->near, &r->place, &alts);
+    if (rc == RC_NOTFOUND) {
+        check_fail(&c, "near", "unknown place '%s': give an INSEE code, a"
+                               " postcode, a commune or lat,lon",
+                   r->p->near);
+        return NULL;
+    }
+    if (rc == RC_INVALID) {
+        check_fail(&c, "near", "latitude or longitude out of range");
+        return NULL;
+    }
+    if (rc != RC_OK) {
+        check_fail(&c, "near", "cannot be resolved now");
+        return NULL;
+    }
+    if (!r->place.located) {
+        check_fail(&c, "near", "%s (%s) has no known coordinates; give"
+                               " lat,lon", r->place.name, r->place.insee);
+        json_decref(alts);
+        return NULL;
+    }
+    place = place_json(r);
+    if (place && alts) json_object_set_new(place, "alternatives", alts);
+    else json_decref(alts);
+    return place;
+}
+
+/* place_in_text: without near, "menuisier près de Nantes", "plombier à
+ * Rezé", "traductrice vers Lyon": when the words after the last such
+ * preposition name a commune, they become the place and leave the text
+ * (*cut is where the text ends). Returns 1 when a place was found. */
+static int place_in_text(struct run *r, const char *q, size_t *cut)
+{
+    static const char *const preps[] = {
+        " pr\xc3\xa8s de ", " pres de ", " autour de ", " aux environs de ",
+        " \xc3\xa0 ",      " a ",       " vers ",      " sur ",
+        " dans ",           " en ",
+    };
+    json_t *alts = NULL;
+    size_t n = strlen(q), i, best = 0, after = 0;
+
+    for (i = 0; i < sizeof preps / sizeof preps[0]; i++) {
+        size_t k = strlen(preps[i]), at;
+
+        for (at = 0; at + k <= n; at++)
+            if (!strncasecmp(q + at, preps[i], k) && at + k > after) {
+                best = at;
+                after = at + k;
+            }
+    }
+    if (!after || after >= n) return 0;
+    if (search_place_resolve(r->db, q + after, &r->place, &alts) != RC_OK ||
+        !r->place.located) {
+        json_decref(alts);
+        return 0;
+    }
+    json_decref(alts);
+    *cut = best;
+    return 1;
+}
+
+/* query_hash: the query's parameters, normalized. */
+static uint32_t query_hash(const struct run *r)
+{
+    const struct search_params *p = r->p;
+    char num[64];
+    uint32_t h = 2166136261u;
+    int i;
+
+    for (i = 0; i < r->q.nterms; i++) h = fnv(h, r->q.terms[i].tok);
+    h = fnv(h, r->has_place ? r->place.insee : "");
+    snprintf(num, sizeof num, "%.4f,%.4f,%.3f,%d", r->plat, r->plon,
+             p->radius_km, p->sort_distance);
+    h = fnv(h, num);
+    h = fnv(h, p->kind);
+    h = fnv(h, p->trade);
+    h = fnv(h, p->cooperative);
+    h = fnv(h, p->departement);
+    h = fnv(h, p->status);
+    h = fnv(h, p->qualification);
+    h = fnv(h, p->available_on);
+    return h;
+}
+
+/* parse_cursor: "OFFSET-HASH" from a previous page of this query. */
+static int parse_cursor(const struct run *r, json_t *errs, long *offset)
+{
+    struct check c = {errs, ""};
+    const char *s = r->p->cursor;
+    char want[16];
+    long off = 0;
+    int n = 0;
+
+    *offset = 0;
+    if (!s || !*s) return 0;
+    while (s[n] >= '0' && s[n] <= '9' && n < 6) off = off * 10 + (s[n++] - '0');
+    snprintf(want, sizeof want, "-%08x", r->hash);
+    if (n == 0 || strcmp(s + n, want) || off > SEARCH_MAX_DEPTH) {
+        check_fail(&c, "cursor", "is not a cursor of this search");
+        return -1;
+    }
+    *offset = off;
+    return 0;
+}
+
+/* ------------------------------------------------------------ answer */
+
+static int cmp_results(const void *a, const void *b, void *arg)
+{
+    const struct run *r = arg;
+
+    if (better(r, a, b)) return -1;
+    if (better(r, b, a)) return 1;
+    return 0;
+}
+
+/* facets: the counts as the answer shows them, with their labels. */
+static void facets(struct run *r, json_t *out)
+{
+    const struct search_mem *m = r->m;
+    json_t *trade = json_object(), *coop = json_object(), *dep = json_object();
+    json_t *lt = json_object(), *lc = json_object(), *ld = json_object();
+    size_t i, k, shown = 0;
+    char key[32], label[256];
+
+    /* Trades: the TRADE_FACET_MAX most frequent, most frequent first. */
+    for (k = 0; k < TRADE_FACET_MAX; k++) {
+        size_t best = (size_t)-1;
+
+        for (i = 0; i < m->ncodes; i++)
+            if (r->f_trade[i] &&
+                (best == (size_t)-1 || r->f_trade[i] > r->f_trade[best]))
+                best = i;
+        if (best == (size_t)-1) break;
+        json_object_set_new(trade, m->codes[best],
+                            json_integer(r->f_trade[best]));
+        if (search_trade_label(r->db, m->schemes[best], m->codes[best], label,
+                               sizeof label) == RC_OK)
+            json_object_set_new(lt, m->codes[best], json_string(label));
+        r->f_trade[best] = 0;
+        shown++;
+    }
+    for (i = 0; i < m->ndeps; i++) {
+        if (!r->f_dep[i]) continue;
+        json_object_set_new(dep, m->deps[i], json_integer(r->f_dep[i]));
+        if (search_place_departement_name(r->db, m->deps[i], label,
+                                          sizeof label) == RC_OK)
+            json_object_set_new(ld, m->deps[i], json_string(label));
+    }
+    for (i = 0; i < r->nf_coop; i++) {
+        if (!r->f_coop[i]) continue;
+        snprintf(key, sizeof key, "%zu", i);
+        json_object_set_new(coop, key, json_integer(r->f_coop[i]));
+        if (search_db_coop_name(r->db, (long long)i, label, sizeof label) ==
+            RC_OK)
+            json_object_set_new(lc, key, json_string(label));
+    }
+    (void)shown;
+    json_object_set_new(out, "facets",
+                        json_pack("{s:o, s:o, s:o}", "trade", trade,
+                                  "cooperative", coop, "departement", dep));
+    json_object_set_new(out, "facet_labels",
+                        json_pack("{s:o, s:o, s:o}", "trade", lt,
+                                  "cooperative", lc, "departement", ld));
+}
+
+/* item: one result as the answer shows it. */
+static json_t *item(struct run *r, struct search_text *an,
+                    const struct result *x)
+{
+    json_t *row = NULL, *doc, *o, *loc;
+    struct explain_ctx ctx;
+    char *snippet;
+    double dist = 0;
+
+    if (search_db_entrepreneur(r->db, x->id, &row) != RC_OK) return NULL;
+    doc = json_object_get(row, "doc");
+    loc = json_object_get(doc, "location");
+    memset(&ctx, 0, sizeof ctx);
+    ctx.cover = (enum explain_cover)x->cover;
+    if (r->has_place) {
+        dist = search_place_km(r->place.lat, r->place.lon,
+                               json_number_value(json_object_get(loc, "lat")),
+                               json_number_value(json_object_get(loc, "lon")));
+        ctx.distance_km = dist;
+        ctx.place_name = *r->place.name ? r->place.name : NULL;
+    }
+    ctx.trade_filter = r->p->trade;
+    ctx.available_on = r->has_day ? r->p->available_on : NULL;
+    snippet = search_explain_snippet(an, &r->q, doc);
+    o = json_pack("{s:s, s:o, s:O, s:O, s:O, s:{s:o, s:O}, s:O, s:O, s:O,"
+                  " s:{s:O, s:O, s:O, s:O, s:O}}",
+                  "kind", "entrepreneur", "id", ids_json(x->id),
+                  "external_id", json_object_get(row, "external_id"),
+                  "name", json_object_get(doc, "display_name"),
+                  "headline", json_object_get(doc, "headline")
+                                  ? json_object_get(doc, "headline")
+                                  : json_null(),
+                  "cooperative", "id",
+                  ids_json(json_integer_value(json_object_get(row,
+                                                              "cooperative_id"))),
+                  "name", json_object_get(row, "cooperative_name"),
+                  "trades", json_object_get(doc, "trades"),
+                  "city", json_object_get(loc, "city"),
+                  "status", json_object_get(doc, "status"),
+                  "location", "insee", json_object_get(loc, "insee"),
+                  "city", json_object_get(loc, "city"),
+                  "departement", json_object_get(loc, "departement"),
+                  "lat", json_object_get(loc, "lat"),
+                  "lon", json_object_get(loc, "lon"));
+    if (o) {
+        json_object_set_new(o, "distance_km",
+                            r->has_place ? json_real(round(dist * 10) / 10)
+                                         : json_null());
+        json_object_set_new(o, "snippet", snippet ? json_string(snippet)
+                                                  : json_string(""));
+        json_object_set_new(o, "score", json_real(x->score / 100.0));
+        json_object_set_new(o, "why", search_explain_why(an, &r->q, doc, &ctx));
+    }
+    free(snippet);
+    json_decref(row);
+    return o;
+}
+
+/* ---------------------------------------------------------------- run */
+
+/* words: the FTS5 pass: the ids matching every word (and the
+ * qualification tag), with the fields each word matched in. */
+static enum rc words(struct run *r, const char *qual)
+{
+    char map[SEARCH_MAX_PHRASES + 1];
+    int i, n;
+
+    search_query_begin(&r->q);
+    if (qual) search_query_and1(&r->q, qual);
+    if (buf_oom(&r->q.expr)) return RC_NOMEM;
+    n = r->q.nphrases < SEARCH_MAX_PHRASES ? r->q.nphrases : SEARCH_MAX_PHRASES;
+    for (i = 0; i < n; i++)
+        map[i] = r->q.phrase_term[i] >= 0 ? (char)('0' + r->q.phrase_term[i])
+                                          : '-';
+    map[n] = 0;
+    return search_db_match(r->db, buf_str(&r->q.expr), map, on_match, r);
+}
+
+enum rc search_run(struct db *db, const struct viewer *v,
+                   const struct search_params *p, json_t *errs, json_t **out)
+{
+    struct search_text *an = search_text_new(0);
+    struct run r;
+    json_t *place = NULL, *results = NULL, *answer = NULL;
+    char *qual = NULL, tagbuf[96], *text_cut = NULL;
+    const char *text;
+    size_t cut = 0;
+    long offset = 0;
+    size_t i;
+    enum rc rc;
+
+    *out = NULL;
+    memset(&r, 0, sizeof r);
+    r.db = db;
+    r.v = v;
+    r.p = p;
+    r.place_dep = -1;
+    if (!an) return RC_NOMEM;
+    rc = search_mem_acquire(db, &r.m);
+    if (rc != RC_OK) goto out;
+    filters(&r, errs);
+    place = resolve_near(&r, errs);
+    text = p->q ? p->q : "";
+    if (place && json_is_null(place) && place_in_text(&r, text, &cut)) {
+        /* The place typed in the text: as if given in near. */
+        json_decref(place);
+        text_cut = strndup(text, cut);
+        text = text_cut ? text_cut : "";
+        place = place_json(&r);
+    }
+    search_query_parse(an, text, &r.q);
+    r.hash = query_hash(&r);
+    parse_cursor(&r, errs, &offset);
+    if (json_array_size(errs)) {
+        rc = RC_INVALID;
+        goto out;
+    }
+    rc = search_query_expand(db, &r.q);
+    if (rc != RC_OK) goto out;
+    r.keep = (size_t)offset + (size_t)p->limit;
+    r.heap = calloc(r.keep, sizeof *r.heap);
+    r.f_trade = calloc(r.m->ncodes + 1, sizeof *r.f_trade);
+    r.f_dep = calloc(r.m->ndeps + 1, sizeof *r.f_dep);
+    if (!r.heap || !r.f_trade || !r.f_dep) {
+        rc = RC_NOMEM;
+        goto out;
+    }
+    if (p->qualification && *p->qualification) {
+        qual = search_index_qualification(p->qualification);
+        if (!qual) {
+            rc = RC_NOMEM;
+            goto out;
+        }
+        snprintf(tagbuf, sizeof tagbuf, "_q_%s", qual);
+    }
+    if (!r.ok) {
+        /* Nothing of this kind yet. */
+    } else if (r.q.nterms || qual) {
+        rc = words(&r, qual ? tagbuf : NULL);
+    } else {
+        for (i = 1; i < r.m->ndocs; i++) consider(&r, (uint32_t)i, 0);
+    }
+    if (rc != RC_OK) goto out;
+    qsort_r(r.heap, r.nheap, sizeof *r.heap, cmp_results, &r);
+    results = json_array();
+    for (i = (size_t)offset; i < r.nheap; i++) {
+        json_t *o = item(&r, an, &r.heap[i]);
+
+        if (o) json_array_append_new(results, o);
+    }
+    answer = json_object();
+    if (!answer || !results) {
+        rc = RC_NOMEM;
+        goto out;
+    }
+    json_object_set_new(answer, "total", json_integer(r.total));
+    json_object_set(answer, "place", place);
+    json_object_set(answer, "results", results);
+    facets(&r, answer);
+    if (r.total > offset + p->limit &&
+        offset + p->limit < SEARCH_MAX_DEPTH) {
+        char cursor[32];
+
+        snprintf(cursor, sizeof cursor, "%ld-%08x", offset + p->limit,
+                 r.hash);
+        json_object_set_new(answer, "next_cursor", json_string(cursor));
+    } else {
+        json_object_set_new(answer, "next_cursor", json_null());
+    }
+    *out = answer;
+    answer = NULL;
+    rc = RC_OK;
+out:
+    search_mem_release(r.m);
+    search_query_free(&r.q);
+    search_text_free(an);
+    json_decref(place);
+    json_decref(results);
+    json_decref(answer);
+    free(qual);
+    free(text_cut);
+    free(r.trade_ok);
+    free(r.heap);
+    free(r.f_trade);
+    free(r.f_dep);
+    free(r.f_coop);
+    return rc;
 }

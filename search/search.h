@@ -1,11 +1,25 @@
 /*
  * search.h: the search engine: French full text, place and intervention
  * areas, filters, facets, ranking and explanations
- * (GET /api/v1/search, see README.md "Search").
+ * (GET /api/v1/search; README.md "Search" has the ranking rule).
+ *
+ * How a search runs:
+ *   1. the place (near) is resolved; the text is cut into words and each
+ *      word expanded (search_query.h);
+ *   2. FTS5 yields the ids matching every word (no filter inside FTS5:
+ *      each AND of doclists costs 5x a single one), and, word by word, the
+ *      ids where it matched a strong field (name, headline, trades,
+ *      skills);
+ *   3. each id is checked against the in-memory table (search_mem.h):
+ *      visibility for this viewer, filters, area, availability; the
+ *      survivors are counted into the facets and scored;
+ *   4. the page is cut from the scored list, and only its profiles are
+ *      read from SQLite for names, snippets and reasons.
+ * Without words, step 2 is a scan of the in-memory table.
  *
  * search_init() once at start-up, before any database is opened (it
- * registers the FTS5 tokenizer). search_run() is thread-safe given one
- * struct db per thread.
+ * registers the FTS5 tokenizer and the index flush). search_run() is
+ * thread-safe given one struct db per thread.
  */
 #ifndef ESSAIM_SEARCH_H
 #define ESSAIM_SEARCH_H
@@ -16,7 +30,36 @@
 
 struct viewer;
 
+#define SEARCH_MAX_DEPTH 10000 /* results reachable by paging */
+
+struct search_params {
+    const char *q;             /* text; "" or NULL for none */
+    const char *near;          /* place, or NULL */
+    double radius_km;          /* narrows the area; < 0: none */
+    const char *kind;          /* entrepreneur, offer, group; NULL: all */
+    const char *trade;         /* code or prefix ("F16", "rome:F16") */
+    const char *cooperative;   /* cooperative id */
+    const char *departement;   /* of the entrepreneur's home */
+    const char *status;        /* porteur, salarie, associe */
+    const char *qualification; /* exact qualification, any case/accents */
+    const char *available_on;  /* YYYY-MM-DD */
+    int sort_distance;         /* sort=distance */
+    int limit;                 /* page size, 1..100 */
+    const char *cursor;        /* from a previous page, or NULL */
+};
+
 /* search_init: register the search extensions for every connection. */
 void search_init(void);
+
+/* search_shutdown: free the in-memory tables (at exit). */
+void search_shutdown(void);
+
+/* search_run: the answer {total, place, results, facets, facet_labels,
+ * next_cursor} of p for viewer v. RC_INVALID with errs naming the
+ * parameter (near, radius_km, trade, cooperative, departement, status,
+ * available_on, cursor, kind). */
+enum rc search_run(struct db *db, const struct viewer *v,
+                   const struct search_params *p, json_t *errs,
+                   json_t **out);
 
 #endif

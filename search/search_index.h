@@ -5,22 +5,16 @@
  * so the index never disagrees with the data it describes. The changes
  * wait in a temporary table and reach the FTS5 index just before COMMIT
  * (search_index_flush), in one statement per transaction: a bulk import
- * then writes one index segment per batch, not one per record. An index entry
- * holds the profile's text in five columns (name, headline, trades,
- * skills, body) and its tags: '_' tokens for the filters and the area:
+ * then writes one index segment per batch, not one per record.
+ *
+ * An entry holds the profile's text in five columns (name, headline,
+ * trades, skills, body) and its tags: '_' tokens:
  *
  *   _k_e                 kind: entrepreneur
- *   _v_public _v_network visibility public or network;
- *   _vc_C _vp_C          visibility cooperative or private, in cooperative C
- *   _c_C                 cooperative C
- *   _d_44                département of the location
- *   _s_salarie           status
  *   _t_rome_f _t_rome_f16 _t_rome_f1603
  *                        each trade code and its parents (NAF: 43, 43.2,
  *                        43.22, 43.22a; CPV: 45, 453, 4533, 45330...)
- *   _q_rge               each qualification, folded, '-' for spaces
- *   _zd_44 _zr_52 _zfr   intervention zones
- *   _g3_..._...          cells of the intervention disc (search_area.h)
+ *   _q_cap-menuisier     each qualification, folded, '-' for spaces
  *
  * Thread-safe given one struct db per thread.
  */
@@ -33,7 +27,7 @@
 
 /* The version of the index layout and analysis: an index written by
  * another version is rebuilt (search_index_stale). */
-#define SEARCH_INDEX_VERSION "2"
+#define SEARCH_INDEX_VERSION "3"
 
 /* Kinds, in the low bits of an index rowid: rowid = id * 4 + kind. */
 enum search_kind { SEARCH_KIND_ENTREPRENEUR = 0 };
@@ -46,6 +40,10 @@ enum rc search_index_entrepreneur(struct db *db, long long id, long long coop,
 
 /* search_index_remove: drop entrepreneur id from the index. */
 enum rc search_index_remove(struct db *db, long long id);
+
+/* search_index_qualification: the tag value of a qualification (folded,
+ * '-' for spaces), a new string to free(), NULL when out of memory. */
+char *search_index_qualification(const char *q);
 
 /* search_index_flush: write the transaction's pending index changes
  * into the index (a db_precommit_fn, registered by search_init). */

@@ -23,7 +23,7 @@ struct cached {
 
 struct search_text {
     struct sb_stemmer *stemmer; /* Snowball French, UTF-8 */
-    struct cached cache[CACHE_SLOTS];
+    struct cached *cache;       /* CACHE_SLOTS entries, or NULL */
 };
 
 /* French stop words, folded, sorted (Snowball's list, with the elided
@@ -49,7 +49,8 @@ static const char *const stops[] = {
     "leurs",   "lorsqu",  "lui",      "ma",      "mais",     "me",
     "meme",    "memes",   "mes",      "moi",     "mon",      "ne",
     "ni",      "nos",     "notre",    "nous",    "on",       "ont",
-    "ou",      "par",     "pas",      "pour",    "puisqu",   "qu",
+    "ou",      "par",     "pas",      "pour",    "pres",     "puisqu",
+    "qu",
     "que",     "quel",    "quelle",   "quelles", "quels",    "qui",
     "quoiqu",  "sa",      "sans",     "se",      "sera",     "serai",
     "seraient", "serais", "serait",   "seras",   "serez",    "seriez",
@@ -77,14 +78,15 @@ int search_text_is_stop(const char *word, int n)
                    cmp_stop) != NULL;
 }
 
-struct search_text *search_text_new(void)
+struct search_text *search_text_new(int cached)
 {
     struct search_text *t = calloc(1, sizeof *t);
 
     if (!t) return NULL;
     t->stemmer = sb_stemmer_new("french", "UTF_8");
-    if (!t->stemmer) {
-        free(t);
+    if (cached) t->cache = calloc(CACHE_SLOTS, sizeof *t->cache);
+    if (!t->stemmer || (cached && !t->cache)) {
+        search_text_free(t);
         return NULL;
     }
     return t;
@@ -93,7 +95,8 @@ struct search_text *search_text_new(void)
 void search_text_free(struct search_text *t)
 {
     if (!t) return;
-    sb_stemmer_delete(t->stemmer);
+    if (t->stemmer) sb_stemmer_delete(t->stemmer);
+    free(t->cache);
     free(t);
 }
 
@@ -131,7 +134,7 @@ static int lookup(struct search_text *t, const char *word, int n, char *out,
     struct cached *c;
     int len;
 
-    if (n >= CACHE_WORD || size <= CACHE_WORD) {
+    if (!t->cache || n >= CACHE_WORD || size <= CACHE_WORD) {
         *stop = search_text_is_stop(word, n);
         return stem(t, word, n, out, size);
     }

@@ -31,8 +31,9 @@
 
 struct search_text;
 
-/* search_text_new: a new analyzer, or NULL when out of memory. */
-struct search_text *search_text_new(void);
+/* search_text_new: a new analyzer, or NULL when out of memory; cached:
+ * with a 400 KB cache of recent words (for indexing, not for a query). */
+struct search_text *search_text_new(int cached);
 void search_text_free(struct search_text *t);
 
 /* search_text_fn: called for each analyzed word: tok[0..ntok) is the

@@ -26,7 +26,7 @@ static int tok_create(void *ctx, const char **argv, int argc,
     (void)argc;
     *out = NULL;
     if (!t) return SQLITE_NOMEM;
-    t->text = search_text_new();
+    t->text = search_text_new(1);
     if (!t->text) {
         free(t);
         return SQLITE_NOMEM;

@@ -23,7 +23,8 @@ static const char sql_labels[] =
     "SELECT scheme, code, label FROM trade"
     " UNION ALL SELECT scheme, code, label FROM trade_alias";
 static const char sql_ins_term[] =
-    "INSERT OR IGNORE INTO trade_term(term, scheme, code) VALUES(?1, ?2, ?3)";
+    "INSERT INTO trade_term(term, scheme, code) VALUES(?1, ?2, ?3)"
+    " ON CONFLICT DO UPDATE SET weight = weight + 1";
 static const char sql_ins_trade[] =
     "INSERT OR REPLACE INTO trade(scheme, code, label) VALUES(?1, ?2, ?3)";
 static const char sql_ins_alias[] =
@@ -62,7 +63,7 @@ static int on_term(void *arg, const char *tok, int ntok, const char *word,
 /* load_terms: the analyzed words of every label and job title. */
 static enum rc load_terms(struct db *db)
 {
-    struct search_text *an = search_text_new();
+    struct search_text *an = search_text_new(1);
     sqlite3 *h = db_handle(db);
     sqlite3_stmt *sel = NULL;
     struct terms t = {NULL, NULL, NULL, SQLITE_DONE};

@@ -15,6 +15,9 @@ void api_openapi(struct req *r);
 /* api_places.c */
 void api_places(struct req *r);
 
+/* api_search.c */
+void api_search(struct req *r);
+
 /* api_dir.c */
 void api_coop_list(struct req *r);
 void api_coop_create(struct req *r);

@@ -116,6 +116,7 @@ static int cmd_serve(const struct config *cfg)
     }
     log_info("stopping: finishing the requests in flight");
     srv_stop(s);
+    search_shutdown();
     log_info("stopped");
     return 0;
 }

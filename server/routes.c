@@ -10,6 +10,7 @@ const struct srv_route srv_routes[] = {
     {"GET", "/metrics", api_metrics},
     {"GET", "/api/v1/openapi.json", api_openapi},
     {"GET", "/api/v1/places", api_places},
+    {"GET", "/api/v1/search", api_search},
     {"GET", "/api/v1/cooperatives", api_coop_list},
     {"POST", "/api/v1/cooperatives", api_coop_create},
     {"GET", "/api/v1/cooperatives/{id}", api_coop_get},

@@ -142,6 +142,12 @@ static const char *const migrations[] = {
     "  kind TEXT NOT NULL,"           /* 'entrepreneur' */
     "  id INTEGER NOT NULL"
     ");",
+
+    /* 2 -> 3: trade words weigh how many labels of a code hold them; the
+     * table is derived: emptied here, refilled by search_trade_ensure. */
+    "ALTER TABLE trade_term ADD COLUMN"
+    "  weight INTEGER NOT NULL DEFAULT 1;" /* labels of the code with it */
+    "DELETE FROM trade_term;",
 };
 
 int db_schema_version(void)

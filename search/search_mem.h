@@ -1,0 +1,107 @@
+/*
+ * search_mem.h: the in-memory table that search filters, ranks and counts
+ * on: one small fixed-size entry per entrepreneur (home, radius, zones,
+ * visibility, cooperative, département, status, availability, trade
+ * codes), indexed by id.
+ *
+ * Why: FTS5 hands out the ids matching a word at ~0.05 µs each, but
+ * reading the matching rows from SQLite costs 7–30 µs each at a million
+ * profiles (measured: a join over 60,000 plumbers took 0.45–2 s), and
+ * FTS5's bm25 ranking ~33 µs each. So the text goes to FTS5, and every
+ * filter, the area, the facets and the ranking read this table.
+ *
+ * The table is a cache of the entrepreneur rows, never a source of truth.
+ * It is kept per database file and brought up to date before each use
+ * from the change sequence (store/db.h: db_next_seq): rows written with a
+ * higher change number are reloaded, tombstones remove rows. So it sees
+ * what another process (an import) committed, and a write is visible to
+ * the next search.
+ *
+ * Thread-safety: search_mem_acquire() returns the table read-locked (after
+ * refreshing it under the write lock when needed); search_mem_release()
+ * unlocks it. Any number of readers at once.
+ */
+#ifndef ESSAIM_SEARCH_MEM_H
+#define ESSAIM_SEARCH_MEM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../store/db.h"
+
+/* Visibility and status codes of an entry. */
+enum { MEM_PUBLIC, MEM_NETWORK, MEM_COOPERATIVE, MEM_PRIVATE };
+enum { MEM_PORTEUR, MEM_SALARIE, MEM_ASSOCIE };
+
+/* Zones: FR, a département (by index), a region (by its code). */
+#define MEM_ZONE_FR 1u
+#define MEM_ZONE_DEP(i) ((1u << 24) | (uint32_t)(i))
+#define MEM_ZONE_REG(code) ((2u << 24) | (uint32_t)(code))
+
+#define MEM_DAY_NONE_FROM INT32_MIN
+#define MEM_DAY_NONE_UNTIL INT32_MAX
+
+struct mem_doc {
+    float lat, lon;       /* home */
+    float radius;         /* intervention radius, km; < 0: none */
+    uint32_t coop;        /* cooperative id */
+    uint32_t insee;       /* commune of the home, search_mem_insee() */
+    int32_t from, until;  /* availability, days since 1970-01-01 */
+    uint32_t pool;        /* zones then trade ids, in mem->pool */
+    uint16_t dep;         /* département index of the home */
+    uint8_t vis, status;  /* MEM_PUBLIC..., MEM_PORTEUR... */
+    uint8_t nzones;       /* zones at pool */
+    uint8_t ntrades;      /* trade ids after the zones */
+    uint8_t alive;        /* 0: no entrepreneur has this id */
+};
+
+struct search_mem {
+    struct mem_doc *docs; /* by entrepreneur id; ndocs entries */
+    size_t ndocs;
+    uint32_t *pool;       /* zones and trade ids of the entries */
+    size_t npool;
+    long alive;           /* entries alive */
+    /* The code tables: trade codes ("F1603", "43.22A") and their scheme,
+     * départements ("44", "2A"), sorted for lookups. */
+    char (*codes)[16];
+    char (*schemes)[8];
+    size_t ncodes;
+    char (*deps)[4];
+    size_t ndeps;
+};
+
+/* search_mem_acquire: the table of db's file, up to date, read-locked.
+ * Release it with search_mem_release(). */
+enum rc search_mem_acquire(struct db *db, const struct search_mem **out);
+void search_mem_release(const struct search_mem *m);
+
+/* search_mem_trades: the trade ids of an entry. */
+static inline const uint32_t *search_mem_trades(const struct search_mem *m,
+                                                const struct mem_doc *d)
+{
+    return m->pool + d->pool + d->nzones;
+}
+
+/* search_mem_zones: the zones of an entry. */
+static inline const uint32_t *search_mem_zones(const struct search_mem *m,
+                                               const struct mem_doc *d)
+{
+    return m->pool + d->pool;
+}
+
+/* search_mem_dep: the index of a département code, or -1. */
+int search_mem_dep(const struct search_mem *m, const char *code);
+
+/* search_mem_code: the id of a trade code, or -1. */
+int search_mem_code(const struct search_mem *m, const char *code);
+
+/* search_mem_insee: an INSEE code as a number ("2A004" -> 100004). */
+uint32_t search_mem_insee(const char *insee);
+
+/* search_mem_day: "YYYY-MM-DD" as days since 1970-01-01. */
+int32_t search_mem_day(const char *date);
+
+/* search_mem_shutdown: free every table (at exit, for leak checkers). */
+void search_mem_shutdown(void);
+
+#endif

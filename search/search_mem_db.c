@@ -1,0 +1,477 @@
+/*
+ * search_mem_db.c: loading and refreshing the in-memory table from the
+ * database, and its registry by file (see search_mem.h).
+ */
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util/log.h"
+#include "search_mem.h"
+
+static const char sql_seq[] = "SELECT n FROM change_seq";
+static const char sql_rows[] =
+    "SELECT id, cooperative_id, visibility, status, insee, departement, lat,"
+    " lon, radius_km, zones, avail_from, avail_until FROM entrepreneur"
+    " WHERE seq > ?1 ORDER BY id";
+static const char sql_all_trades[] =
+    "SELECT entrepreneur_id, scheme, code FROM entrepreneur_trade"
+    " ORDER BY entrepreneur_id";
+static const char sql_trades[] =
+    "SELECT scheme, code FROM entrepreneur_trade WHERE entrepreneur_id = ?1";
+static const char sql_dead[] =
+    "SELECT id FROM tombstone WHERE seq > ?1 AND kind = 'entrepreneur'";
+static const char sql_codes[] =
+    "SELECT code, scheme FROM trade ORDER BY code, scheme";
+static const char sql_deps[] = "SELECT code FROM departement ORDER BY code";
+
+const char *const search_mem_sql[] = {sql_seq,   sql_rows,  sql_all_trades,
+                                      sql_trades, sql_dead, sql_codes,
+                                      sql_deps,  NULL};
+
+struct entry {
+    char key[512];          /* database file; "" for a private table */
+    pthread_rwlock_t lock;
+    struct search_mem m;
+    long long seq;          /* change number the table reflects */
+    int loaded;
+    size_t cap_docs, cap_pool, waste;
+};
+
+#define MAX_ENTRIES 64
+
+static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct entry *registry[MAX_ENTRIES];
+
+static void entry_free(struct entry *e)
+{
+    if (!e) return;
+    free(e->m.docs);
+    free(e->m.pool);
+    free(e->m.codes);
+    free(e->m.schemes);
+    free(e->m.deps);
+    pthread_rwlock_destroy(&e->lock);
+    free(e);
+}
+
+void search_mem_shutdown(void)
+{
+    int i;
+
+    pthread_mutex_lock(&registry_lock);
+    for (i = 0; i < MAX_ENTRIES; i++) {
+        entry_free(registry[i]);
+        registry[i] = NULL;
+    }
+    pthread_mutex_unlock(&registry_lock);
+}
+
+/* ------------------------------------------------------------- loading */
+
+static int grow_docs(struct entry *e, size_t id)
+{
+    size_t cap = e->cap_docs ? e->cap_docs : 1024;
+    struct mem_doc *d;
+
+    if (id < e->m.ndocs) return 0;
+    while (cap <= id) cap *= 2;
+    if (cap != e->cap_docs) {
+        d = realloc(e->m.docs, cap * sizeof *d);
+        if (!d) return -1;
+        e->m.docs = d;
+        e->cap_docs = cap;
+    }
+    memset(e->m.docs + e->m.ndocs, 0,
+           (id + 1 - e->m.ndocs) * sizeof *e->m.docs);
+    e->m.ndocs = id + 1;
+    return 0;
+}
+
+static int pool_add(struct entry *e, uint32_t v)
+{
+    if (e->m.npool == e->cap_pool) {
+        size_t cap = e->cap_pool ? e->cap_pool * 2 : 4096;
+        uint32_t *p = realloc(e->m.pool, cap * sizeof *p);
+
+        if (!p) return -1;
+        e->m.pool = p;
+        e->cap_pool = cap;
+    }
+    e->m.pool[e->m.npool++] = v;
+    return 0;
+}
+
+/* load_tables: the trade codes and départements, once. */
+static enum rc load_tables(struct db *db, struct entry *e)
+{
+    sqlite3_stmt *st;
+    size_t cap = 0, n;
+    int src;
+
+    st = db_stmt(db, sql_codes);
+    if (!st) return RC_DB;
+    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        n = e->m.ncodes;
+        if (n == cap) {
+            void *c, *s;
+
+            cap = cap ? cap * 2 : 4096;
+            c = realloc(e->m.codes, cap * sizeof *e->m.codes);
+            if (c) e->m.codes = c;
+            s = realloc(e->m.schemes, cap * sizeof *e->m.schemes);
+            if (s) e->m.schemes = s;
+            if (!c || !s) break;
+        }
+        snprintf(e->m.codes[n], sizeof e->m.codes[n], "%s", db_text(st, 0));
+        snprintf(e->m.schemes[n], sizeof e->m.schemes[n], "%s",
+                 db_text(st, 1));
+        /* A code in two schemes keeps one id (codes never collide in
+         * practice: ROME, NAF and CPV codes have different forms). */
+        if (n == 0 || strcmp(e->m.codes[n - 1], e->m.codes[n])) e->m.ncodes++;
+    }
+    db_stmt_done(st);
+    if (src != SQLITE_DONE) return src == SQLITE_ROW ? RC_NOMEM : db_rc(db, src);
+    st = db_stmt(db, sql_deps);
+    if (!st) return RC_DB;
+    e->m.deps = calloc(256, sizeof *e->m.deps);
+    if (!e->m.deps) {
+        db_stmt_done(st);
+        return RC_NOMEM;
+    }
+    while ((src = sqlite3_step(st)) == SQLITE_ROW && e->m.ndeps < 256)
+        snprintf(e->m.deps[e->m.ndeps++], sizeof e->m.deps[0], "%s",
+                 db_text(st, 0));
+    db_stmt_done(st);
+    return src == SQLITE_DONE || src == SQLITE_ROW ? RC_OK : db_rc(db, src);
+}
+
+static uint8_t vis_code(const char *v)
+{
+    if (!strcmp(v, "public")) return MEM_PUBLIC;
+    if (!strcmp(v, "network")) return MEM_NETWORK;
+    if (!strcmp(v, "cooperative")) return MEM_COOPERATIVE;
+    return MEM_PRIVATE;
+}
+
+static uint8_t status_code(const char *s)
+{
+    if (!strcmp(s, "salarie")) return MEM_SALARIE;
+    if (!strcmp(s, "associe")) return MEM_ASSOCIE;
+    return MEM_PORTEUR;
+}
+
+/* add_zones: append the zones of a space-joined list; returns the count. */
+static int add_zones(struct entry *e, const char *zones)
+{
+    const char *p = zones;
+    int n = 0;
+
+    while (*p) {
+        const char *end = strchr(p, ' ');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        char z[16];
+        uint32_t v = 0;
+
+        if (len < sizeof z) {
+            memcpy(z, p, len);
+            z[len] = 0;
+            if (!strcmp(z, "FR"))
+                v = MEM_ZONE_FR;
+            else if (!strncmp(z, "dep:", 4) && search_mem_dep(&e->m, z + 4) >= 0)
+                v = MEM_ZONE_DEP(search_mem_dep(&e->m, z + 4));
+            else if (!strncmp(z, "reg:", 4))
+                v = MEM_ZONE_REG(strtoul(z + 4, NULL, 10));
+            if (v && n < 255 && pool_add(e, v) == 0) n++;
+        }
+        p += len;
+        while (*p == ' ') p++;
+    }
+    return n;
+}
+
+/* trade id of a row (scheme, code), or -1 */
+static int trade_id(struct entry *e, const char *code)
+{
+    return search_mem_code(&e->m, code);
+}
+
+/* set_row: fill the entry of one entrepreneur row (the pool gets its
+ * zones; the caller appends its trades and sets ntrades). */
+static int set_row(struct entry *e, sqlite3_stmt *st, struct mem_doc **out)
+{
+    long long id = sqlite3_column_int64(st, 0);
+    struct mem_doc *d;
+    int dep;
+
+    *out = NULL;
+    if (id <= 0 || id > 0x7fffffff || grow_docs(e, (size_t)id)) return -1;
+    d = &e->m.docs[id];
+    if (d->alive) {
+        e->waste += (size_t)d->nzones + d->ntrades;
+        e->m.alive--;
+    }
+    memset(d, 0, sizeof *d);
+    d->coop = (uint32_t)sqlite3_column_int64(st, 1);
+    d->vis = vis_code(db_text(st, 2));
+    d->status = status_code(db_text(st, 3));
+    d->insee = search_mem_insee(db_text(st, 4));
+    dep = search_mem_dep(&e->m, db_text(st, 5));
+    d->dep = (uint16_t)(dep < 0 ? 0xffff : dep);
+    d->lat = (float)sqlite3_column_double(st, 6);
+    d->lon = (float)sqlite3_column_double(st, 7);
+    d->radius = sqlite3_column_type(st, 8) == SQLITE_NULL
+                    ? -1.0f
+                    : (float)sqlite3_column_double(st, 8);
+    d->from = sqlite3_column_type(st, 10) == SQLITE_NULL
+                  ? MEM_DAY_NONE_FROM
+                  : search_mem_day(db_text(st, 10));
+    d->until = sqlite3_column_type(st, 11) == SQLITE_NULL
+                   ? MEM_DAY_NONE_UNTIL
+                   : search_mem_day(db_text(st, 11));
+    d->pool = (uint32_t)e->m.npool;
+    d->nzones = (uint8_t)add_zones(e, db_text(st, 9));
+    d->alive = 1;
+    e->m.alive++;
+    *out = d;
+    return 0;
+}
+
+/* load_all: the first load: every row, then every trade, merged by id. */
+static enum rc load_all(struct db *db, struct entry *e)
+{
+    sqlite3 *h = db_handle(db);
+    sqlite3_stmt *rows = NULL, *tr = NULL;
+    enum rc rc = RC_OK;
+    int src, tsrc;
+
+    /* Private statements: both are stepped at once. */
+    if (sqlite3_prepare_v2(h, sql_rows, -1, &rows, NULL) ||
+        sqlite3_prepare_v2(h, sql_all_trades, -1, &tr, NULL)) {
+        rc = db_rc(db, sqlite3_errcode(h));
+        goto out;
+    }
+    sqlite3_bind_int64(rows, 1, -1);
+    tsrc = sqlite3_step(tr);
+    while ((src = sqlite3_step(rows)) == SQLITE_ROW) {
+        long long id = sqlite3_column_int64(rows, 0);
+        struct mem_doc *d;
+        int n = 0;
+
+        if (set_row(e, rows, &d)) {
+            rc = RC_NOMEM;
+            goto out;
+        }
+        while (tsrc == SQLITE_ROW && sqlite3_column_int64(tr, 0) < id)
+            tsrc = sqlite3_step(tr);
+        while (tsrc == SQLITE_ROW && sqlite3_column_int64(tr, 0) == id) {
+            int t = trade_id(e, db_text(tr, 2));
+
+            if (t >= 0 && n < 255 && pool_add(e, (uint32_t)t) == 0) n++;
+            tsrc = sqlite3_step(tr);
+        }
+        d->ntrades = (uint8_t)n;
+    }
+    if (src != SQLITE_DONE) rc = db_rc(db, src);
+out:
+    sqlite3_finalize(rows);
+    sqlite3_finalize(tr);
+    return rc;
+}
+
+/* load_changes: rows written after e->seq, and tombstones. */
+static enum rc load_changes(struct db *db, struct entry *e)
+{
+    sqlite3_stmt *rows = NULL, *tr, *dead;
+    sqlite3 *h = db_handle(db);
+    enum rc rc = RC_OK;
+    int src;
+
+    if (sqlite3_prepare_v2(h, sql_rows, -1, &rows, NULL))
+        return db_rc(db, sqlite3_errcode(h));
+    sqlite3_bind_int64(rows, 1, e->seq);
+    while (rc == RC_OK && (src = sqlite3_step(rows)) == SQLITE_ROW) {
+        struct mem_doc *d;
+        int n = 0;
+
+        if (set_row(e, rows, &d)) {
+            rc = RC_NOMEM;
+            break;
+        }
+        tr = db_stmt(db, sql_trades);
+        if (!tr) {
+            rc = RC_DB;
+            break;
+        }
+        sqlite3_bind_int64(tr, 1, sqlite3_column_int64(rows, 0));
+        while (sqlite3_step(tr) == SQLITE_ROW) {
+            int t = trade_id(e, db_text(tr, 1));
+
+            if (t >= 0 && n < 255 && pool_add(e, (uint32_t)t) == 0) n++;
+        }
+        db_stmt_done(tr);
+        d->ntrades = (uint8_t)n;
+    }
+    if (rc == RC_OK && src != SQLITE_DONE) rc = db_rc(db, src);
+    sqlite3_finalize(rows);
+    if (rc != RC_OK) return rc;
+    dead = db_stmt(db, sql_dead);
+    if (!dead) return RC_DB;
+    sqlite3_bind_int64(dead, 1, e->seq);
+    while ((src = sqlite3_step(dead)) == SQLITE_ROW) {
+        long long id = sqlite3_column_int64(dead, 0);
+
+        if (id > 0 && (size_t)id < e->m.ndocs && e->m.docs[id].alive) {
+            e->waste += (size_t)e->m.docs[id].nzones + e->m.docs[id].ntrades;
+            e->m.docs[id].alive = 0;
+            e->m.alive--;
+        }
+    }
+    db_stmt_done(dead);
+    return src == SQLITE_DONE ? RC_OK : db_rc(db, src);
+}
+
+/* compact: rewrite the pool without the space of replaced entries. */
+static void compact(struct entry *e)
+{
+    uint32_t *pool = malloc(e->cap_pool * sizeof *pool);
+    size_t i, n = 0;
+
+    if (!pool) return;
+    for (i = 0; i < e->m.ndocs; i++) {
+        struct mem_doc *d = &e->m.docs[i];
+        size_t k = (size_t)d->nzones + d->ntrades;
+
+        if (!d->alive) continue;
+        memcpy(pool + n, e->m.pool + d->pool, k * sizeof *pool);
+        d->pool = (uint32_t)n;
+        n += k;
+    }
+    free(e->m.pool);
+    e->m.pool = pool;
+    e->m.npool = n;
+    e->waste = 0;
+}
+
+static long long current_seq(struct db *db)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_seq);
+    long long n = -1;
+
+    if (!st) return -1;
+    if (sqlite3_step(st) == SQLITE_ROW) n = sqlite3_column_int64(st, 0);
+    db_stmt_done(st);
+    return n;
+}
+
+/* refresh: bring e up to date, in one read transaction. */
+static enum rc refresh(struct db *db, struct entry *e)
+{
+    int txn = !db_in_transaction(db);
+    long long seq;
+    enum rc rc = RC_OK;
+
+    if (txn && db_exec(db, "BEGIN") != RC_OK) return RC_DB;
+    seq = current_seq(db);
+    if (seq < 0) rc = RC_DB;
+    if (rc == RC_OK && !e->loaded) {
+        rc = load_tables(db, e);
+        if (rc == RC_OK) rc = load_all(db, e);
+        if (rc == RC_OK) e->loaded = 1;
+    } else if (rc == RC_OK && seq != e->seq) {
+        rc = load_changes(db, e);
+    }
+    if (rc == RC_OK) e->seq = seq;
+    if (txn) db_exec(db, "COMMIT");
+    if (rc == RC_OK && e->waste > 65536 && e->waste > e->m.npool / 2)
+        compact(e);
+    return rc;
+}
+
+/* ------------------------------------------------------------ registry */
+
+static struct entry *entry_new(const char *key)
+{
+    struct entry *e = calloc(1, sizeof *e);
+
+    if (!e) return NULL;
+    snprintf(e->key, sizeof e->key, "%s", key);
+    if (pthread_rwlock_init(&e->lock, NULL)) {
+        free(e);
+        return NULL;
+    }
+    e->seq = -1;
+    return e;
+}
+
+/* find: the shared entry of a database file, created on first use. */
+static struct entry *find(const char *key)
+{
+    struct entry *e = NULL;
+    int i, slot = -1;
+
+    pthread_mutex_lock(&registry_lock);
+    for (i = 0; i < MAX_ENTRIES; i++) {
+        if (registry[i] && !strcmp(registry[i]->key, key)) {
+            e = registry[i];
+            break;
+        }
+        if (!registry[i] && slot < 0) slot = i;
+    }
+    if (!e && slot >= 0) {
+        e = entry_new(key);
+        registry[slot] = e;
+    }
+    pthread_mutex_unlock(&registry_lock);
+    return e;
+}
+
+enum rc search_mem_acquire(struct db *db, const struct search_mem **out)
+{
+    const char *file = sqlite3_db_filename(db_handle(db), "main");
+    struct entry *e;
+    enum rc rc;
+
+    *out = NULL;
+    if (!file || !*file) {
+        /* A :memory: database: a private table, built for this use. */
+        e = entry_new("");
+        if (!e) return RC_NOMEM;
+        rc = refresh(db, e);
+        if (rc != RC_OK) {
+            entry_free(e);
+            return rc;
+        }
+        pthread_rwlock_rdlock(&e->lock);
+        *out = &e->m;
+        return RC_OK;
+    }
+    e = find(file);
+    if (!e) return RC_NOMEM;
+    pthread_rwlock_rdlock(&e->lock);
+    if (!e->loaded || current_seq(db) != e->seq) {
+        pthread_rwlock_unlock(&e->lock);
+        pthread_rwlock_wrlock(&e->lock);
+        rc = refresh(db, e);
+        pthread_rwlock_unlock(&e->lock);
+        if (rc != RC_OK) return rc;
+        pthread_rwlock_rdlock(&e->lock);
+    }
+    *out = &e->m;
+    return RC_OK;
+}
+
+void search_mem_release(const struct search_mem *m)
+{
+    /* m is the first member's address inside its entry. */
+    struct entry *e;
+
+    if (!m) return;
+    e = (struct entry *)(void *)((char *)(uintptr_t)m -
+                                 offsetof(struct entry, m));
+    pthread_rwlock_unlock(&e->lock);
+    if (!e->key[0]) entry_free(e);
+}

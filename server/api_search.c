@@ -1,0 +1,92 @@
+/*
+ * api_search.c: the search endpoint.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../search/search.h"
+#include "api.h"
+
+/* GET /api/v1/search?q=&near=&radius_km=&kind=&trade=&cooperative=
+ *     &departement=&status=&qualification=&available_on=
+ *     &sort=relevance|distance&scope=local|network&limit=&cursor=
+ * -> 200 {total, place, results:[{kind, id, external_id, name, headline,
+ *    cooperative, trades, city, location, distance_km, snippet, score,
+ *    why}], facets:{trade, cooperative, departement}, facet_labels,
+ *    next_cursor} | 400 naming the parameter */
+void api_search(struct req *r)
+{
+    struct search_params p;
+    json_t *errs = json_array(), *out = NULL;
+    char q[512], near[256], radius[32], kind[32], trade[32], coop[32],
+        dep[8], status[16], qual[128], day[16], sort[16], scope[16],
+        cursor[48];
+    int ok = 1;
+    enum rc rc = RC_INVALID;
+
+    memset(&p, 0, sizeof p);
+    p.radius_km = -1;
+    ok &= srv_query(r, "q", q, sizeof q, errs) >= 0;
+    ok &= srv_query(r, "near", near, sizeof near, errs) >= 0;
+    ok &= srv_query(r, "radius_km", radius, sizeof radius, errs) >= 0;
+    ok &= srv_query(r, "kind", kind, sizeof kind, errs) >= 0;
+    ok &= srv_query(r, "trade", trade, sizeof trade, errs) >= 0;
+    ok &= srv_query(r, "cooperative", coop, sizeof coop, errs) >= 0;
+    ok &= srv_query(r, "departement", dep, sizeof dep, errs) >= 0;
+    ok &= srv_query(r, "status", status, sizeof status, errs) >= 0;
+    ok &= srv_query(r, "qualification", qual, sizeof qual, errs) >= 0;
+    ok &= srv_query(r, "available_on", day, sizeof day, errs) >= 0;
+    ok &= srv_query(r, "sort", sort, sizeof sort, errs) >= 0;
+    ok &= srv_query(r, "scope", scope, sizeof scope, errs) >= 0;
+    ok &= srv_query(r, "cursor", cursor, sizeof cursor, errs) >= 0;
+    p.limit = srv_query_limit(r, errs);
+    if (*radius) {
+        char *end;
+        double v = strtod(radius, &end);
+
+        if (*end || !isfinite(v) || v < 0 || v > 1000) {
+            json_array_append_new(errs, json_pack("{s:s, s:s}", "field",
+                                                  "radius_km", "message",
+                                                  "must be a number of"
+                                                  " kilometres from 0 to"
+                                                  " 1000"));
+            ok = 0;
+        }
+        p.radius_km = v;
+    }
+    if (*sort && strcmp(sort, "relevance") && strcmp(sort, "distance")) {
+        json_array_append_new(errs, json_pack("{s:s, s:s}", "field", "sort",
+                                              "message",
+                                              "must be relevance or"
+                                              " distance"));
+        ok = 0;
+    }
+    if (!strcmp(sort, "distance") && !*near) {
+        json_array_append_new(errs, json_pack("{s:s, s:s}", "field", "sort",
+                                              "message",
+                                              "sort=distance needs near"));
+        ok = 0;
+    }
+    if (*scope && strcmp(scope, "local") && strcmp(scope, "network")) {
+        json_array_append_new(errs, json_pack("{s:s, s:s}", "field", "scope",
+                                              "message",
+                                              "must be local or network"));
+        ok = 0;
+    }
+    if (ok && p.limit > 0) {
+        p.q = q;
+        p.near = *near ? near : NULL;
+        p.kind = kind;
+        p.trade = trade;
+        p.cooperative = coop;
+        p.departement = dep;
+        p.status = status;
+        p.qualification = qual;
+        p.available_on = day;
+        p.sort_distance = !strcmp(sort, "distance");
+        p.cursor = cursor;
+        rc = search_run(r->db, srv_viewer(r), &p, errs, &out);
+    }
+    srv_reply(r, rc, 200, out, errs);
+}
