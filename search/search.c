@@ -677,6 +677,12 @@ enum rc search_run(struct db *db, const struct viewer *v,
     r.p = p;
     r.place_dep = -1;
     if (!an) return RC_NOMEM;
+    /* One read transaction: one snapshot, one lock for every read. */
+    rc = db_begin_read(db);
+    if (rc != RC_OK) {
+        search_text_free(an);
+        return rc;
+    }
     rc = search_mem_acquire(db, &r.m);
     if (rc != RC_OK) goto out;
     filters(&r, errs);
@@ -753,6 +759,10 @@ enum rc search_run(struct db *db, const struct viewer *v,
     rc = RC_OK;
 out:
     search_mem_release(r.m);
+    if (rc == RC_OK)
+        db_commit(db);
+    else
+        db_rollback(db);
     search_query_free(&r.q);
     search_text_free(an);
     json_decref(place);

@@ -370,11 +370,10 @@ static long long current_seq(struct db *db)
 /* refresh: bring e up to date, in one read transaction. */
 static enum rc refresh(struct db *db, struct entry *e)
 {
-    int txn = !db_in_transaction(db);
     long long seq;
-    enum rc rc = RC_OK;
+    enum rc rc = db_begin_read(db);
 
-    if (txn && db_exec(db, "BEGIN") != RC_OK) return RC_DB;
+    if (rc != RC_OK) return rc;
     seq = current_seq(db);
     if (seq < 0) rc = RC_DB;
     if (rc == RC_OK && !e->loaded) {
@@ -385,7 +384,10 @@ static enum rc refresh(struct db *db, struct entry *e)
         rc = load_changes(db, e);
     }
     if (rc == RC_OK) e->seq = seq;
-    if (txn) db_exec(db, "COMMIT");
+    if (rc == RC_OK)
+        rc = db_commit(db);
+    else
+        db_rollback(db);
     if (rc == RC_OK && e->waste > 65536 && e->waste > e->m.npool / 2)
         compact(e);
     return rc;

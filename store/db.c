@@ -192,6 +192,19 @@ enum rc db_begin(struct db *db)
     return rc;
 }
 
+enum rc db_begin_read(struct db *db)
+{
+    enum rc rc = RC_OK;
+
+    if (db->depth == 0) {
+        rc = db_exec(db, "BEGIN");
+        db->doomed = 0;
+        db->seq = 0;
+    }
+    if (rc == RC_OK) db->depth++;
+    return rc;
+}
+
 enum rc db_commit(struct db *db)
 {
     enum rc rc;

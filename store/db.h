@@ -81,6 +81,9 @@ enum rc db_exec(struct db *db, const char *sql);
  * half a record, when a write fails. (Savepoints would isolate levels, but
  * FTS5 flushes its pending terms at every savepoint: 4x slower imports.) */
 enum rc db_begin(struct db *db);
+/* db_begin_read: like db_begin, but the outermost level is a deferred
+ * BEGIN: a read transaction (one snapshot, one lock for many reads). */
+enum rc db_begin_read(struct db *db);
 enum rc db_commit(struct db *db);
 void db_rollback(struct db *db);
 int db_in_transaction(const struct db *db);
