@@ -25,6 +25,7 @@
 #include "search_trade.h"
 
 #define TRADE_FACET_MAX 50
+#define BATCH 128 /* candidates checked together (see flush) */
 
 /* ------------------------------------------------------------ set-up */
 
@@ -94,6 +95,12 @@ struct run {
 
     uint32_t *f_trade, *f_dep, *f_coop; /* facet counts */
     size_t nf_coop;
+
+    struct {
+        uint32_t id;
+        unsigned fields;
+    } batch[BATCH];            /* candidates waiting for their entries */
+    size_t nbatch;
 };
 
 static uint32_t mix(uint32_t h)
@@ -185,7 +192,6 @@ static float km(const struct run *r, float lat, float lon)
  * *dist is the distance of its home. */
 static int cover(const struct run *r, const struct mem_doc *d, float *dist)
 {
-    const uint32_t *z = search_mem_zones(r->m, d);
     float k = km(r, d->lat, d->lon);
     int i, best = COVER_NONE;
 
@@ -197,12 +203,14 @@ static int cover(const struct run *r, const struct mem_doc *d, float *dist)
     if (r->place_insee && d->insee == r->place_insee) return COVER_COMMUNE;
     if (d->radius >= 0 && k <= d->radius) return COVER_RADIUS;
     for (i = 0; i < d->nzones; i++) {
-        if (r->place_dep >= 0 && z[i] == MEM_ZONE_DEP(r->place_dep))
+        uint32_t z = search_mem_zone(r->m, d, i);
+
+        if (r->place_dep >= 0 && z == MEM_ZONE_DEP(r->place_dep))
             best = COVER_DEP;
-        else if (r->place_reg && z[i] == MEM_ZONE_REG(r->place_reg) &&
+        else if (r->place_reg && z == MEM_ZONE_REG(r->place_reg) &&
                  best != COVER_DEP)
             best = COVER_REG;
-        else if (z[i] == MEM_ZONE_FR && best == COVER_NONE)
+        else if (z == MEM_ZONE_FR && best == COVER_NONE)
             best = COVER_FR;
     }
     return best;
@@ -253,10 +261,8 @@ static void consider(struct run *r, uint32_t id, unsigned fields)
     if (r->status >= 0 && d->status != (uint8_t)r->status) return;
     if (r->has_day && (r->day < d->from || r->day > d->until)) return;
     if (r->trade_ok) {
-        const uint32_t *t = search_mem_trades(m, d);
-
         for (i = 0; i < d->ntrades; i++)
-            if (r->trade_ok[t[i]]) break;
+            if (r->trade_ok[search_mem_trade(m, d, i)]) break;
         if (i == d->ntrades) return;
     }
     memset(&x, 0, sizeof x);
@@ -275,9 +281,7 @@ static void consider(struct run *r, uint32_t id, unsigned fields)
     keep(r, &x);
     /* Facets. */
     {
-        const uint32_t *t = search_mem_trades(m, d);
-
-        for (i = 0; i < d->ntrades; i++) r->f_trade[t[i]]++;
+        for (i = 0; i < d->ntrades; i++) r->f_trade[search_mem_trade(m, d, i)]++;
         if (d->dep < m->ndeps) r->f_dep[d->dep]++;
         if (d->coop >= r->nf_coop) {
             size_t n = r->nf_coop ? r->nf_coop : 64;
@@ -294,12 +298,29 @@ static void consider(struct run *r, uint32_t id, unsigned fields)
     }
 }
 
+/* flush: consider the buffered candidates. Their entries are fetched
+ * first, all at once (prefetch), then checked: a candidate costs one
+ * cache miss, and misses overlap instead of waiting one after another. */
+static void flush(struct run *r)
+{
+    size_t i;
+
+    for (i = 0; i < r->nbatch; i++)
+        if (r->batch[i].id < r->m->ndocs)
+            __builtin_prefetch(&r->m->docs[r->batch[i].id]);
+    for (i = 0; i < r->nbatch; i++)
+        consider(r, r->batch[i].id, r->batch[i].fields);
+    r->nbatch = 0;
+}
+
 static void on_match(long long rowid, unsigned fields, void *arg)
 {
     struct run *r = arg;
 
     if ((rowid & 3) != SEARCH_KIND_ENTREPRENEUR) return;
-    consider(r, (uint32_t)(rowid >> 2), fields);
+    r->batch[r->nbatch].id = (uint32_t)(rowid >> 2);
+    r->batch[r->nbatch].fields = fields;
+    if (++r->nbatch == BATCH) flush(r);
 }
 
 /* ------------------------------------------------------- parameters */
@@ -644,6 +665,7 @@ static json_t *item(struct run *r, struct search_text *an,
 static enum rc words(struct run *r, const char *qual)
 {
     char map[SEARCH_MAX_PHRASES + 1];
+    enum rc rc;
     int i, n;
 
     search_query_begin(&r->q);
@@ -654,7 +676,9 @@ static enum rc words(struct run *r, const char *qual)
         map[i] = r->q.phrase_term[i] >= 0 ? (char)('0' + r->q.phrase_term[i])
                                           : '-';
     map[n] = 0;
-    return search_db_match(r->db, buf_str(&r->q.expr), map, on_match, r);
+    rc = search_db_match(r->db, buf_str(&r->q.expr), map, on_match, r);
+    flush(r);
+    return rc;
 }
 
 enum rc search_run(struct db *db, const struct viewer *v,

@@ -41,24 +41,32 @@ enum { MEM_PORTEUR, MEM_SALARIE, MEM_ASSOCIE };
 #define MEM_DAY_NONE_FROM INT32_MIN
 #define MEM_DAY_NONE_UNTIL INT32_MAX
 
+#define MEM_INLINE_ZONES 3
+#define MEM_INLINE_TRADES 6
+
+/* One entrepreneur: 64 bytes, one cache line: everything a candidate is
+ * checked and counted on, without a second memory access in the usual
+ * case (lists longer than the inline room continue in the pool). */
 struct mem_doc {
     float lat, lon;       /* home */
     float radius;         /* intervention radius, km; < 0: none */
     uint32_t coop;        /* cooperative id */
     uint32_t insee;       /* commune of the home, search_mem_insee() */
     int32_t from, until;  /* availability, days since 1970-01-01 */
-    uint32_t pool;        /* zones then trade ids, in mem->pool */
+    uint32_t pool;        /* zones then trade ids beyond the inline ones */
+    uint32_t zone[MEM_INLINE_ZONES];   /* first zones */
+    uint16_t trade[MEM_INLINE_TRADES]; /* first trade ids */
     uint16_t dep;         /* département index of the home */
     uint8_t vis, status;  /* MEM_PUBLIC..., MEM_PORTEUR... */
-    uint8_t nzones;       /* zones at pool */
-    uint8_t ntrades;      /* trade ids after the zones */
+    uint8_t nzones;       /* zones in all */
+    uint8_t ntrades;      /* trade ids in all */
     uint8_t alive;        /* 0: no entrepreneur has this id */
-};
+} __attribute__((aligned(64)));
 
 struct search_mem {
     struct mem_doc *docs; /* by entrepreneur id; ndocs entries */
     size_t ndocs;
-    uint32_t *pool;       /* zones and trade ids of the entries */
+    uint32_t *pool;       /* zones and trade ids beyond the inline room */
     size_t npool;
     long alive;           /* entries alive */
     /* The code tables: trade codes ("F1603", "43.22A") and their scheme,
@@ -75,18 +83,23 @@ struct search_mem {
 enum rc search_mem_acquire(struct db *db, const struct search_mem **out);
 void search_mem_release(const struct search_mem *m);
 
-/* search_mem_trades: the trade ids of an entry. */
-static inline const uint32_t *search_mem_trades(const struct search_mem *m,
-                                                const struct mem_doc *d)
+/* search_mem_zone: zone i of an entry (i < nzones). */
+static inline uint32_t search_mem_zone(const struct search_mem *m,
+                                       const struct mem_doc *d, int i)
 {
-    return m->pool + d->pool + d->nzones;
+    return i < MEM_INLINE_ZONES ? d->zone[i]
+                                : m->pool[d->pool + i - MEM_INLINE_ZONES];
 }
 
-/* search_mem_zones: the zones of an entry. */
-static inline const uint32_t *search_mem_zones(const struct search_mem *m,
-                                               const struct mem_doc *d)
+/* search_mem_trade: trade id i of an entry (i < ntrades). */
+static inline uint32_t search_mem_trade(const struct search_mem *m,
+                                        const struct mem_doc *d, int i)
 {
-    return m->pool + d->pool;
+    int over = d->nzones > MEM_INLINE_ZONES ? d->nzones - MEM_INLINE_ZONES : 0;
+
+    return i < MEM_INLINE_TRADES
+               ? d->trade[i]
+               : m->pool[d->pool + over + i - MEM_INLINE_TRADES];
 }
 
 /* search_mem_dep: the index of a département code, or -1. */

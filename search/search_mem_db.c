@@ -80,8 +80,10 @@ static int grow_docs(struct entry *e, size_t id)
     if (id < e->m.ndocs) return 0;
     while (cap <= id) cap *= 2;
     if (cap != e->cap_docs) {
-        d = realloc(e->m.docs, cap * sizeof *d);
-        if (!d) return -1;
+        /* Aligned to cache lines: an entry is one line. */
+        if (posix_memalign((void **)&d, 64, cap * sizeof *d)) return -1;
+        if (e->m.ndocs) memcpy(d, e->m.docs, e->m.ndocs * sizeof *d);
+        free(e->m.docs);
         e->m.docs = d;
         e->cap_docs = cap;
     }
@@ -164,8 +166,10 @@ static uint8_t status_code(const char *s)
     return MEM_PORTEUR;
 }
 
-/* add_zones: append the zones of a space-joined list; returns the count. */
-static int add_zones(struct entry *e, const char *zones)
+/* parse_zones: the zones of a space-joined list into z (at most max);
+ * returns the count. */
+static int parse_zones(struct entry *e, const char *zones, uint32_t *out,
+                       int max)
 {
     const char *p = zones;
     int n = 0;
@@ -177,20 +181,58 @@ static int add_zones(struct entry *e, const char *zones)
         uint32_t v = 0;
 
         if (len < sizeof z) {
+            int dep;
+
             memcpy(z, p, len);
             z[len] = 0;
+            dep = strncmp(z, "dep:", 4) ? -1 : search_mem_dep(&e->m, z + 4);
             if (!strcmp(z, "FR"))
                 v = MEM_ZONE_FR;
-            else if (!strncmp(z, "dep:", 4) && search_mem_dep(&e->m, z + 4) >= 0)
-                v = MEM_ZONE_DEP(search_mem_dep(&e->m, z + 4));
+            else if (dep >= 0)
+                v = MEM_ZONE_DEP(dep);
             else if (!strncmp(z, "reg:", 4))
                 v = MEM_ZONE_REG(strtoul(z + 4, NULL, 10));
-            if (v && n < 255 && pool_add(e, v) == 0) n++;
+            if (v && n < max) out[n++] = v;
         }
         p += len;
         while (*p == ' ') p++;
     }
     return n;
+}
+
+/* store_lists: zones and trades into d's inline room, the rest in the
+ * pool; 0 on success. */
+static int store_lists(struct entry *e, struct mem_doc *d, const uint32_t *z,
+                       int nz, const uint32_t *t, int nt)
+{
+    int i;
+
+    d->pool = (uint32_t)e->m.npool;
+    d->nzones = (uint8_t)nz;
+    d->ntrades = (uint8_t)nt;
+    for (i = 0; i < nz; i++) {
+        if (i < MEM_INLINE_ZONES)
+            d->zone[i] = z[i];
+        else if (pool_add(e, z[i]))
+            return -1;
+    }
+    for (i = 0; i < nt; i++) {
+        if (i < MEM_INLINE_TRADES)
+            d->trade[i] = (uint16_t)t[i];
+        else if (pool_add(e, t[i]))
+            return -1;
+    }
+    return 0;
+}
+
+/* overflow: pool entries of d. */
+static size_t overflow(const struct mem_doc *d)
+{
+    return (size_t)(d->nzones > MEM_INLINE_ZONES ? d->nzones - MEM_INLINE_ZONES
+                                                 : 0) +
+           (size_t)(d->ntrades > MEM_INLINE_TRADES
+                        ? d->ntrades - MEM_INLINE_TRADES
+                        : 0);
 }
 
 /* trade id of a row (scheme, code), or -1 */
@@ -199,9 +241,10 @@ static int trade_id(struct entry *e, const char *code)
     return search_mem_code(&e->m, code);
 }
 
-/* set_row: fill the entry of one entrepreneur row (the pool gets its
- * zones; the caller appends its trades and sets ntrades). */
-static int set_row(struct entry *e, sqlite3_stmt *st, struct mem_doc **out)
+/* set_row: fill the entry of one entrepreneur row but its lists; its
+ * zones go to z (*nz of them). */
+static int set_row(struct entry *e, sqlite3_stmt *st, struct mem_doc **out,
+                   uint32_t *z, int *nz)
 {
     long long id = sqlite3_column_int64(st, 0);
     struct mem_doc *d;
@@ -211,7 +254,7 @@ static int set_row(struct entry *e, sqlite3_stmt *st, struct mem_doc **out)
     if (id <= 0 || id > 0x7fffffff || grow_docs(e, (size_t)id)) return -1;
     d = &e->m.docs[id];
     if (d->alive) {
-        e->waste += (size_t)d->nzones + d->ntrades;
+        e->waste += overflow(d);
         e->m.alive--;
     }
     memset(d, 0, sizeof *d);
@@ -232,8 +275,7 @@ static int set_row(struct entry *e, sqlite3_stmt *st, struct mem_doc **out)
     d->until = sqlite3_column_type(st, 11) == SQLITE_NULL
                    ? MEM_DAY_NONE_UNTIL
                    : search_mem_day(db_text(st, 11));
-    d->pool = (uint32_t)e->m.npool;
-    d->nzones = (uint8_t)add_zones(e, db_text(st, 9));
+    *nz = parse_zones(e, db_text(st, 9), z, 255);
     d->alive = 1;
     e->m.alive++;
     *out = d;
@@ -258,22 +300,26 @@ static enum rc load_all(struct db *db, struct entry *e)
     tsrc = sqlite3_step(tr);
     while ((src = sqlite3_step(rows)) == SQLITE_ROW) {
         long long id = sqlite3_column_int64(rows, 0);
+        uint32_t z[255], t[255];
         struct mem_doc *d;
-        int n = 0;
+        int n = 0, nz;
 
-        if (set_row(e, rows, &d)) {
+        if (set_row(e, rows, &d, z, &nz)) {
             rc = RC_NOMEM;
             goto out;
         }
         while (tsrc == SQLITE_ROW && sqlite3_column_int64(tr, 0) < id)
             tsrc = sqlite3_step(tr);
         while (tsrc == SQLITE_ROW && sqlite3_column_int64(tr, 0) == id) {
-            int t = trade_id(e, db_text(tr, 2));
+            int k = trade_id(e, db_text(tr, 2));
 
-            if (t >= 0 && n < 255 && pool_add(e, (uint32_t)t) == 0) n++;
+            if (k >= 0 && n < 255) t[n++] = (uint32_t)k;
             tsrc = sqlite3_step(tr);
         }
-        d->ntrades = (uint8_t)n;
+        if (store_lists(e, d, z, nz, t, n)) {
+            rc = RC_NOMEM;
+            goto out;
+        }
     }
     if (src != SQLITE_DONE) rc = db_rc(db, src);
 out:
@@ -294,10 +340,11 @@ static enum rc load_changes(struct db *db, struct entry *e)
         return db_rc(db, sqlite3_errcode(h));
     sqlite3_bind_int64(rows, 1, e->seq);
     while (rc == RC_OK && (src = sqlite3_step(rows)) == SQLITE_ROW) {
+        uint32_t z[255], t[255];
         struct mem_doc *d;
-        int n = 0;
+        int n = 0, nz;
 
-        if (set_row(e, rows, &d)) {
+        if (set_row(e, rows, &d, z, &nz)) {
             rc = RC_NOMEM;
             break;
         }
@@ -308,12 +355,15 @@ static enum rc load_changes(struct db *db, struct entry *e)
         }
         sqlite3_bind_int64(tr, 1, sqlite3_column_int64(rows, 0));
         while (sqlite3_step(tr) == SQLITE_ROW) {
-            int t = trade_id(e, db_text(tr, 1));
+            int k = trade_id(e, db_text(tr, 1));
 
-            if (t >= 0 && n < 255 && pool_add(e, (uint32_t)t) == 0) n++;
+            if (k >= 0 && n < 255) t[n++] = (uint32_t)k;
         }
         db_stmt_done(tr);
-        d->ntrades = (uint8_t)n;
+        if (store_lists(e, d, z, nz, t, n)) {
+            rc = RC_NOMEM;
+            break;
+        }
     }
     if (rc == RC_OK && src != SQLITE_DONE) rc = db_rc(db, src);
     sqlite3_finalize(rows);
@@ -325,7 +375,7 @@ static enum rc load_changes(struct db *db, struct entry *e)
         long long id = sqlite3_column_int64(dead, 0);
 
         if (id > 0 && (size_t)id < e->m.ndocs && e->m.docs[id].alive) {
-            e->waste += (size_t)e->m.docs[id].nzones + e->m.docs[id].ntrades;
+            e->waste += overflow(&e->m.docs[id]);
             e->m.docs[id].alive = 0;
             e->m.alive--;
         }
@@ -343,7 +393,7 @@ static void compact(struct entry *e)
     if (!pool) return;
     for (i = 0; i < e->m.ndocs; i++) {
         struct mem_doc *d = &e->m.docs[i];
-        size_t k = (size_t)d->nzones + d->ntrades;
+        size_t k = overflow(d);
 
         if (!d->alive) continue;
         memcpy(pool + n, e->m.pool + d->pool, k * sizeof *pool);
@@ -388,7 +438,7 @@ static enum rc refresh(struct db *db, struct entry *e)
         rc = db_commit(db);
     else
         db_rollback(db);
-    if (rc == RC_OK && e->waste > 65536 && e->waste > e->m.npool / 2)
+    if (rc == RC_OK && e->waste > 4096 && e->waste > e->m.npool / 2)
         compact(e);
     return rc;
 }

@@ -48,6 +48,17 @@ static int on_word(void *arg, const char *tok, int ntok, const char *word,
     return 0;
 }
 
+void search_query_drop_prefix(struct search_query *q, int i)
+{
+    struct search_term *t = &q->terms[i];
+    int k, n = 0;
+
+    for (k = 0; k < t->nforms; k++)
+        if (t->forms[k].kind != FORM_PREFIX) t->forms[n++] = t->forms[k];
+    t->nforms = n;
+    t->prefix = 0;
+}
+
 void search_query_add_form(struct search_query *q, int i,
                            enum search_form_kind kind, const char *tok,
                            const char *scheme, const char *code)
@@ -87,7 +98,9 @@ int search_query_parse(struct search_text *an, const char *text,
     }
     for (i = 0; i < q->nterms; i++)
         search_query_add_form(q, i, FORM_EXACT, q->terms[i].tok, NULL, NULL);
-    /* The last word is still being typed when nothing follows it. */
+    /* The last word may still be being typed when nothing follows it
+     * (from 3 letters; search_query_expand drops the prefix forms of a
+     * word of 6 letters or more that the index knows: it is complete). */
     if (q->nterms && p.last_end == p.len) {
         struct search_term *t = &q->terms[q->nterms - 1];
 

@@ -76,6 +76,9 @@ void search_query_add_form(struct search_query *q, int i,
                            enum search_form_kind kind, const char *tok,
                            const char *scheme, const char *code);
 
+/* search_query_drop_prefix: term i is a complete word after all. */
+void search_query_drop_prefix(struct search_query *q, int i);
+
 /* search_query_expand: add typo, synonym and trade forms to every term,
  * from the index vocabulary and the trade words of db. */
 enum rc search_query_expand(struct db *db, struct search_query *q);

@@ -214,6 +214,10 @@ enum rc search_query_expand(struct db *db, struct search_query *q)
         int codes;
 
         if (docs < 0) return RC_DB;
+        /* A word of 6 letters or more that the index knows is complete:
+         * its prefix would only cost (plombier -> plomb*). */
+        if (t->prefix && docs > 0 && strlen(t->word) >= 6)
+            search_query_drop_prefix(q, i);
         codes = add_trades(db, q, i, t->tok);
         synonyms_of(q, i);
         if (t->prefix) stems(db, q, i);
