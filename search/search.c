@@ -25,7 +25,8 @@
 #include "search_trade.h"
 
 #define TRADE_FACET_MAX 50
-#define BATCH 128 /* candidates checked together (see flush) */
+#define BATCH 128      /* candidates checked together (see flush) */
+#define CACHE_MIN 2000 /* FTS5 answers this long are cached */
 
 /* ------------------------------------------------------------ set-up */
 
@@ -101,6 +102,10 @@ struct run {
         unsigned fields;
     } batch[BATCH];            /* candidates waiting for their entries */
     size_t nbatch;
+
+    struct postings *collect;  /* the FTS5 answer, for the cache */
+    size_t collect_cap;
+    int collect_failed;
 };
 
 static uint32_t mix(uint32_t h)
@@ -313,14 +318,36 @@ static void flush(struct run *r)
     r->nbatch = 0;
 }
 
+static void candidate(struct run *r, uint32_t id, unsigned fields)
+{
+    r->batch[r->nbatch].id = id;
+    r->batch[r->nbatch].fields = fields;
+    if (++r->nbatch == BATCH) flush(r);
+}
+
 static void on_match(long long rowid, unsigned fields, void *arg)
 {
     struct run *r = arg;
+    struct postings *p = r->collect;
 
     if ((rowid & 3) != SEARCH_KIND_ENTREPRENEUR) return;
-    r->batch[r->nbatch].id = (uint32_t)(rowid >> 2);
-    r->batch[r->nbatch].fields = fields;
-    if (++r->nbatch == BATCH) flush(r);
+    if (p && !r->collect_failed) {
+        if (p->n == r->collect_cap) {
+            size_t cap = r->collect_cap ? r->collect_cap * 2 : 4096;
+            uint32_t *id = realloc(p->id, cap * sizeof *id);
+            uint16_t *f = id ? realloc(p->fields, cap * sizeof *f) : NULL;
+
+            if (id) p->id = id;
+            if (f) p->fields = f;
+            if (!id || !f) r->collect_failed = 1;
+            else r->collect_cap = cap;
+        }
+        if (!r->collect_failed) {
+            p->id[p->n] = (uint32_t)(rowid >> 2);
+            p->fields[p->n++] = (uint16_t)fields;
+        }
+    }
+    candidate(r, (uint32_t)(rowid >> 2), fields);
 }
 
 /* ------------------------------------------------------- parameters */
@@ -665,7 +692,9 @@ static json_t *item(struct run *r, struct search_text *an,
 static enum rc words(struct run *r, const char *qual)
 {
     char map[SEARCH_MAX_PHRASES + 1];
+    const struct postings *cached;
     enum rc rc;
+    size_t k;
     int i, n;
 
     search_query_begin(&r->q);
@@ -676,8 +705,28 @@ static enum rc words(struct run *r, const char *qual)
         map[i] = r->q.phrase_term[i] >= 0 ? (char)('0' + r->q.phrase_term[i])
                                           : '-';
     map[n] = 0;
+    cached = search_mem_cache_get(r->m, buf_str(&r->q.expr));
+    if (cached) {
+        for (k = 0; k < cached->n; k++)
+            candidate(r, cached->id[k], cached->fields[k]);
+        flush(r);
+        search_mem_cache_release(r->m, cached);
+        return RC_OK;
+    }
+    r->collect = calloc(1, sizeof *r->collect);
     rc = search_db_match(r->db, buf_str(&r->q.expr), map, on_match, r);
     flush(r);
+    if (rc == RC_OK && r->collect && !r->collect_failed &&
+        r->collect->n >= CACHE_MIN) {
+        search_mem_cache_put(r->m, buf_str(&r->q.expr), r->collect);
+        r->collect = NULL;
+    }
+    if (r->collect) {
+        free(r->collect->id);
+        free(r->collect->fields);
+        free(r->collect);
+        r->collect = NULL;
+    }
     return rc;
 }
 

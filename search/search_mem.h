@@ -102,6 +102,33 @@ static inline uint32_t search_mem_trade(const struct search_mem *m,
                : m->pool[d->pool + over + i - MEM_INLINE_TRADES];
 }
 
+/* Postings: the ids (rowid >> 2, ascending) an FTS5 expression matched
+ * and where its words matched (essaim_fields), kept per table in a cache
+ * bounded in bytes, least recently used first out, emptied whenever the
+ * table changes. A popular word ("plombier") is then read from FTS5 once
+ * per change, not once per search. */
+struct postings {
+    uint32_t *id;
+    uint16_t *fields;
+    size_t n;
+};
+
+/* search_mem_cache_get: the cached postings of key, or NULL; a reference
+ * to give back with search_mem_cache_release(). */
+const struct postings *search_mem_cache_get(const struct search_mem *m,
+                                            const char *key);
+
+/* search_mem_cache_put: cache p (stolen) under key; p may be freed at
+ * once when the cache is full of postings in use. */
+void search_mem_cache_put(const struct search_mem *m, const char *key,
+                          struct postings *p);
+
+void search_mem_cache_release(const struct search_mem *m,
+                              const struct postings *p);
+
+/* search_mem_cache_limit: the cache's size in bytes (set before use). */
+void search_mem_cache_limit(size_t bytes);
+
 /* search_mem_dep: the index of a département code, or -1. */
 int search_mem_dep(const struct search_mem *m, const char *code);
 

@@ -32,8 +32,22 @@ const char *const search_mem_sql[] = {sql_seq,   sql_rows,  sql_all_trades,
                                       sql_trades, sql_dead, sql_codes,
                                       sql_deps,  NULL};
 
+struct cached {
+    char *key;              /* the expression */
+    struct postings *p;
+    size_t bytes;
+    unsigned long used;     /* clock of the last use */
+    int refs;               /* searches reading it */
+};
+
+#define CACHE_SLOTS 256
+
 struct entry {
     char key[512];          /* database file; "" for a private table */
+    pthread_mutex_t cache_lock;
+    struct cached cache[CACHE_SLOTS];
+    size_t cache_bytes;
+    unsigned long clock;
     pthread_rwlock_t lock;
     struct search_mem m;
     long long seq;          /* change number the table reflects */
@@ -46,9 +60,141 @@ struct entry {
 static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct entry *registry[MAX_ENTRIES];
 
+static size_t cache_limit = 64u << 20;
+
+void search_mem_cache_limit(size_t bytes)
+{
+    cache_limit = bytes;
+}
+
+static void postings_free(struct postings *p)
+{
+    if (!p) return;
+    free(p->id);
+    free(p->fields);
+    free(p);
+}
+
+static void slot_clear(struct entry *e, struct cached *c)
+{
+    e->cache_bytes -= c->bytes;
+    free(c->key);
+    postings_free(c->p);
+    memset(c, 0, sizeof *c);
+}
+
+/* cache_clear: drop every entry (the table changed; no search reads the
+ * cache: the caller holds the write lock). */
+static void cache_clear(struct entry *e)
+{
+    int i;
+
+    for (i = 0; i < CACHE_SLOTS; i++)
+        if (e->cache[i].key) slot_clear(e, &e->cache[i]);
+}
+
+static struct entry *entry_of(const struct search_mem *m)
+{
+    return (struct entry *)(void *)((char *)(uintptr_t)m -
+                                    offsetof(struct entry, m));
+}
+
+const struct postings *search_mem_cache_get(const struct search_mem *m,
+                                            const char *key)
+{
+    struct entry *e = entry_of(m);
+    const struct postings *p = NULL;
+    int i;
+
+    if (!e->key[0]) return NULL; /* private tables do not cache */
+    pthread_mutex_lock(&e->cache_lock);
+    for (i = 0; i < CACHE_SLOTS; i++)
+        if (e->cache[i].key && !strcmp(e->cache[i].key, key)) {
+            e->cache[i].refs++;
+            e->cache[i].used = ++e->clock;
+            p = e->cache[i].p;
+            break;
+        }
+    pthread_mutex_unlock(&e->cache_lock);
+    return p;
+}
+
+void search_mem_cache_release(const struct search_mem *m,
+                              const struct postings *p)
+{
+    struct entry *e = entry_of(m);
+    int i;
+
+    if (!p) return;
+    pthread_mutex_lock(&e->cache_lock);
+    for (i = 0; i < CACHE_SLOTS; i++)
+        if (e->cache[i].p == p) {
+            e->cache[i].refs--;
+            break;
+        }
+    pthread_mutex_unlock(&e->cache_lock);
+}
+
+void search_mem_cache_put(const struct search_mem *m, const char *key,
+                          struct postings *p)
+{
+    struct entry *e = entry_of(m);
+    size_t bytes = p->n * (sizeof *p->id + sizeof *p->fields) + strlen(key);
+    int i, slot = -1;
+
+    if (!e->key[0] || bytes > cache_limit / 4) {
+        postings_free(p);
+        return;
+    }
+    pthread_mutex_lock(&e->cache_lock);
+    for (i = 0; i < CACHE_SLOTS; i++)
+        if (e->cache[i].key && !strcmp(e->cache[i].key, key)) break;
+    if (i < CACHE_SLOTS) { /* another search was faster */
+        pthread_mutex_unlock(&e->cache_lock);
+        postings_free(p);
+        return;
+    }
+    for (;;) {
+        /* A free slot when there is room; else the least recently used
+         * entry that no search reads goes. */
+        int lru = -1;
+
+        slot = -1;
+        for (i = 0; i < CACHE_SLOTS; i++) {
+            if (!e->cache[i].key) {
+                if (slot < 0) slot = i;
+                continue;
+            }
+            if (!e->cache[i].refs &&
+                (lru < 0 || e->cache[i].used < e->cache[lru].used))
+                lru = i;
+        }
+        if (slot >= 0 && e->cache_bytes + bytes <= cache_limit) break;
+        if (lru < 0) {
+            slot = -1;
+            break;
+        }
+        slot_clear(e, &e->cache[lru]);
+    }
+    if (slot >= 0) {
+        e->cache[slot].key = strdup(key);
+        if (e->cache[slot].key) {
+            e->cache[slot].p = p;
+            e->cache[slot].bytes = bytes;
+            e->cache[slot].used = ++e->clock;
+            e->cache_bytes += bytes;
+            p = NULL;
+        }
+    }
+    pthread_mutex_unlock(&e->cache_lock);
+    postings_free(p);
+}
+
 static void entry_free(struct entry *e)
 {
     if (!e) return;
+    cache_clear(e);
+    pthread_mutex_destroy(&e->cache_lock);
     free(e->m.docs);
     free(e->m.pool);
     free(e->m.codes);
@@ -433,6 +579,7 @@ static enum rc refresh(struct db *db, struct entry *e)
     } else if (rc == RC_OK && seq != e->seq) {
         rc = load_changes(db, e);
     }
+    if (rc == RC_OK && seq != e->seq) cache_clear(e);
     if (rc == RC_OK) e->seq = seq;
     if (rc == RC_OK)
         rc = db_commit(db);
@@ -455,6 +602,7 @@ static struct entry *entry_new(const char *key)
         free(e);
         return NULL;
     }
+    pthread_mutex_init(&e->cache_lock, NULL);
     e->seq = -1;
     return e;
 }
@@ -518,12 +666,10 @@ enum rc search_mem_acquire(struct db *db, const struct search_mem **out)
 
 void search_mem_release(const struct search_mem *m)
 {
-    /* m is the first member's address inside its entry. */
     struct entry *e;
 
     if (!m) return;
-    e = (struct entry *)(void *)((char *)(uintptr_t)m -
-                                 offsetof(struct entry, m));
+    e = entry_of(m);
     pthread_rwlock_unlock(&e->lock);
     if (!e->key[0]) entry_free(e);
 }
