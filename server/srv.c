@@ -51,6 +51,9 @@ struct srv {
 
 /* ---------------------------------------------------------------- reply */
 
+static void count(struct srv *s, size_t idx, int status, double seconds);
+static double now_s(void);
+
 static const char *reason(int status)
 {
     switch (status) {
@@ -96,6 +99,9 @@ void srv_reply_raw(struct req *r, int status, const char *ctype,
     buf_adds(&b, "\r\n");
     if (status != 204 && len && strcmp(r->ri->request_method, "HEAD"))
         buf_add(&b, body, len);
+    /* Counted before it leaves: a client that reads /metrics right after
+     * this answer sees it counted. */
+    count(r->srv, r->route, buf_oom(&b) ? 503 : status, now_s() - r->t0);
     if (buf_oom(&b)) {
         static const char oom[] = "HTTP/1.1 503 Service Unavailable\r\n"
                                   "Content-Length: 0\r\n\r\n";
@@ -428,7 +434,7 @@ static int on_request(struct mg_connection *conn)
     struct req r;
     struct buf allow = {0};
     int head = !strcmp(ri->request_method, "HEAD");
-    size_t i, idx;
+    size_t i;
     double t0 = now_s();
 
     memset(&r, 0, sizeof r);
@@ -436,8 +442,9 @@ static int on_request(struct mg_connection *conn)
     r.ri = ri;
     r.srv = s;
     r.cfg = s->cfg;
+    r.t0 = t0;
+    r.route = s->nroutes + 1; /* unmatched until a route matches */
     if (!path || !is_api(path)) return 0;
-    idx = s->nroutes + 1; /* unmatched */
     if (mg_get_header(conn, "Transfer-Encoding") &&
         mg_get_header(conn, "Content-Length")) {
         srv_reply_problem(&r, 400,
@@ -453,7 +460,7 @@ static int on_request(struct mg_connection *conn)
             buf_adds(&allow, srv_routes[i].method);
             continue;
         }
-        idx = i;
+        r.route = i;
         r.db = worker_db(&r);
         if (!r.db) {
             srv_reply_problem(&r, 503, "database unavailable", NULL);
@@ -475,7 +482,6 @@ static int on_request(struct mg_connection *conn)
         srv_reply_problem(&r, 404, "no such path", NULL);
 done:
     buf_free(&allow);
-    count(s, idx, r.status, now_s() - t0);
     if (s->cfg->access_log)
         log_info("%s %s %d %.1fms", ri->request_method, path, r.status,
                  (now_s() - t0) * 1e3);

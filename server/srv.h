@@ -41,6 +41,8 @@ struct req {
     const char *param[SRV_MAX_PARAMS]; /* {name} path segments, in order */
     char pbuf[512];                   /* storage of param[] */
     int status;                       /* status sent, 0 before the reply */
+    size_t route;                     /* index in srv_routes (metrics) */
+    double t0;                        /* start, seconds (metrics) */
 };
 
 /* A route handler: must reply exactly once. */

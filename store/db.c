@@ -360,7 +360,7 @@ enum rc db_open(const char *path, const struct db_opts *opts, struct db **out)
     snprintf(pragmas, sizeof pragmas,
              "PRAGMA foreign_keys=ON; PRAGMA synchronous=%s;"
              " PRAGMA temp_store=MEMORY; PRAGMA cache_size=-%d;"
-             " PRAGMA mmap_size=268435456;",
+             " PRAGMA mmap_size=17179869184;",
              opts->synchronous && !strcmp(opts->synchronous, "NORMAL")
                  ? "NORMAL"
                  : "FULL",
