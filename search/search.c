@@ -63,7 +63,7 @@ void search_shutdown(void)
 struct result {
     uint32_t id;
     float dist;     /* km, when a place is searched */
-    uint16_t score; /* 0..100 */
+    uint16_t score; /* 0..10000 */
     uint8_t cover;  /* enum explain_cover */
     uint32_t tie;   /* per-query shuffle */
 };
@@ -206,7 +206,8 @@ static int cover(const struct run *r, const struct mem_doc *d, float *dist)
                                    d->lon);
     *dist = k;
     if (r->place_insee && d->insee == r->place_insee) return COVER_COMMUNE;
-    if (d->radius >= 0 && k <= d->radius) return COVER_RADIUS;
+    /* 10 m of tolerance: the table keeps coordinates as floats. */
+    if (d->radius >= 0 && k <= d->radius + 0.01f) return COVER_RADIUS;
     for (i = 0; i < d->nzones; i++) {
         uint32_t z = search_mem_zone(r->m, d, i);
 
@@ -221,21 +222,19 @@ static int cover(const struct run *r, const struct mem_doc *d, float *dist)
     return best;
 }
 
-/* proximity: the place part of the score, in steps (equal steps tie). */
-static int proximity(float dist)
+/* proximity: the place part of the score, 0..100: a decay with the
+ * distance, 100 at the place, 50 at 20 km, 20 at 80 km. Computed to the
+ * hundredth: profiles of the same commune tie, and the shuffle orders
+ * them. */
+static float proximity(float dist)
 {
-    if (dist <= 5) return 100;
-    if (dist <= 10) return 90;
-    if (dist <= 20) return 80;
-    if (dist <= 40) return 60;
-    if (dist <= 80) return 40;
-    if (dist <= 160) return 20;
-    return 10;
+    return 100.0f * 20.0f / (20.0f + dist);
 }
 
 /* text_score: the text part of the score: each query word weighs 100
  * when in the name or headline, 90 in the trades, skills or tags, 60 in
- * the rest of the text; the mean over the words, in steps of 5. */
+ * the rest of the text; found only through a synonym, 80, 70, 50; the
+ * mean over the words, in steps of 5. */
 static int text_score(int nterms, unsigned fields)
 {
     int i, sum = 0;
@@ -243,8 +242,14 @@ static int text_score(int nterms, unsigned fields)
     if (!nterms) return 100;
     for (i = 0; i < nterms; i++) {
         unsigned f = (fields >> (2 * i)) & 3;
+        unsigned syn = (fields >> (2 * (i + SEARCH_MAX_TERMS))) & 3;
 
-        sum += f & 1 ? 100 : f & 2 ? 90 : 60;
+        if (f)
+            sum += f & 1 ? 100 : 90;
+        else if (syn)
+            sum += syn & 1 ? 80 : 70;
+        else
+            sum += 60;
     }
     return sum / nterms / 5 * 5;
 }
@@ -279,8 +284,9 @@ static void consider(struct run *r, uint32_t id, unsigned fields)
     }
     text = text_score(r->q.nterms, fields);
     x.score = (uint16_t)(r->has_place
-                             ? (7 * text + 3 * proximity(x.dist)) / 10
-                             : text);
+                             ? lrintf(70.0f * (float)text +
+                                      30.0f * proximity(x.dist))
+                             : 100 * text);
     x.tie = mix(r->hash ^ mix(id));
     r->total++;
     keep(r, &x);
@@ -335,7 +341,7 @@ static void on_match(long long rowid, unsigned fields, void *arg)
         if (p->n == r->collect_cap) {
             size_t cap = r->collect_cap ? r->collect_cap * 2 : 4096;
             uint32_t *id = realloc(p->id, cap * sizeof *id);
-            uint16_t *f = id ? realloc(p->fields, cap * sizeof *f) : NULL;
+            uint32_t *f = id ? realloc(p->fields, cap * sizeof *f) : NULL;
 
             if (id) p->id = id;
             if (f) p->fields = f;
@@ -344,7 +350,7 @@ static void on_match(long long rowid, unsigned fields, void *arg)
         }
         if (!r->collect_failed) {
             p->id[p->n] = (uint32_t)(rowid >> 2);
-            p->fields[p->n++] = (uint16_t)fields;
+            p->fields[p->n++] = fields;
         }
     }
     candidate(r, (uint32_t)(rowid >> 2), fields);
@@ -488,38 +494,46 @@ static json_t *resolve_near(struct run *r, json_t *errs)
     return place;
 }
 
-/* place_in_text: without near, "menuisier près de Nantes", "plombier à
- * Rezé", "traductrice vers Lyon": when the words after the last such
- * preposition name a commune, they become the place and leave the text
- * (*cut is where the text ends). Returns 1 when a place was found. */
-static int place_in_text(struct run *r, const char *q, size_t *cut)
+/* place_in_text: "menuisier près de Nantes", "plombier à Rezé",
+ * "traductrice vers Lyon", "près de Nantes": when the words after the last
+ * such preposition name a commune, they leave the text (*cut is where it
+ * ends) and, without near, become the place. Returns 1 when found. */
+static int place_in_text(struct run *r, const char *q, size_t *cut,
+                         struct place *found)
 {
     static const char *const preps[] = {
         " pr\xc3\xa8s de ", " pres de ", " autour de ", " aux environs de ",
         " \xc3\xa0 ",      " a ",       " vers ",      " sur ",
         " dans ",           " en ",
     };
+    struct buf b = {0};
     json_t *alts = NULL;
-    size_t n = strlen(q), i, best = 0, after = 0;
+    size_t n, i, best = 0, after = 0;
+    int ok = 0;
 
+    /* A leading space lets a text that starts with "près de" match. */
+    buf_addc(&b, ' ');
+    buf_adds(&b, q);
+    if (buf_oom(&b)) return 0;
+    n = b.len;
     for (i = 0; i < sizeof preps / sizeof preps[0]; i++) {
         size_t k = strlen(preps[i]), at;
 
         for (at = 0; at + k <= n; at++)
-            if (!strncasecmp(q + at, preps[i], k) && at + k > after) {
+            if (!strncasecmp(b.p + at, preps[i], k) && at + k > after) {
                 best = at;
                 after = at + k;
             }
     }
-    if (!after || after >= n) return 0;
-    if (search_place_resolve(r->db, q + after, &r->place, &alts) != RC_OK ||
-        !r->place.located) {
-        json_decref(alts);
-        return 0;
+    if (after && after < n &&
+        search_place_resolve(r->db, b.p + after, found, &alts) == RC_OK &&
+        found->located) {
+        *cut = best > 0 ? best - 1 : 0;
+        ok = 1;
     }
     json_decref(alts);
-    *cut = best;
-    return 1;
+    buf_free(&b);
+    return ok;
 }
 
 /* query_hash: the query's parameters, normalized. */
@@ -677,7 +691,7 @@ static json_t *item(struct run *r, struct search_text *an,
                                          : json_null());
         json_object_set_new(o, "snippet", snippet ? json_string(snippet)
                                                   : json_string(""));
-        json_object_set_new(o, "score", json_real(x->score / 100.0));
+        json_object_set_new(o, "score", json_real(x->score / 10000.0));
         json_object_set_new(o, "why", search_explain_why(an, &r->q, doc, &ctx));
     }
     free(snippet);
@@ -702,8 +716,10 @@ static enum rc words(struct run *r, const char *qual)
     if (buf_oom(&r->q.expr)) return RC_NOMEM;
     n = r->q.nphrases < SEARCH_MAX_PHRASES ? r->q.nphrases : SEARCH_MAX_PHRASES;
     for (i = 0; i < n; i++)
-        map[i] = r->q.phrase_term[i] >= 0 ? (char)('0' + r->q.phrase_term[i])
-                                          : '-';
+        map[i] = r->q.phrase_term[i] < 0 ? '-'
+                 : r->q.phrase_term[i] < SEARCH_MAX_TERMS
+                     ? (char)('0' + r->q.phrase_term[i])
+                     : (char)('a' + r->q.phrase_term[i] - SEARCH_MAX_TERMS);
     map[n] = 0;
     cached = search_mem_cache_get(r->m, buf_str(&r->q.expr));
     if (cached) {
@@ -737,6 +753,7 @@ enum rc search_run(struct db *db, const struct viewer *v,
     struct run r;
     json_t *place = NULL, *results = NULL, *answer = NULL;
     char *qual = NULL, tagbuf[96], *text_cut = NULL;
+    struct place found;
     const char *text;
     size_t cut = 0;
     long offset = 0;
@@ -761,12 +778,16 @@ enum rc search_run(struct db *db, const struct viewer *v,
     filters(&r, errs);
     place = resolve_near(&r, errs);
     text = p->q ? p->q : "";
-    if (place && json_is_null(place) && place_in_text(&r, text, &cut)) {
-        /* The place typed in the text: as if given in near. */
-        json_decref(place);
+    if (place && place_in_text(&r, text, &cut, &found)) {
+        /* The place typed in the text leaves it, and is the place when
+         * near does not give one. */
         text_cut = strndup(text, cut);
         text = text_cut ? text_cut : "";
-        place = place_json(&r);
+        if (json_is_null(place)) {
+            json_decref(place);
+            r.place = found;
+            place = place_json(&r);
+        }
     }
     search_query_parse(an, text, &r.q);
     r.hash = query_hash(&r);

@@ -33,7 +33,7 @@ enum rc search_db_match(struct db *db, const char *expr, const char *map,
     sqlite3_bind_text(st, 2, map, -1, SQLITE_STATIC);
     while ((src = sqlite3_step(st)) == SQLITE_ROW)
         fn(sqlite3_column_int64(st, 0),
-           (unsigned)sqlite3_column_int(st, 1), arg);
+           (unsigned)sqlite3_column_int64(st, 1), arg);
     db_stmt_done(st);
     if (src != SQLITE_DONE) {
         log_error("search: %s in: %.200s", sqlite3_errmsg(db_handle(db)),
@@ -94,10 +94,11 @@ enum rc search_db_coop_name(struct db *db, long long id, char *buf,
  *
  * An FTS5 auxiliary function: for the current row, which query words
  * matched in which fields. map has one character per phrase of the
- * expression: '0'..'7' the query word it stands for, '-' a filter. The
- * answer has two bits per word i: bit 2i set when the word is in the name
- * or the headline, bit 2i+1 when in the trades, skills or tags. With
- * detail=column the column lists come with the row: no extra read. */
+ * expression: '0'..'7' the query word it stands for, 'a'..'h' a synonym
+ * of word 0..7 (slots 8..15), '-' a filter. The answer has two bits per
+ * slot s: bit 2s set when it is in the name or the headline, bit 2s+1 when
+ * in the trades, skills or tags. With detail=column the column lists come
+ * with the row: no extra read. */
 
 struct fields_map {
     int n;
@@ -114,7 +115,7 @@ static void essaim_fields(const Fts5ExtensionApi *api, Fts5Context *fts,
 {
     struct fields_map *m = api->xGetAuxdata(fts, 0);
     int nphrase = api->xPhraseCount(fts), i;
-    unsigned out = 0;
+    unsigned long long out = 0;
 
     if (!m) {
         const unsigned char *s = argc > 0 ? sqlite3_value_text(argv[0]) : NULL;
@@ -126,8 +127,9 @@ static void essaim_fields(const Fts5ExtensionApi *api, Fts5Context *fts,
         }
         memset(m, 0, sizeof *m);
         for (i = 0; s && s[i] && i < 256; i++)
-            m->term[i] = (signed char)(s[i] >= '0' && s[i] <= '7' ? s[i] - '0'
-                                                                  : -1);
+            m->term[i] = (signed char)(s[i] >= '0' && s[i] <= '7'   ? s[i] - '0'
+                                       : s[i] >= 'a' && s[i] <= 'h' ? s[i] - 'a' + 8
+                                                                    : -1);
         m->n = i;
         if (api->xSetAuxdata(fts, m, fields_map_free) != SQLITE_OK) {
             sqlite3_free(m);
@@ -143,12 +145,12 @@ static void essaim_fields(const Fts5ExtensionApi *api, Fts5Context *fts,
         if (api->xPhraseFirstColumn(fts, i, &it, &col) != SQLITE_OK) break;
         for (; col >= 0; api->xPhraseNextColumn(fts, &it, &col)) {
             if (col <= 1)
-                out |= 1u << (2 * t);
+                out |= 1ull << (2 * t);
             else if (col <= 3 || col == 5)
-                out |= 1u << (2 * t + 1);
+                out |= 1ull << (2 * t + 1);
         }
     }
-    sqlite3_result_int(ctx, (int)out);
+    sqlite3_result_int64(ctx, (sqlite3_int64)out);
 }
 
 int search_db_register(sqlite3 *h)

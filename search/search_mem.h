@@ -109,7 +109,7 @@ static inline uint32_t search_mem_trade(const struct search_mem *m,
  * per change, not once per search. */
 struct postings {
     uint32_t *id;
-    uint16_t *fields;
+    uint32_t *fields;
     size_t n;
 };
 

@@ -325,6 +325,9 @@ enum rc search_place_complete(struct db *db, const char *prefix, int limit,
     if (!arr) goto out;
     for (i = 0; prefix[i]; i++)
         if (prefix[i] < '0' || prefix[i] > '9') digits = 0;
+    if (search_place_is_insee(prefix) &&
+        search_place_get(db, prefix, &p) == RC_OK)
+        json_array_append_new(arr, search_place_json(&p)); /* INSEE code */
     if (digits && *prefix) {
         fold = strdup(prefix);
         st = db_stmt(db, sql_complete_postcode);

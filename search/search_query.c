@@ -148,7 +148,10 @@ void search_query_begin(struct search_query *q)
         buf_addc(&q->expr, '(');
         for (k = 0; k < t->nforms; k++) {
             if (k) buf_adds(&q->expr, " OR ");
-            phrase(q, t->forms[k].tok, t->forms[k].kind == FORM_PREFIX, i);
+            /* Synonyms count apart: slot i + SEARCH_MAX_TERMS. */
+            phrase(q, t->forms[k].tok, t->forms[k].kind == FORM_PREFIX,
+                   t->forms[k].kind == FORM_SYNONYM ? i + SEARCH_MAX_TERMS
+                                                    : i);
         }
         buf_addc(&q->expr, ')');
     }

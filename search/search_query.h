@@ -61,7 +61,9 @@ struct search_query {
     struct search_term terms[SEARCH_MAX_TERMS];
     struct buf expr;                   /* the MATCH expression */
     int nphrases;
-    signed char phrase_term[SEARCH_MAX_PHRASES]; /* phrase -> term, -1 */
+    /* phrase -> its query word i, i + SEARCH_MAX_TERMS for a synonym of
+     * it, -1 for a filter */
+    signed char phrase_term[SEARCH_MAX_PHRASES];
 };
 
 /* search_query_parse: cut text into terms (analysis, stop words dropped

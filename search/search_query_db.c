@@ -25,8 +25,12 @@ static const char sql_trade_range[] =
     "SELECT term, count(*) FROM trade_term WHERE term >= ?1 AND term < ?2"
     " GROUP BY term";
 
+static const char sql_best[] =
+    "SELECT term FROM trade_term WHERE term >= ?1 AND term < ?2"
+    " AND scheme = 'rome' GROUP BY term ORDER BY sum(weight) DESC LIMIT 1";
+
 const char *const search_query_sql[] = {sql_doc, sql_codes, sql_range,
-                                        sql_trade_range, NULL};
+                                        sql_trade_range, sql_best, NULL};
 
 /* Curated synonyms, as index tokens: each group's words find each other. */
 static const char *const synonyms[][4] = {
@@ -53,11 +57,11 @@ static long doc_count(struct db *db, const char *tok, int n)
     return c;
 }
 
-/* add_trades: trade-code forms for token tok: the codes whose labels and
- * job titles hold it most often (at least a quarter as often as the best
- * code, at most TRADE_CODES_MAX): "plomb" brings ROME F1603 (many
- * plumber titles) but not NAF 24.43 (lead metallurgy, one label).
- * Returns the number added. */
+/* add_trades: trade-code forms for token tok: the ROME codes whose job
+ * titles hold it in two titles at least, and at least a quarter as often
+ * as the best code (at most TRADE_CODES_MAX): "plomb" brings F1603 (13
+ * plumber titles); "anglais", in one title of the language trainers, brings
+ * nothing. Returns the number added. */
 static int add_trades(struct db *db, struct search_query *q, int i,
                       const char *tok)
 {
@@ -71,7 +75,7 @@ static int add_trades(struct db *db, struct search_query *q, int i,
         char tag[48], *p;
 
         if (!top) top = w;
-        if (w * 4 < top) break;
+        if (w < 2 || w * 4 < top) break;
         snprintf(tag, sizeof tag, "_t_%s_%s", db_text(st, 0), db_text(st, 1));
         for (p = tag; *p; p++)
             if (*p >= 'A' && *p <= 'Z') *p = (char)(*p + 32);
@@ -119,9 +123,11 @@ static void consider(struct near *best, int *nbest, const char *tok, int n,
 }
 
 /* scan: near tokens of word among the terms of a range query that share
- * its first two letters. */
-static void scan(struct db *db, const char *sql, const char *word, int max,
-                 struct near *best, int *nbest)
+ * its first two letters: the typed word against each token (the token
+ * may stop where the word's ending begins: "coifeuse" near "coif"), or,
+ * with stem set, the word's token stem against each token. */
+static void scan(struct db *db, const char *sql, const char *word,
+                 const char *stem, int max, struct near *best, int *nbest)
 {
     sqlite3_stmt *st = db_stmt(db, sql);
     char lo[3], hi[3];
@@ -139,17 +145,18 @@ static void scan(struct db *db, const char *sql, const char *word, int max,
         int nt = sqlite3_column_bytes(st, 0), d;
 
         if (nt < 4 || nt > nw + max) continue;
-        d = search_prefix_distance(t, nt, word, nw, max);
+        d = stem ? search_edit_distance(t, nt, stem, (int)strlen(stem), max)
+                 : search_prefix_distance(t, nt, word, nw, max);
         if (d <= max) consider(best, nbest, t, nt, d, sqlite3_column_int64(st, 1));
     }
     db_stmt_done(st);
 }
 
-/* typos: near tokens of term i: when its word is unknown or rare, the
- * nearest tokens of the index and of the trade words; when it is known but
- * a near token is far more frequent (three times, and in 20 profiles or
- * more: "menusier" analyzes to "menus", a real word, while "menuis" is
- * what was meant), that token too. */
+/* typos: near tokens of term i: when the index does not know its word,
+ * the nearest tokens of the index and of the trade words; when it knows
+ * it but a token one edit from its token is far more frequent (three
+ * times, and in 20 profiles or more: "menusier" analyzes to "menus", a
+ * real word, while "menuis" is what was meant), that token too. */
 static void typos(struct db *db, struct search_query *q, int i, long docs)
 {
     struct search_term *t = &q->terms[i];
@@ -158,15 +165,40 @@ static void typos(struct db *db, struct search_query *q, int i, long docs)
 
     if (n < 5 || docs >= 2000) return;
     max = n >= 9 ? 2 : 1;
-    scan(db, sql_range, t->word, max, best, &nbest);
-    if (docs < 3) scan(db, sql_trade_range, t->word, max, best, &nbest);
+    if (docs == 0) {
+        scan(db, sql_range, t->word, NULL, max, best, &nbest);
+        scan(db, sql_trade_range, t->word, NULL, max, best, &nbest);
+    } else {
+        scan(db, sql_range, t->word, t->tok, 1, best, &nbest);
+    }
     for (k = 0; k < nbest; k++) {
         if (!strcmp(best[k].tok, t->tok)) continue;
-        if (docs >= 3 && (best[k].docs < 3 * docs || best[k].docs < 20))
+        if (docs > 0 && (best[k].docs < 3 * docs || best[k].docs < 20))
             continue;
         search_query_add_form(q, i, FORM_TYPO, best[k].tok, NULL, NULL);
         add_trades(db, q, i, best[k].tok);
     }
+}
+
+/* prefix_trades: the trade codes of the most weighty trade word that the
+ * word being typed begins ("plom" -> "plomb" -> F1603). */
+static void prefix_trades(struct db *db, struct search_query *q, int i)
+{
+    struct search_term *t = &q->terms[i];
+    sqlite3_stmt *st = db_stmt(db, sql_best);
+    char hi[80], best[72] = "";
+    size_t n = strlen(t->tok);
+
+    if (!st || n < 3 || n + 2 > sizeof hi) return;
+    memcpy(hi, t->tok, n);
+    hi[n] = (char)0x7f;
+    hi[n + 1] = 0;
+    sqlite3_bind_text(st, 1, t->tok, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, hi, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        snprintf(best, sizeof best, "%s", db_text(st, 0));
+    db_stmt_done(st);
+    if (*best) add_trades(db, q, i, best);
 }
 
 /* stems: index tokens that the word being typed starts with. */
@@ -220,7 +252,10 @@ enum rc search_query_expand(struct db *db, struct search_query *q)
             search_query_drop_prefix(q, i);
         codes = add_trades(db, q, i, t->tok);
         synonyms_of(q, i);
-        if (t->prefix) stems(db, q, i);
+        if (t->prefix) {
+            stems(db, q, i);
+            if (!codes) prefix_trades(db, q, i);
+        }
         if (!codes) typos(db, q, i, docs);
     }
     return RC_OK;
