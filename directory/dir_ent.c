@@ -393,7 +393,7 @@ static enum rc save(struct db *db, long long id, long long coop, json_t *doc,
     *created = 0;
     /* The stored document leaves external_id to its column. */
     json_object_del(doc, "external_id");
-    text = json_dumps(doc, JSON_COMPACT | JSON_REAL_PRECISION(17));
+    text = json_dumps(doc, JSON_COMPACT | JSON_REAL_PRECISION(15));
     if (ext) json_object_set(doc, "external_id", ext);
     zones_text(doc, &zones);
     if (!text || buf_oom(&zones)) goto out;

@@ -117,7 +117,7 @@ void srv_reply_json(struct req *r, int status, json_t *body)
 {
     char *text = NULL;
 
-    if (body) text = json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(17));
+    if (body) text = json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(15));
     if (body && !text) {
         json_decref(body);
         srv_reply_problem(r, 503, "out of memory", NULL);
