@@ -64,6 +64,7 @@ run: deps $(BUILD)/essaim
 test: deps $(BUILD)/essaim $(TESTS)
 	@tools/run-tests $(BUILD) $(TESTS)
 	@tools/lint-openapi
+	@ESSAIM_BUILD=$(BUILD) tools/test-pages
 
 asan:
 	$(MAKE) BUILD=build-asan CC=clang \

@@ -582,7 +582,7 @@ enum rc srv_start(const struct config *cfg, struct srv **out)
     opts[n++] = "max_request_size";
     opts[n++] = "16384";
     opts[n++] = "static_file_max_age";
-    opts[n++] = "300";
+    opts[n++] = "0"; /* revalidate (304): a new page is seen at once */
     opts[n++] = "additional_header";
     opts[n++] = "X-Content-Type-Options: nosniff\r\n"
                 "Referrer-Policy: same-origin\r\n"
