@@ -421,8 +421,16 @@ static void filters(struct run *r, json_t *errs)
         else if (strcmp(p->kind, "entrepreneur"))
             check_fail(&c, "kind", "must be entrepreneur, offer or group");
     }
-    if (p->cooperative && *p->cooperative && !ids_parse(p->cooperative, &r->coop))
-        check_fail(&c, "cooperative", "must be a cooperative id");
+    if (p->cooperative && *p->cooperative) {
+        char name[8];
+
+        if (!ids_parse(p->cooperative, &r->coop))
+            check_fail(&c, "cooperative", "must be a cooperative id");
+        else if (search_db_coop_name(r->db, r->coop, name, sizeof name) ==
+                 RC_NOTFOUND)
+            check_fail(&c, "cooperative", "unknown cooperative %s",
+                       p->cooperative);
+    }
     if (p->departement && *p->departement) {
         r->dep = search_mem_dep(r->m, p->departement);
         if (r->dep < 0)

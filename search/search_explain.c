@@ -271,11 +271,32 @@ static int trade_matches(const struct search_query *q, const char *scheme,
     return 0;
 }
 
+/* of_place: "de Nantes", "d'Angers", "du Rheu" (Le Rheu), "des
+ * Sables-d'Olonne" (Les Sables-d'Olonne), "de La Rochelle": the French
+ * contraction of "de" before a commune's name, into buf. */
+static const char *of_place(const char *name, char *buf, size_t size)
+{
+    unsigned char c = (unsigned char)name[0];
+
+    if (!strncmp(name, "Le ", 3))
+        snprintf(buf, size, "du %s", name + 3);
+    else if (!strncmp(name, "Les ", 4))
+        snprintf(buf, size, "des %s", name + 4);
+    else if (strchr("AEIOUYHaeiouyh", c) ||
+             !strncmp(name, "\xc3\x89", 2) || /* É */
+             !strncmp(name, "\xc3\x8e", 2))   /* Î */
+        snprintf(buf, size, "d'%s", name);
+    else
+        snprintf(buf, size, "de %s", name);
+    return buf;
+}
+
 json_t *search_explain_why(struct search_text *an,
                            const struct search_query *q, json_t *doc,
                            const struct explain_ctx *ctx)
 {
     json_t *why = json_array(), *t;
+    char of[160];
     size_t i;
 
     if (!why) return NULL;
@@ -299,11 +320,13 @@ json_t *search_explain_why(struct search_text *an,
     case COVER_RADIUS:
         if (ctx->distance_km < 1)
             json_array_append_new(why, json_string("à moins de 1 km"));
-        else
+        else if (ctx->place_name)
             json_array_append_new(
-                why, json_sprintf("à %.0f km%s%s", ctx->distance_km,
-                                  ctx->place_name ? " de " : "",
-                                  ctx->place_name ? ctx->place_name : ""));
+                why, json_sprintf("à %.0f km %s", ctx->distance_km,
+                                  of_place(ctx->place_name, of, sizeof of)));
+        else
+            json_array_append_new(why, json_sprintf("à %.0f km",
+                                                    ctx->distance_km));
         break;
     case COVER_DEP:
         json_array_append_new(
