@@ -8,6 +8,7 @@
 
 #include "../search/search_index.h"
 #include "../search/search_place.h"
+#include "../search/search_text.h"
 #include "../search/search_trade.h"
 #include "../util/buf.h"
 #include "../util/check.h"
@@ -372,17 +373,31 @@ static void zones_text(json_t *doc, struct buf *b)
     buf_adds(b, "");
 }
 
+/* stored_text: the document as stored: without external_id, which has
+ * its column. New string (free()), NULL when out of memory. */
+static char *stored_text(json_t *doc)
+{
+    json_t *ext = json_incref(json_object_get(doc, "external_id"));
+    char *text;
+
+    json_object_del(doc, "external_id");
+    text = json_dumps(doc, JSON_COMPACT | JSON_REAL_PRECISION(15));
+    if (ext) json_object_set(doc, "external_id", ext);
+    json_decref(ext);
+    return text;
+}
+
 /* save: write the clean document doc as entrepreneur id (0: new, or the
  * owner of its external_id in the cooperative), with its trades and index
  * entry, in one transaction. */
 static enum rc save(struct db *db, long long id, long long coop, json_t *doc,
+                    const char *stored, const struct search_entry *entry,
                     json_t *errs, int *created, json_t **out)
 {
     json_t *loc = json_object_get(doc, "location");
     json_t *iv = json_object_get(doc, "intervention");
     json_t *av = json_object_get(doc, "availability");
     json_t *radius = json_object_get(iv, "radius_km");
-    json_t *ext = json_incref(json_object_get(doc, "external_id"));
     struct dir_ent_row r;
     struct buf zones = {0};
     long long other = 0;
@@ -391,10 +406,7 @@ static enum rc save(struct db *db, long long id, long long coop, json_t *doc,
 
     if (out) *out = NULL;
     *created = 0;
-    /* The stored document leaves external_id to its column. */
-    json_object_del(doc, "external_id");
-    text = json_dumps(doc, JSON_COMPACT | JSON_REAL_PRECISION(15));
-    if (ext) json_object_set(doc, "external_id", ext);
+    text = stored ? strdup(stored) : stored_text(doc);
     zones_text(doc, &zones);
     if (!text || buf_oom(&zones)) goto out;
     memset(&r, 0, sizeof r);
@@ -442,7 +454,9 @@ static enum rc save(struct db *db, long long id, long long coop, json_t *doc,
     if (rc == RC_OK)
         rc = dir_db_ent_set_trades(db, id, json_object_get(doc, "trades"),
                                    *created);
-    if (rc == RC_OK)
+    if (rc == RC_OK && entry)
+        rc = search_index_put(db, id, entry, *created);
+    else if (rc == RC_OK)
         rc = search_index_entrepreneur(db, id, coop, doc, *created);
     if (rc == RC_OK && out) rc = get_shaped(db, id, out);
     if (rc == RC_OK) rc = db_commit(db);
@@ -455,7 +469,6 @@ static enum rc save(struct db *db, long long id, long long coop, json_t *doc,
         *created = 0;
     }
 out:
-    json_decref(ext);
     buf_free(&zones);
     free(text);
     return rc;
@@ -470,9 +483,41 @@ enum rc dir_ent_create(struct db *db, json_t *in, json_t *errs, int *created,
 
     if (out) *out = NULL;
     *created = 0;
-    if (rc == RC_OK) rc = save(db, 0, coop, doc, errs, created, out);
+    if (rc == RC_OK)
+        rc = save(db, 0, coop, doc, NULL, NULL, errs, created, out);
     json_decref(doc);
     return rc;
+}
+
+enum rc dir_ent_prepare(struct db *db, struct search_text *an, json_t *in,
+                        json_t *errs, struct dir_ent_prep *out)
+{
+    enum rc rc;
+
+    memset(out, 0, sizeof *out);
+    rc = validate(db, in, errs, &out->coop, &out->doc);
+    if (rc == RC_OK) {
+        out->text = stored_text(out->doc);
+        if (!out->text || search_index_build(an, out->doc, &out->entry))
+            rc = RC_NOMEM;
+    }
+    if (rc != RC_OK) dir_ent_prep_free(out);
+    return rc;
+}
+
+enum rc dir_ent_store(struct db *db, struct dir_ent_prep *p, json_t *errs,
+                      int *created)
+{
+    return save(db, 0, p->coop, p->doc, p->text, &p->entry, errs, created,
+                NULL);
+}
+
+void dir_ent_prep_free(struct dir_ent_prep *p)
+{
+    json_decref(p->doc);
+    free(p->text);
+    search_index_entry_free(&p->entry);
+    memset(p, 0, sizeof *p);
 }
 
 enum rc dir_ent_get(struct db *db, const struct viewer *v, const char *id,
@@ -529,7 +574,8 @@ enum rc dir_ent_patch(struct db *db, const char *id, json_t *patch,
         goto out;
     }
     rc = validate(db, merged, errs, &coop, &doc);
-    if (rc == RC_OK) rc = save(db, n, coop, doc, errs, &created, out);
+    if (rc == RC_OK)
+        rc = save(db, n, coop, doc, NULL, NULL, errs, &created, out);
 out:
     json_decref(row);
     json_decref(current);
@@ -591,6 +637,7 @@ enum rc dir_ent_list(struct db *db, const struct viewer *v,
 
 struct reindex {
     struct db *db;
+    struct search_text *an;
     long n;
 };
 
@@ -598,18 +645,27 @@ static enum rc reindex_one(long long id, long long coop, json_t *doc,
                            void *arg)
 {
     struct reindex *r = arg;
+    struct search_entry e;
+    enum rc rc;
 
+    (void)coop;
     r->n++;
-    return search_index_entrepreneur(r->db, id, coop, doc, 1);
+    if (search_index_build(r->an, doc, &e)) return RC_NOMEM;
+    rc = search_index_put(r->db, id, &e, 1);
+    search_index_entry_free(&e);
+    return rc;
 }
 
 enum rc dir_ent_reindex(struct db *db, long *count)
 {
-    struct reindex r = {db, 0};
-    enum rc rc = db_begin(db);
+    struct reindex r = {db, search_text_new(1), 0};
+    enum rc rc = r.an ? db_begin(db) : RC_NOMEM;
 
     *count = 0;
-    if (rc != RC_OK) return rc;
+    if (rc != RC_OK) {
+        search_text_free(r.an);
+        return rc;
+    }
     rc = search_index_clear(db);
     if (rc == RC_OK) rc = dir_db_ent_each(db, reindex_one, &r);
     if (rc == RC_OK) rc = search_index_done(db);
@@ -618,5 +674,6 @@ enum rc dir_ent_reindex(struct db *db, long *count)
     else
         db_rollback(db);
     if (rc == RC_OK) *count = r.n;
+    search_text_free(r.an);
     return rc;
 }

@@ -22,6 +22,7 @@
 
 #include <jansson.h>
 
+#include "../search/search_index.h"
 #include "../store/db.h"
 
 struct viewer;
@@ -43,6 +44,30 @@ struct viewer;
  * when the caller does not want the document back (bulk import). */
 enum rc dir_ent_create(struct db *db, json_t *in, json_t *errs, int *created,
                        json_t **out);
+
+/* A validated entrepreneur, ready to be written: dir_ent_create in two
+ * steps, so that a bulk import can validate on one thread (and its own
+ * connection) while another writes. */
+struct dir_ent_prep {
+    long long coop;            /* its cooperative */
+    json_t *doc;               /* the clean document, owned */
+    char *text;                /* the document as stored, owned */
+    struct search_entry entry; /* its full-text index entry, analyzed */
+};
+
+/* dir_ent_prepare: validate in (reads only) and analyze it with an (this
+ * thread's analyzer) into *out, to write with dir_ent_store() and release
+ * with dir_ent_prep_free(). */
+struct search_text;
+enum rc dir_ent_prepare(struct db *db, struct search_text *an, json_t *in,
+                        json_t *errs, struct dir_ent_prep *out);
+
+/* dir_ent_store: write a prepared entrepreneur (created, or the one with
+ * its cooperative and external_id updated); p stays the caller's. */
+enum rc dir_ent_store(struct db *db, struct dir_ent_prep *p, json_t *errs,
+                      int *created);
+
+void dir_ent_prep_free(struct dir_ent_prep *p);
 
 /* dir_ent_get: the entrepreneur id as v may see it; RC_NOTFOUND when it
  * does not exist or v may not see it (the two are not told apart). */

@@ -4,6 +4,7 @@
 #include "dir_import.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,12 +12,39 @@
 
 #include "../util/buf.h"
 #include "../util/csv.h"
+#include "../search/search_text.h"
 #include "../util/text.h"
 #include "dir_coop.h"
 #include "dir_ent.h"
 
 typedef enum rc (*create_fn)(struct db *, json_t *, json_t *, int *,
                              json_t **);
+
+/* A checked record on its way to the writer. */
+struct item {
+    long line;                /* where it starts in the input */
+    char *refused;            /* its report line when refused, else NULL */
+    char *ext;                /* its external_id, for a late refusal */
+    struct dir_ent_prep prep; /* when accepted */
+};
+
+#define QUEUE 512
+
+/* The pipeline of an entrepreneurs import: one thread reads and checks
+ * records on its own connection, the caller's thread writes them. The two
+ * cores of the machine each get half of the work (reading JSON and
+ * checking fields, then SQL and the full-text index). */
+struct pipe {
+    pthread_mutex_t lock;
+    pthread_cond_t filled, emptied;
+    struct item q[QUEUE];
+    size_t head, n;
+    int done;                 /* the reader has finished */
+    int stop;                 /* the writer failed: stop reading */
+    enum rc rc;               /* the reader's result */
+    struct db *reader;        /* the reader's connection */
+    struct search_text *an;   /* the reader's analyzer */
+};
 
 struct run {
     struct db *db;
@@ -27,6 +55,7 @@ struct run {
     FILE *progress;
     int tty;        /* progress on a terminal: rewrite one line */
     struct dir_import_stats *st;
+    struct pipe *pipe; /* the reader side of a pipeline, or NULL */
 };
 
 /* CSV columns: the name in the header -> where it goes in the record. */
@@ -211,43 +240,116 @@ static int commit(struct run *r)
     return 0;
 }
 
-/* one: import one record; RC_OK also when it was refused (reported). */
+/* refusal: the report line of a refused record. New string. */
+static char *refusal(long line, const char *ext, const char *why,
+                     json_t *errs)
+{
+    struct buf msg = {0};
+    json_t *e;
+    size_t i;
+
+    buf_addf(&msg, "line %ld", line);
+    if (ext) buf_addf(&msg, " (external_id %s)", ext);
+    buf_adds(&msg, ": ");
+    if (why) buf_adds(&msg, why);
+    json_array_foreach(errs, i, e) {
+        buf_addf(&msg, "%s%s: %s", i ? "; " : "",
+                 json_string_value(json_object_get(e, "field")),
+                 json_string_value(json_object_get(e, "message")));
+    }
+    return buf_take(&msg);
+}
+
+static void refused(struct run *r, const char *line)
+{
+    r->st->rejected++;
+    fprintf(r->report, "%s\n", line);
+}
+
+/* open_batch / counted: the writer's batches. */
+static enum rc open_batch(struct run *r)
+{
+    enum rc rc = RC_OK;
+
+    if (!r->pending) rc = db_begin(r->db);
+    if (rc == RC_OK) r->pending++;
+    return rc;
+}
+
+static enum rc counted(struct run *r)
+{
+    return r->pending >= r->batch && commit(r) ? RC_DB : RC_OK;
+}
+
+/* push: hand a checked record to the writer, waiting for room. */
+static enum rc push(struct pipe *p, struct item *it)
+{
+    enum rc rc = RC_OK;
+
+    pthread_mutex_lock(&p->lock);
+    while (p->n == QUEUE && !p->stop) pthread_cond_wait(&p->emptied, &p->lock);
+    if (p->stop) {
+        rc = RC_INTERNAL;
+    } else {
+        p->q[(p->head + p->n) % QUEUE] = *it;
+        /* Wake the writer only when it may sleep on an empty queue. */
+        if (p->n++ == 0) pthread_cond_signal(&p->filled);
+    }
+    pthread_mutex_unlock(&p->lock);
+    return rc;
+}
+
+/* one: import one record; RC_OK also when it was refused (reported). In
+ * a pipeline, only check it and hand it over. */
 static enum rc one(struct run *r, json_t *rec, long line, const char *why)
 {
-    json_t *errs = json_array(), *e;
-    struct buf msg = {0};
+    json_t *errs = json_array();
     int created;
-    size_t i;
-    enum rc rc = RC_INVALID;
+    enum rc rc;
 
-    if (!r->pending) {
-        rc = db_begin(r->db);
-        if (rc != RC_OK) goto out;
+    if (r->pipe) {
+        struct item it;
+
+        memset(&it, 0, sizeof it);
+        it.line = line;
+        rc = rec ? dir_ent_prepare(r->pipe->reader, r->pipe->an, rec, errs,
+                                   &it.prep)
+                 : RC_INVALID;
+        if (rc == RC_INVALID || rc == RC_CONFLICT) {
+            it.refused = refusal(line, json_string_value(json_object_get(
+                                           rec, "external_id")),
+                                 why, errs);
+            rc = RC_OK;
+        } else if (rc == RC_OK) {
+            const char *ext =
+                json_string_value(json_object_get(rec, "external_id"));
+
+            it.ext = ext ? strdup(ext) : NULL;
+        }
+        if (rc == RC_OK) rc = push(r->pipe, &it);
+        if (rc != RC_OK) {
+            dir_ent_prep_free(&it.prep);
+            free(it.refused);
+            free(it.ext);
+        }
+        json_decref(errs);
+        return rc;
     }
-    r->pending++;
-    rc = rec ? r->create(r->db, rec, errs, &created, NULL) : RC_INVALID;
+    rc = open_batch(r);
+    if (rc == RC_OK)
+        rc = rec ? r->create(r->db, rec, errs, &created, NULL) : RC_INVALID;
     if (rc == RC_OK) {
         r->st->imported++;
     } else if (rc == RC_INVALID || rc == RC_CONFLICT) {
-        const char *ext = json_string_value(json_object_get(rec,
-                                                            "external_id"));
+        char *msg = refusal(line, json_string_value(json_object_get(
+                                      rec, "external_id")),
+                            why, errs);
 
-        r->st->rejected++;
-        buf_addf(&msg, "line %ld", line);
-        if (ext) buf_addf(&msg, " (external_id %s)", ext);
-        buf_adds(&msg, ": ");
-        if (why) buf_adds(&msg, why);
-        json_array_foreach(errs, i, e) {
-            buf_addf(&msg, "%s%s: %s", i ? "; " : "",
-                     json_string_value(json_object_get(e, "field")),
-                     json_string_value(json_object_get(e, "message")));
-        }
-        fprintf(r->report, "%s\n", buf_str(&msg));
+        refused(r, msg ? msg : "refused");
+        free(msg);
         rc = RC_OK;
     }
-    if (rc == RC_OK && r->pending >= r->batch && commit(r)) rc = RC_DB;
-out:
-    buf_free(&msg);
+    if (rc == RC_OK) rc = counted(r);
     json_decref(errs);
     return rc;
 }
@@ -370,10 +472,156 @@ static enum rc import_csv(struct run *r, const struct column *cols,
     return rc;
 }
 
+struct reader_args {
+    struct run r;             /* a copy, with r.pipe set */
+    const struct column *cols;
+    const char *data;
+    size_t len;
+    enum rc (*parse)(struct run *, const struct column *, const char *,
+                     size_t);
+};
+
+static void *reader_main(void *arg)
+{
+    struct reader_args *a = arg;
+    struct pipe *p = a->r.pipe;
+    enum rc rc = a->parse(&a->r, a->cols, a->data, a->len);
+
+    pthread_mutex_lock(&p->lock);
+    p->rc = rc;
+    p->done = 1;
+    pthread_cond_signal(&p->filled);
+    pthread_mutex_unlock(&p->lock);
+    return NULL;
+}
+
+/* write_item: the writer's side for one checked record. */
+static enum rc write_item(struct run *r, struct item *it)
+{
+    json_t *errs;
+    int created;
+    enum rc rc;
+
+    if (it->refused) {
+        refused(r, it->refused);
+        return RC_OK;
+    }
+    errs = json_array();
+    rc = open_batch(r);
+    if (rc == RC_OK) rc = dir_ent_store(r->db, &it->prep, errs, &created);
+    if (rc == RC_OK) {
+        r->st->imported++;
+    } else if (rc == RC_INVALID || rc == RC_CONFLICT) {
+        char *msg = refusal(it->line, it->ext, NULL, errs);
+
+        refused(r, msg ? msg : "refused");
+        free(msg);
+        rc = RC_OK;
+    }
+    if (rc == RC_OK) rc = counted(r);
+    json_decref(errs);
+    return rc;
+}
+
+/* pipeline: parse and check on a thread with its own connection, write
+ * here. RC_UNSUPPORTED when a second connection cannot be opened (a
+ * :memory: database): the caller then imports on one thread. */
+static enum rc pipeline(struct run *r, const struct column *cols,
+                        const char *data, size_t len,
+                        enum rc (*parse)(struct run *, const struct column *,
+                                         const char *, size_t))
+{
+    const char *file = sqlite3_db_filename(db_handle(r->db), "main");
+    struct reader_args a;
+    struct pipe p;
+    pthread_t th;
+    enum rc rc = RC_OK;
+
+    if (!file || !*file) return RC_UNSUPPORTED;
+    memset(&p, 0, sizeof p);
+    p.an = search_text_new(1);
+    if (!p.an) return RC_NOMEM;
+    if (db_open(file, NULL, &p.reader) != RC_OK) {
+        search_text_free(p.an);
+        return RC_UNSUPPORTED;
+    }
+    pthread_mutex_init(&p.lock, NULL);
+    pthread_cond_init(&p.filled, NULL);
+    pthread_cond_init(&p.emptied, NULL);
+    a.r = *r;
+    a.r.pipe = &p;
+    a.cols = cols;
+    a.data = data;
+    a.len = len;
+    a.parse = parse;
+    if (pthread_create(&th, NULL, reader_main, &a)) {
+        db_close(p.reader);
+        search_text_free(p.an);
+        return RC_UNSUPPORTED;
+    }
+    for (;;) {
+        struct item got[64];
+        size_t k, n;
+
+        /* Take every waiting record at once (up to 64): one lock and at
+         * most one wake-up per handful, not per record. */
+        pthread_mutex_lock(&p.lock);
+        while (!p.n && !p.done) pthread_cond_wait(&p.filled, &p.lock);
+        if (!p.n) {
+            pthread_mutex_unlock(&p.lock);
+            break;
+        }
+        for (n = 0; n < 64 && p.n; n++) {
+            got[n] = p.q[p.head];
+            p.head = (p.head + 1) % QUEUE;
+            p.n--;
+        }
+        pthread_cond_signal(&p.emptied);
+        pthread_mutex_unlock(&p.lock);
+        for (k = 0; k < n; k++) {
+            if (rc == RC_OK) rc = write_item(r, &got[k]);
+            dir_ent_prep_free(&got[k].prep);
+            free(got[k].refused);
+            free(got[k].ext);
+        }
+        if (rc != RC_OK) {
+            pthread_mutex_lock(&p.lock);
+            p.stop = 1;
+            pthread_cond_signal(&p.emptied);
+            pthread_mutex_unlock(&p.lock);
+        }
+    }
+    pthread_join(th, NULL);
+    if (rc == RC_OK) rc = p.rc;
+    pthread_mutex_destroy(&p.lock);
+    pthread_cond_destroy(&p.filled);
+    pthread_cond_destroy(&p.emptied);
+    db_close(p.reader);
+    search_text_free(p.an);
+    return rc;
+}
+
+/* The parsers with one signature, for the pipeline. */
+static enum rc parse_lines(struct run *r, const struct column *cols,
+                           const char *data, size_t len)
+{
+    (void)cols;
+    return import_json_lines(r, data, len);
+}
+
+static enum rc parse_array(struct run *r, const struct column *cols,
+                           const char *data, size_t len)
+{
+    (void)cols;
+    return import_json_array(r, data, len);
+}
+
 enum rc dir_import(struct db *db, const char *kind, const char *data,
                    size_t len, int batch, FILE *report, FILE *progress,
                    struct dir_import_stats *st)
 {
+    enum rc (*parse)(struct run *, const struct column *, const char *,
+                     size_t);
     struct run r;
     const struct column *cols;
     size_t i = 0;
@@ -404,12 +652,13 @@ enum rc dir_import(struct db *db, const char *kind, const char *data,
         len -= 3;
     }
     while (i < len && isspace((unsigned char)data[i])) i++;
-    if (i < len && data[i] == '{')
-        rc = import_json_lines(&r, data, len);
-    else if (i < len && data[i] == '[')
-        rc = import_json_array(&r, data, len);
-    else
-        rc = import_csv(&r, cols, data, len);
+    parse = i < len && data[i] == '{'   ? parse_lines
+            : i < len && data[i] == '[' ? parse_array
+                                        : import_csv;
+    rc = RC_UNSUPPORTED;
+    if (r.create == dir_ent_create)
+        rc = pipeline(&r, cols, data, len, parse);
+    if (rc == RC_UNSUPPORTED) rc = parse(&r, cols, data, len);
     if (rc == RC_OK && commit(&r)) rc = RC_DB;
     if (r.pending) db_rollback(db);
     if (r.tty) fputc('\n', progress);

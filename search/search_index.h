@@ -8,7 +8,8 @@
  * then writes one index segment per batch, not one per record.
  *
  * An entry holds the profile's text in five columns (name, headline,
- * trades, skills, body) and its tags: '_' tokens:
+ * trades, skills, body), stored analyzed (index tokens: the tokenizer
+ * only splits them), and its tags: '_' tokens:
  *
  *   _k_e                 kind: entrepreneur
  *   _t_rome_f _t_rome_f16 _t_rome_f1603
@@ -24,17 +25,39 @@
 #include <jansson.h>
 
 #include "../store/db.h"
+#include "../util/buf.h"
 
 /* The version of the index layout and analysis: an index written by
  * another version is rebuilt (search_index_stale). */
-#define SEARCH_INDEX_VERSION "3"
+#define SEARCH_INDEX_VERSION "4"
 
 /* Kinds, in the low bits of an index rowid: rowid = id * 4 + kind. */
 enum search_kind { SEARCH_KIND_ENTREPRENEUR = 0 };
 
-/* search_index_entrepreneur: (re)index entrepreneur id of cooperative
- * coop from its clean document (as dir_ent stores it); fresh: id was never
- * indexed, nothing to remove first. doc is borrowed. */
+/* The index columns of one profile, already analyzed: each a list of
+ * index tokens separated by spaces. The analysis (the costly part) can so
+ * run on another thread than the write (a bulk import's reader). */
+struct search_entry {
+    struct buf col[6]; /* name, headline, trades, skills, body, tags */
+};
+
+struct search_text;
+
+/* search_index_build: the entry of an entrepreneur's clean document (as
+ * dir_ent stores it), analyzed with an (the caller's thread's). 0 on
+ * success, -1 when out of memory. Pure. */
+int search_index_build(struct search_text *an, json_t *doc,
+                       struct search_entry *e);
+
+void search_index_entry_free(struct search_entry *e);
+
+/* search_index_put: (re)index entrepreneur id with a built entry; fresh:
+ * id was never indexed, nothing to remove first. */
+enum rc search_index_put(struct db *db, long long id,
+                         const struct search_entry *e, int fresh);
+
+/* search_index_entrepreneur: build and put, on this thread. doc is
+ * borrowed. */
 enum rc search_index_entrepreneur(struct db *db, long long id, long long coop,
                                   json_t *doc, int fresh);
 

@@ -8,6 +8,7 @@
 
 #include "../util/buf.h"
 #include "../util/text.h"
+#include "search_text.h"
 #include "search_trade.h"
 
 /* Index changes wait in temp.search_pending (one row per index rowid: del
@@ -193,41 +194,113 @@ enum rc search_index_remove(struct db *db, long long id)
     return step_done(db, st);
 }
 
-enum rc search_index_entrepreneur(struct db *db, long long id, long long coop,
-                                  json_t *doc, int fresh)
+/* analyzed: append the analyzed tokens of text to col. */
+struct analyzed {
+    struct buf *col;
+};
+
+static int on_token(void *arg, const char *tok, int ntok, const char *word,
+                    int nword, int start, int end)
+{
+    struct buf *col = arg;
+
+    (void)word;
+    (void)nword;
+    (void)start;
+    (void)end;
+    if (col->len) buf_addc(col, ' ');
+    buf_add(col, tok, (size_t)ntok);
+    return 0;
+}
+
+static void analyze(struct search_text *an, struct buf *col, const char *s)
+{
+    if (s && *s) search_text_each(an, s, (int)strlen(s), 0, on_token, col);
+}
+
+int search_index_build(struct search_text *an, json_t *doc,
+                       struct search_entry *e)
+{
+    struct buf text = {0};
+    json_t *refs = json_object_get(doc, "references");
+    int i, bad = 0;
+
+    memset(e, 0, sizeof *e);
+    /* Each column: the user's text ('_' made a space: it cannot forge a
+     * tag), then analyzed. */
+    for (i = 0; i < 5; i++) {
+        buf_reset(&text);
+        switch (i) {
+        case 0:
+            add_text(&text,
+                     json_string_value(json_object_get(doc, "display_name")));
+            break;
+        case 1:
+            add_text(&text, json_string_value(json_object_get(doc, "headline")));
+            break;
+        case 2:
+            add_list(&text, json_object_get(doc, "trades"), "label");
+            break;
+        case 3:
+            add_list(&text, json_object_get(doc, "skills"), NULL);
+            add_list(&text, json_object_get(doc, "qualifications"), NULL);
+            break;
+        default:
+            add_text(&text,
+                     json_string_value(json_object_get(doc, "description")));
+            add_list(&text, refs, "title");
+            add_list(&text, refs, "client");
+            add_list(&text, refs, "description");
+        }
+        analyze(an, &e->col[i], buf_str(&text));
+    }
+    tags(&e->col[5], doc);
+    for (i = 0; i < 6; i++)
+        if (buf_oom(&e->col[i])) bad = 1;
+    if (buf_oom(&text)) bad = 1;
+    buf_free(&text);
+    if (bad) search_index_entry_free(e);
+    return bad ? -1 : 0;
+}
+
+void search_index_entry_free(struct search_entry *e)
+{
+    int i;
+
+    for (i = 0; i < 6; i++) buf_free(&e->col[i]);
+}
+
+enum rc search_index_put(struct db *db, long long id,
+                         const struct search_entry *e, int fresh)
 {
     long long rowid = id * 4 + SEARCH_KIND_ENTREPRENEUR;
-    struct buf col[6] = {{0}};
     sqlite3_stmt *st;
-    json_t *refs = json_object_get(doc, "references");
-    enum rc rc = RC_OK;
     int i, del = fresh ? 0 : 1, was;
 
     was = pending_del(db, rowid);
     if (was >= 0) del = was; /* changed earlier in this transaction */
-    add_text(&col[0], json_string_value(json_object_get(doc, "display_name")));
-    add_text(&col[1], json_string_value(json_object_get(doc, "headline")));
-    add_list(&col[2], json_object_get(doc, "trades"), "label");
-    add_list(&col[3], json_object_get(doc, "skills"), NULL);
-    add_list(&col[3], json_object_get(doc, "qualifications"), NULL);
-    add_text(&col[4], json_string_value(json_object_get(doc, "description")));
-    add_list(&col[4], refs, "title");
-    add_list(&col[4], refs, "client");
-    add_list(&col[4], refs, "description");
-    (void)coop;
-    tags(&col[5], doc);
+    st = db_stmt(db, sql_pending_put);
+    if (!st) return RC_DB;
+    sqlite3_bind_int64(st, 1, rowid);
+    sqlite3_bind_int(st, 2, del);
     for (i = 0; i < 6; i++)
-        if (buf_oom(&col[i])) rc = RC_NOMEM;
-    st = rc == RC_OK ? db_stmt(db, sql_pending_put) : NULL;
-    if (rc == RC_OK && !st) rc = RC_DB;
-    if (rc == RC_OK) {
-        sqlite3_bind_int64(st, 1, rowid);
-        sqlite3_bind_int(st, 2, del);
-        for (i = 0; i < 6; i++)
-            sqlite3_bind_text(st, i + 3, buf_str(&col[i]), -1, SQLITE_STATIC);
-        rc = step_done(db, st);
+        sqlite3_bind_text(st, i + 3, buf_str(&e->col[i]), -1, SQLITE_STATIC);
+    return step_done(db, st);
+}
+
+enum rc search_index_entrepreneur(struct db *db, long long id, long long coop,
+                                  json_t *doc, int fresh)
+{
+    struct search_text *an = search_text_new(0);
+    struct search_entry e;
+    enum rc rc = RC_NOMEM;
+
+    (void)coop;
+    if (an && search_index_build(an, doc, &e) == 0) {
+        rc = search_index_put(db, id, &e, fresh);
+        search_index_entry_free(&e);
     }
-    for (i = 0; i < 6; i++) buf_free(&col[i]);
+    search_text_free(an);
     return rc;
 }
 

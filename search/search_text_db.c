@@ -2,61 +2,31 @@
  * search_text_db.c: the FTS5 tokenizer "essaim_fr" over the French
  * analyzer (see search_text.h).
  *
- * Documents (and auxiliary functions) are analyzed; query strings are
- * split on spaces and taken as they are, because only the query builder
- * (search_query.c) writes them, with tokens it analyzed itself.
+ * Everything it sees is already analyzed: index columns are written as
+ * lists of index tokens (search_index_build), query strings by the query
+ * builder (search_query.c). So it only splits on spaces; the analysis
+ * runs before, where it can run on another thread than the write.
  */
-#include <stdlib.h>
-#include <string.h>
 
 #include "../store/db.h"
 #include "search_text.h"
 
-struct tokenizer {
-    struct search_text *text;
-};
-
+/* The tokenizer has no state: it splits on spaces. */
 static int tok_create(void *ctx, const char **argv, int argc,
                       Fts5Tokenizer **out)
 {
-    struct tokenizer *t = calloc(1, sizeof *t);
+    static int instance;
 
     (void)ctx;
     (void)argv;
     (void)argc;
-    *out = NULL;
-    if (!t) return SQLITE_NOMEM;
-    t->text = search_text_new(1);
-    if (!t->text) {
-        free(t);
-        return SQLITE_NOMEM;
-    }
-    *out = (Fts5Tokenizer *)t;
+    *out = (Fts5Tokenizer *)&instance;
     return SQLITE_OK;
 }
 
 static void tok_delete(Fts5Tokenizer *p)
 {
-    struct tokenizer *t = (struct tokenizer *)p;
-
-    if (!t) return;
-    search_text_free(t->text);
-    free(t);
-}
-
-struct emit {
-    void *ctx;
-    int (*token)(void *, int, const char *, int, int, int);
-};
-
-static int on_word(void *arg, const char *tok, int ntok, const char *word,
-                   int nword, int start, int end)
-{
-    struct emit *e = arg;
-
-    (void)word;
-    (void)nword;
-    return e->token(e->ctx, 0, tok, ntok, start, end);
+    (void)p;
 }
 
 static int tok_tokenize(Fts5Tokenizer *p, void *ctx, int flags,
@@ -64,12 +34,10 @@ static int tok_tokenize(Fts5Tokenizer *p, void *ctx, int flags,
                         int (*token)(void *, int, const char *, int, int,
                                      int))
 {
-    struct tokenizer *t = (struct tokenizer *)p;
-    struct emit e = {ctx, token};
     int i = 0, rc;
 
-    if (!(flags & FTS5_TOKENIZE_QUERY))
-        return search_text_each(t->text, text, len, 0, on_word, &e);
+    (void)p;
+    (void)flags;
     while (i < len) {
         int s;
 
