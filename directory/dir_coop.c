@@ -323,9 +323,8 @@ out:
 enum rc dir_coop_list(struct db *db, int limit, const char *cursor,
                       json_t *errs, json_t **out)
 {
-    json_t *rows = NULL, *res = NULL, *row, *next = NULL;
+    json_t *rows = NULL;
     long long after = 0, total = 0;
-    size_t i;
     enum rc rc;
 
     *out = NULL;
@@ -338,17 +337,6 @@ enum rc dir_coop_list(struct db *db, int limit, const char *cursor,
     /* One row more than asked tells whether a next page exists. */
     rc = dir_db_coop_list(db, after, limit + 1, &rows, &total);
     if (rc != RC_OK) return rc;
-    res = json_array();
-    json_array_foreach(rows, i, row) {
-        if ((int)i == limit) {
-            next = ids_json(json_integer_value(
-                json_object_get(json_array_get(rows, i - 1), "id")));
-            break;
-        }
-        json_array_append_new(res, shape(row));
-    }
-    *out = json_pack("{s:I, s:o, s:o}", "total", (json_int_t)total, "results",
-                     res, "next_cursor", next ? next : json_null());
-    json_decref(rows);
+    *out = dir_page(rows, limit, total, shape);
     return *out ? RC_OK : RC_NOMEM;
 }

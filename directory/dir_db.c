@@ -3,6 +3,7 @@
  */
 #include "dir_db.h"
 
+#include "../util/ids.h"
 #include "../util/viewer.h"
 
 #include <stdlib.h>
@@ -438,4 +439,25 @@ enum rc dir_db_ent_list(struct db *db, const struct viewer *v,
         *rows = NULL;
     }
     return rc;
+}
+
+json_t *dir_page(json_t *rows, int limit, long long total,
+                 json_t *(*shape)(json_t *row))
+{
+    json_t *res = json_array(), *row, *next = json_null(), *out;
+    size_t i;
+
+    json_array_foreach(rows, i, row) {
+        if ((int)i == limit) {
+            json_decref(next);
+            next = ids_json(json_integer_value(
+                json_object_get(json_array_get(rows, i - 1), "id")));
+            break;
+        }
+        json_array_append_new(res, shape(row));
+    }
+    out = json_pack("{s:I, s:o, s:o}", "total", (json_int_t)total, "results",
+                    res, "next_cursor", next);
+    json_decref(rows);
+    return out;
 }

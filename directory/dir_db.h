@@ -73,4 +73,10 @@ enum rc dir_db_ent_list(struct db *db, const struct viewer *v,
                         long long cooperative_id, long long after, int limit,
                         json_t **rows, long long *total);
 
+/* dir_page: the list answer {total, results, next_cursor} from rows
+ * fetched with limit + 1 (the extra row tells a next page exists), each
+ * shaped by shape; steals rows. NULL when out of memory. */
+json_t *dir_page(json_t *rows, int limit, long long total,
+                 json_t *(*shape)(json_t *row));
+
 #endif

@@ -607,9 +607,8 @@ enum rc dir_ent_list(struct db *db, const struct viewer *v,
                      json_t *errs, json_t **out)
 {
     struct check c = {errs, ""};
-    json_t *rows = NULL, *res, *row, *next = NULL;
+    json_t *rows = NULL;
     long long after = 0, coop = 0, total = 0;
-    size_t i;
     enum rc rc;
 
     *out = NULL;
@@ -620,18 +619,7 @@ enum rc dir_ent_list(struct db *db, const struct viewer *v,
     if (check_failed(&c)) return RC_INVALID;
     rc = dir_db_ent_list(db, v, coop, after, limit + 1, &rows, &total);
     if (rc != RC_OK) return rc;
-    res = json_array();
-    json_array_foreach(rows, i, row) {
-        if ((int)i == limit) {
-            next = ids_json(json_integer_value(
-                json_object_get(json_array_get(rows, i - 1), "id")));
-            break;
-        }
-        json_array_append_new(res, shape(row));
-    }
-    *out = json_pack("{s:I, s:o, s:o}", "total", (json_int_t)total, "results",
-                     res, "next_cursor", next ? next : json_null());
-    json_decref(rows);
+    *out = dir_page(rows, limit, total, shape);
     return *out ? RC_OK : RC_NOMEM;
 }
 

@@ -6,18 +6,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-int search_mem_dep(const struct search_mem *m, const char *code)
+/* find: the index of key in a sorted table of n strings of width bytes,
+ * or -1. */
+static int find(const char *table, size_t width, size_t n, const char *key)
 {
-    size_t lo = 0, hi = m->ndeps;
-    char c[4];
-    size_t n = strlen(code);
+    size_t lo = 0, hi = n;
 
-    if (n == 0 || n > 3) return -1;
-    memcpy(c, code, n + 1);
-    if (c[1] == 'a' || c[1] == 'b') c[1] = (char)(c[1] - 32);
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        int k = strcmp(m->deps[mid], c);
+        int k = strcmp(table + mid * width, key);
 
         if (k == 0) return (int)mid;
         if (k < 0)
@@ -28,21 +25,21 @@ int search_mem_dep(const struct search_mem *m, const char *code)
     return -1;
 }
 
+int search_mem_dep(const struct search_mem *m, const char *code)
+{
+    char c[4];
+    size_t n = strlen(code);
+
+    if (n == 0 || n > 3) return -1;
+    memcpy(c, code, n + 1);
+    if (c[1] == 'a' || c[1] == 'b') c[1] = (char)(c[1] - 32);
+    return find(m->deps[0], sizeof m->deps[0], m->ndeps, c);
+}
+
 int search_mem_code(const struct search_mem *m, const char *code)
 {
-    size_t lo = 0, hi = m->ncodes;
-
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        int k = strcmp(m->codes[mid], code);
-
-        if (k == 0) return (int)mid;
-        if (k < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return -1;
+    return m->ncodes ? find(m->codes[0], sizeof m->codes[0], m->ncodes, code)
+                     : -1;
 }
 
 uint32_t search_mem_insee(const char *insee)

@@ -55,15 +55,8 @@ static int tok_tokenize(Fts5Tokenizer *p, void *ctx, int flags,
 int search_text_register(sqlite3 *h)
 {
     static fts5_tokenizer tok = {tok_create, tok_delete, tok_tokenize};
-    fts5_api *api = NULL;
-    sqlite3_stmt *st = NULL;
-    int rc;
+    fts5_api *api = db_fts5(h);
 
-    rc = sqlite3_prepare_v2(h, "SELECT fts5(?1)", -1, &st, NULL);
-    if (rc != SQLITE_OK) return rc;
-    sqlite3_bind_pointer(st, 1, &api, "fts5_api_ptr", NULL);
-    sqlite3_step(st);
-    rc = sqlite3_finalize(st);
-    if (rc != SQLITE_OK || !api) return rc != SQLITE_OK ? rc : SQLITE_ERROR;
+    if (!api) return SQLITE_ERROR;
     return api->xCreateTokenizer(api, "essaim_fr", NULL, &tok, NULL);
 }

@@ -54,6 +54,19 @@ void db_add_extension(db_extension_fn fn)
     if (nextensions < MAX_EXTENSIONS) extensions[nextensions++] = fn;
 }
 
+fts5_api *db_fts5(sqlite3 *h)
+{
+    fts5_api *api = NULL;
+    sqlite3_stmt *st = NULL;
+
+    if (sqlite3_prepare_v2(h, "SELECT fts5(?1)", -1, &st, NULL) != SQLITE_OK)
+        return NULL;
+    sqlite3_bind_pointer(st, 1, &api, "fts5_api_ptr", NULL);
+    sqlite3_step(st);
+    sqlite3_finalize(st);
+    return api;
+}
+
 sqlite3 *db_handle(struct db *db)
 {
     return db->h;

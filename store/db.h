@@ -44,6 +44,10 @@ typedef enum rc (*db_precommit_fn)(struct db *db);
  * transaction opens a statement journal.) */
 void db_add_precommit(db_precommit_fn fn);
 
+/* db_fts5: the FTS5 API of a connection (to register tokenizers and
+ * auxiliary functions), or NULL. */
+fts5_api *db_fts5(sqlite3 *h);
+
 /* db_open: open (creating if needed) the database at path (":memory:"
  * allowed), set the pragmas, run the extensions and bring the schema up
  * to date. opts may be NULL for the defaults. *out is a new connection to

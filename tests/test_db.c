@@ -81,18 +81,6 @@ static void migrates_an_empty_file(void **state)
     assert_int_equal(system(cmd), 0);
 }
 
-static int count(struct db *db, const char *sql)
-{
-    sqlite3_stmt *st = NULL;
-    int n = -1;
-
-    assert_int_equal(sqlite3_prepare_v2(db_handle(db), sql, -1, &st, NULL),
-                     SQLITE_OK);
-    if (sqlite3_step(st) == SQLITE_ROW) n = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    return n;
-}
-
 static void transactions_nest(void **state)
 {
     struct db *db = test_db_new();
@@ -108,7 +96,7 @@ static void transactions_nest(void **state)
     assert_true(db_in_transaction(db));
     assert_int_equal(db_commit(db), RC_OK);
     assert_false(db_in_transaction(db));
-    assert_int_equal(count(db, "SELECT sum(x) FROM t"), 3);
+    assert_int_equal(test_count(db, "SELECT sum(x) FROM t"), 3);
     /* An inner rollback dooms the whole transaction. */
     assert_int_equal(db_begin(db), RC_OK);
     assert_int_equal(db_exec(db, "INSERT INTO t VALUES(10)"), RC_OK);
@@ -117,16 +105,16 @@ static void transactions_nest(void **state)
     db_rollback(db);
     assert_int_equal(db_commit(db), RC_DB);
     assert_false(db_in_transaction(db));
-    assert_int_equal(count(db, "SELECT sum(x) FROM t"), 3);
+    assert_int_equal(test_count(db, "SELECT sum(x) FROM t"), 3);
     /* An outer rollback undoes everything; the next one starts clean. */
     assert_int_equal(db_begin(db), RC_OK);
     assert_int_equal(db_exec(db, "INSERT INTO t VALUES(100)"), RC_OK);
     db_rollback(db);
-    assert_int_equal(count(db, "SELECT sum(x) FROM t"), 3);
+    assert_int_equal(test_count(db, "SELECT sum(x) FROM t"), 3);
     assert_int_equal(db_begin(db), RC_OK);
     assert_int_equal(db_exec(db, "INSERT INTO t VALUES(4)"), RC_OK);
     assert_int_equal(db_commit(db), RC_OK);
-    assert_int_equal(count(db, "SELECT sum(x) FROM t"), 7);
+    assert_int_equal(test_count(db, "SELECT sum(x) FROM t"), 7);
     assert_int_equal(db_commit(db), RC_INTERNAL); /* nothing open */
     db_close(db);
 }
@@ -136,8 +124,8 @@ static void pragmas_are_set(void **state)
     struct db *db = test_db_new();
 
     (void)state;
-    assert_int_equal(count(db, "PRAGMA foreign_keys"), 1);
-    assert_int_equal(count(db, "PRAGMA synchronous"), 2); /* FULL */
+    assert_int_equal(test_count(db, "PRAGMA foreign_keys"), 1);
+    assert_int_equal(test_count(db, "PRAGMA synchronous"), 2); /* FULL */
     db_close(db);
 }
 
@@ -146,21 +134,21 @@ static void reference_data_is_complete(void **state)
     struct db *db = test_db_new();
 
     (void)state;
-    assert_int_equal(count(db, "SELECT count(*) FROM commune"), 35014);
-    assert_int_equal(count(db, "SELECT count(*) FROM commune"
+    assert_int_equal(test_count(db, "SELECT count(*) FROM commune"), 35014);
+    assert_int_equal(test_count(db, "SELECT count(*) FROM commune"
                                " WHERE lat IS NULL AND precision <> 'unknown'"),
                      0);
-    assert_int_equal(count(db, "SELECT count(*) FROM commune"
+    assert_int_equal(test_count(db, "SELECT count(*) FROM commune"
                                " WHERE lat = 0 AND lon = 0"),
                      0);
-    assert_int_equal(count(db, "SELECT count(*) FROM trade WHERE"
+    assert_int_equal(test_count(db, "SELECT count(*) FROM trade WHERE"
                                " scheme = 'rome'"),
                      532);
-    assert_int_equal(count(db, "SELECT count(*) FROM trade WHERE"
+    assert_int_equal(test_count(db, "SELECT count(*) FROM trade WHERE"
                                " scheme = 'cpv'"),
                      159);
-    assert_int_equal(count(db, "SELECT count(*) FROM trade_alias"), 11118);
-    assert_int_equal(count(db, "SELECT count(*) FROM departement"), 109);
+    assert_int_equal(test_count(db, "SELECT count(*) FROM trade_alias"), 11118);
+    assert_int_equal(test_count(db, "SELECT count(*) FROM departement"), 109);
     db_close(db);
 }
 

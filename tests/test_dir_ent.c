@@ -9,18 +9,6 @@
 #include "../directory/dir_ent.h"
 #include "../util/viewer.h"
 
-static int count(struct db *db, const char *sql)
-{
-    sqlite3_stmt *st = NULL;
-    int n = -1;
-
-    assert_int_equal(sqlite3_prepare_v2(db_handle(db), sql, -1, &st, NULL),
-                     SQLITE_OK);
-    if (sqlite3_step(st) == SQLITE_ROW) n = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    return n;
-}
-
 /* fixture: a database with one cooperative "c1" (id 1). */
 static int setup(void **state)
 {
@@ -103,9 +91,9 @@ static void round_trip(void **state)
         "Mairie de Rezé");
     assert_int_equal(dir_ent_get(db, &viewer_anonymous, id, &got), RC_OK);
     assert_true(json_equal(got, out));
-    assert_int_equal(count(db, "SELECT count(*) FROM entrepreneur_trade"), 2);
+    assert_int_equal(test_count(db, "SELECT count(*) FROM entrepreneur_trade"), 2);
     assert_int_equal(
-        count(db, "SELECT count(*) FROM search_fts WHERE search_fts MATCH"
+        test_count(db, "SELECT count(*) FROM search_fts WHERE search_fts MATCH"
                   " 'chauf'"),
         1);
     assert_int_equal(dir_ent_delete(db, id), RC_OK);
@@ -113,8 +101,8 @@ static void round_trip(void **state)
     assert_int_equal(dir_ent_get(db, &viewer_anonymous, id, &got),
                      RC_NOTFOUND);
     assert_int_equal(dir_ent_delete(db, id), RC_NOTFOUND);
-    assert_int_equal(count(db, "SELECT count(*) FROM entrepreneur_trade"), 0);
-    assert_int_equal(count(db, "SELECT count(*) FROM search_fts"), 0);
+    assert_int_equal(test_count(db, "SELECT count(*) FROM entrepreneur_trade"), 0);
+    assert_int_equal(test_count(db, "SELECT count(*) FROM search_fts"), 0);
     json_decref(out);
 }
 
@@ -186,8 +174,8 @@ static void refusals_name_fields(void **state)
         json_decref(errs);
     }
     /* Nothing was written by any refusal. */
-    assert_int_equal(count(db, "SELECT count(*) FROM entrepreneur"), 0);
-    assert_int_equal(count(db, "SELECT count(*) FROM search_fts"), 0);
+    assert_int_equal(test_count(db, "SELECT count(*) FROM entrepreneur"), 0);
+    assert_int_equal(test_count(db, "SELECT count(*) FROM search_fts"), 0);
 }
 
 static void location_forms(void **state)
@@ -251,8 +239,8 @@ static void upsert_by_external_id(void **state)
     assert_true(json_equal(json_object_get(a, "id"), json_object_get(b, "id")));
     assert_string_equal(json_string_value(json_object_get(b, "headline")),
                         "Plombière");
-    assert_int_equal(count(db, "SELECT count(*) FROM entrepreneur"), 1);
-    assert_int_equal(count(db, "SELECT count(*) FROM search_fts"), 1);
+    assert_int_equal(test_count(db, "SELECT count(*) FROM entrepreneur"), 1);
+    assert_int_equal(test_count(db, "SELECT count(*) FROM search_fts"), 1);
     json_decref(a);
     json_decref(b);
     json_decref(in);

@@ -7,18 +7,6 @@
 
 #include "../directory/dir_import.h"
 
-static int count(struct db *db, const char *sql)
-{
-    sqlite3_stmt *st = NULL;
-    int n = -1;
-
-    assert_int_equal(sqlite3_prepare_v2(db_handle(db), sql, -1, &st, NULL),
-                     SQLITE_OK);
-    if (sqlite3_step(st) == SQLITE_ROW) n = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    return n;
-}
-
 /* run: import text as kind; the report goes into *report (free()). */
 static enum rc run(struct db *db, const char *kind, const char *text,
                    int batch, struct dir_import_stats *st, char **report)
@@ -73,8 +61,8 @@ static void json_lines(void **state)
     /* Again: the same two are updated, not duplicated. */
     assert_int_equal(run(db, "entrepreneurs", ents, 1, &st, &report), RC_OK);
     assert_int_equal(st.imported, 2);
-    assert_int_equal(count(db, "SELECT count(*) FROM entrepreneur"), 2);
-    assert_int_equal(count(db, "SELECT count(*) FROM search_fts"), 2);
+    assert_int_equal(test_count(db, "SELECT count(*) FROM entrepreneur"), 2);
+    assert_int_equal(test_count(db, "SELECT count(*) FROM search_fts"), 2);
     free(report);
     db_close(db);
 }
@@ -103,15 +91,15 @@ static void csv(void **state)
     assert_non_null(strstr(report, "trades[0].code"));
     assert_non_null(strstr(report, "intervention.radius_km"));
     free(report);
-    assert_int_equal(count(db, "SELECT count(*) FROM entrepreneur WHERE"
+    assert_int_equal(test_count(db, "SELECT count(*) FROM entrepreneur WHERE"
                                " display_name = 'Martin; Camille'"
                                " AND radius_km = 25"
                                " AND avail_until = '2026-12-31'"),
                      1);
-    assert_int_equal(count(db, "SELECT count(*) FROM entrepreneur_trade"
+    assert_int_equal(test_count(db, "SELECT count(*) FROM entrepreneur_trade"
                                " WHERE code IN ('F1603', '43.22A', 'F1607')"),
                      3);
-    assert_int_equal(count(db, "SELECT count(*) FROM entrepreneur WHERE"
+    assert_int_equal(test_count(db, "SELECT count(*) FROM entrepreneur WHERE"
                                " zones = 'dep:44 reg:52'"),
                      1);
     /* An unknown column stops the import before anything is written. */

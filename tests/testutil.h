@@ -57,6 +57,19 @@ static inline struct db *test_db_new(void)
     return db;
 }
 
+/* test_count: the integer an SQL query answers (-1 when none). */
+static inline int test_count(struct db *db, const char *sql)
+{
+    sqlite3_stmt *st = NULL;
+    int n = -1;
+
+    assert_int_equal(sqlite3_prepare_v2(db_handle(db), sql, -1, &st, NULL),
+                     SQLITE_OK);
+    if (sqlite3_step(st) == SQLITE_ROW) n = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return n;
+}
+
 /* test_json: parse a JSON literal written in a test (single quotes are
  * turned into double quotes for readability). New reference. */
 static inline json_t *test_json(const char *text)
