@@ -709,6 +709,36 @@ static json_t *item(struct run *r, struct search_text *an,
 
 /* ---------------------------------------------------------------- run */
 
+/* trade_tags: the index tag prefixes ("_t_rome_f16*") that hold the codes
+ * a trade filter names, into tags; returns how many (1 to 3: a bare code
+ * may be ROME, NAF or CPV). */
+static int trade_tags(const char *trade, char tags[3][40])
+{
+    const char *colon = strchr(trade, ':'), *code = colon ? colon + 1 : trade;
+    static const char *const schemes[] = {"rome", "naf", "cpv"};
+    char lower[24], naf[24];
+    size_t i, n = strlen(code);
+    int k, count = 0;
+
+    if (n >= sizeof lower) n = sizeof lower - 1;
+    for (i = 0; i < n; i++)
+        lower[i] = (char)(code[i] >= 'A' && code[i] <= 'Z' ? code[i] + 32
+                                                            : code[i]);
+    lower[n] = 0;
+    /* NAF without its dot: 4322 is 43.22 */
+    if (n > 2 && lower[2] != '.')
+        snprintf(naf, sizeof naf, "%.2s.%s", lower, lower + 2);
+    else
+        snprintf(naf, sizeof naf, "%s", lower);
+    for (k = 0; k < 3; k++) {
+        if (colon && strncmp(trade, schemes[k], (size_t)(colon - trade)))
+            continue;
+        snprintf(tags[count++], sizeof tags[0], "_t_%s_%s*", schemes[k],
+                 k == 1 ? naf : lower);
+    }
+    return count;
+}
+
 /* words: the FTS5 pass: the ids matching every word (and the
  * qualification tag), with the fields each word matched in. */
 static enum rc words(struct run *r, const char *qual)
@@ -721,6 +751,16 @@ static enum rc words(struct run *r, const char *qual)
 
     search_query_begin(&r->q);
     if (qual) search_query_and1(&r->q, qual);
+    if (!r->q.nterms && !qual && r->p->trade && *r->p->trade) {
+        /* Only a trade filter: its tags give the candidates (consider()
+         * still checks the exact codes). */
+        char tags[3][40];
+        const char *list[3];
+        int ntags = trade_tags(r->p->trade, tags);
+
+        for (i = 0; i < ntags; i++) list[i] = tags[i];
+        search_query_and(&r->q, list, ntags);
+    }
     if (buf_oom(&r->q.expr)) return RC_NOMEM;
     n = r->q.nphrases < SEARCH_MAX_PHRASES ? r->q.nphrases : SEARCH_MAX_PHRASES;
     for (i = 0; i < n; i++)
@@ -824,7 +864,7 @@ enum rc search_run(struct db *db, const struct viewer *v,
     }
     if (!r.ok) {
         /* Nothing of this kind yet. */
-    } else if (r.q.nterms || qual) {
+    } else if (r.q.nterms || qual || r.trade_ok) {
         rc = words(&r, qual ? tagbuf : NULL);
     } else {
         for (i = 1; i < r.m->ndocs; i++) consider(&r, (uint32_t)i, 0);
