@@ -132,12 +132,66 @@ static void whole_array(void **state)
     db_close(db);
 }
 
+/* pipelined: a database file: a reader thread checks, this one writes;
+ * the report keeps the input's order, rejections and all. */
+static void pipelined(void **state)
+{
+    char dir[] = "/tmp/essaim-import-XXXXXX", path[64], cmd[96];
+    struct dir_import_stats st;
+    struct buf in = {0};
+    struct db *db = NULL;
+    char *report = NULL;
+    int i;
+
+    (void)state;
+    search_init();
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/p.db", dir);
+    assert_int_equal(db_open(path, NULL, &db), RC_OK);
+    assert_int_equal(search_place_ensure(db), RC_OK);
+    assert_int_equal(search_trade_ensure(db), RC_OK);
+    assert_int_equal(run(db, "cooperatives", coops, 1000, &st, &report),
+                     RC_OK);
+    free(report);
+    for (i = 0; i < 3000; i++) {
+        if (i % 1000 == 7)
+            buf_addf(&in, "{\"external_id\":\"x%d\",\"display_name\":"
+                          "\"Bad\",\"location\":{\"insee\":\"44109\"}}\n",
+                     i); /* no cooperative */
+        else
+            buf_addf(&in,
+                     "{\"external_id\":\"p%d\",\"cooperative_external_id\":"
+                     "\"c%d\",\"display_name\":\"Plombier %d\",\"trades\":"
+                     "[{\"code\":\"F1603\",\"scheme\":\"rome\"}],"
+                     "\"location\":{\"insee\":\"44109\"}}\n",
+                     i % 500, 1 + i % 2, i);
+    }
+    assert_int_equal(run(db, "entrepreneurs", buf_str(&in), 700, &st, &report),
+                     RC_OK);
+    assert_int_equal(st.imported, 2997);
+    assert_int_equal(st.rejected, 3);
+    assert_non_null(strstr(report, "line 8 (external_id x7): "));
+    assert_true(strstr(report, "line 1008 ") < strstr(report, "line 2008 "));
+    free(report);
+    /* 500 external ids, each seen 6 times: updated, never duplicated. */
+    assert_int_equal(test_count(db, "SELECT count(*) FROM entrepreneur"), 500);
+    assert_int_equal(test_count(db, "SELECT count(*) FROM search_fts"), 500);
+    assert_int_equal(test_count(db, "SELECT count(*) FROM entrepreneur"
+                                    " WHERE display_name = 'Plombier 2999'"),
+                     1);
+    buf_free(&in);
+    db_close(db);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(json_lines),
         cmocka_unit_test(csv),
         cmocka_unit_test(whole_array),
+        cmocka_unit_test(pipelined),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
