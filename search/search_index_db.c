@@ -36,9 +36,17 @@ static const char sql_version[] =
 static const char sql_set_version[] =
     "INSERT OR REPLACE INTO search_meta(key, value)"
     " VALUES('index_version', ?1)";
+/* Emptying the index drops and recreates its table: an index written by
+ * another version holds text the current tokenizer would not read the
+ * same, and FTS5 deletes by reading the stored text. This is the current
+ * definition of the table (migration 1 -> 2 created the first one). */
 static const char sql_clear[] =
-    "DELETE FROM search_fts; DELETE FROM search_meta"
-    " WHERE key = 'index_version'";
+    "DROP TABLE IF EXISTS search_fts;"
+    "CREATE VIRTUAL TABLE search_fts USING fts5("
+    "  name, headline, trades, skills, body, tags,"
+    "  tokenize='essaim_fr', prefix='3', detail='column');"
+    "DELETE FROM search_meta WHERE key = 'index_version';"
+    "DELETE FROM temp.search_pending;";
 static const char sql_optimize[] =
     "INSERT INTO search_fts(search_fts) VALUES('optimize')";
 
@@ -341,9 +349,7 @@ int search_index_stale(struct db *db)
 
 enum rc search_index_clear(struct db *db)
 {
-    enum rc rc = db_exec(db, sql_clear);
-
-    return rc == RC_OK ? db_exec(db, "DELETE FROM temp.search_pending") : rc;
+    return db_exec(db, sql_clear);
 }
 
 enum rc search_index_done(struct db *db)

@@ -7,6 +7,7 @@
 
 #include "../directory/dir_coop.h"
 #include "../directory/dir_ent.h"
+#include "../search/search_index.h"
 #include "../util/viewer.h"
 
 /* fixture: a database with one cooperative "c1" (id 1). */
@@ -358,6 +359,29 @@ static void visibility_on_reads(void **state)
     json_decref(errs);
 }
 
+/* An index of another version is rebuilt from the profiles. */
+static void reindex_replaces_a_stale_index(void **state)
+{
+    struct db *db = *state;
+    json_t *a = create(db, plumber, RC_OK, NULL);
+    long n = 0;
+
+    json_decref(a);
+    assert_int_equal(db_exec(db, "INSERT INTO search_fts(rowid, name)"
+                                 " VALUES(999, 'stale rows of old')"),
+                     RC_OK);
+    assert_int_equal(db_exec(db, "UPDATE search_meta SET value = '1'"),
+                     RC_OK);
+    assert_true(search_index_stale(db));
+    assert_int_equal(dir_ent_reindex(db, &n), RC_OK);
+    assert_int_equal(n, 1);
+    assert_false(search_index_stale(db));
+    assert_int_equal(test_count(db, "SELECT count(*) FROM search_fts"), 1);
+    assert_int_equal(test_count(db, "SELECT count(*) FROM search_fts"
+                                    " WHERE search_fts MATCH 'plomb'"),
+                     1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -369,6 +393,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(patch_merges, setup, teardown),
         cmocka_unit_test_setup_teardown(visibility_on_reads, setup, teardown),
+        cmocka_unit_test_setup_teardown(reindex_replaces_a_stale_index, setup,
+                                        teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
