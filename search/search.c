@@ -5,6 +5,7 @@
 #include "search.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -653,7 +654,7 @@ static void facets(struct run *r, json_t *out)
 static json_t *item(struct run *r, struct search_text *an,
                     const struct result *x)
 {
-    json_t *row = NULL, *doc, *o, *loc;
+    json_t *row = NULL, *doc, *o, *loc, *why = NULL;
     struct explain_ctx ctx;
     char *snippet;
     double dist = 0;
@@ -672,7 +673,7 @@ static json_t *item(struct run *r, struct search_text *an,
     }
     ctx.trade_filter = r->p->trade;
     ctx.available_on = r->has_day ? r->p->available_on : NULL;
-    snippet = search_explain_snippet(an, &r->q, doc);
+    search_explain(an, &r->q, doc, &ctx, &snippet, &why);
     o = json_pack("{s:s, s:o, s:O, s:O, s:O, s:{s:o, s:O}, s:O, s:O, s:O,"
                   " s:{s:O, s:O, s:O, s:O, s:O}}",
                   "kind", "entrepreneur", "id", ids_json(x->id),
@@ -700,9 +701,11 @@ static json_t *item(struct run *r, struct search_text *an,
         json_object_set_new(o, "snippet", snippet ? json_string(snippet)
                                                   : json_string(""));
         json_object_set_new(o, "score", json_real(x->score / 10000.0));
-        json_object_set_new(o, "why", search_explain_why(an, &r->q, doc, &ctx));
+        json_object_set_new(o, "why", why ? why : json_array());
+        why = NULL;
     }
     free(snippet);
+    json_decref(why);
     json_decref(row);
     return o;
 }
@@ -794,10 +797,41 @@ static enum rc words(struct run *r, const char *qual)
     return rc;
 }
 
+/* The analyzer of this thread, made on its first search and freed when
+ * the thread ends (CivetWeb's workers live as long as the server). */
+static pthread_key_t analyzer_key;
+static pthread_once_t analyzer_once = PTHREAD_ONCE_INIT;
+
+static void analyzer_free(void *p)
+{
+    search_text_free(p);
+}
+
+static void analyzer_key_make(void)
+{
+    pthread_key_create(&analyzer_key, analyzer_free);
+}
+
+static struct search_text *analyzer(void)
+{
+    struct search_text *an;
+
+    pthread_once(&analyzer_once, analyzer_key_make);
+    an = pthread_getspecific(analyzer_key);
+    if (!an) {
+        an = search_text_new(1024);
+        if (an && pthread_setspecific(analyzer_key, an)) {
+            search_text_free(an);
+            an = NULL;
+        }
+    }
+    return an;
+}
+
 enum rc search_run(struct db *db, const struct viewer *v,
                    const struct search_params *p, json_t *errs, json_t **out)
 {
-    struct search_text *an = search_text_new(0);
+    struct search_text *an = analyzer();
     struct run r;
     json_t *place = NULL, *results = NULL, *answer = NULL;
     char *qual = NULL, tagbuf[96], *text_cut = NULL;
@@ -817,10 +851,7 @@ enum rc search_run(struct db *db, const struct viewer *v,
     if (!an) return RC_NOMEM;
     /* One read transaction: one snapshot, one lock for every read. */
     rc = db_begin_read(db);
-    if (rc != RC_OK) {
-        search_text_free(an);
-        return rc;
-    }
+    if (rc != RC_OK) return rc;
     rc = search_mem_acquire(db, &r.m);
     if (rc != RC_OK) goto out;
     filters(&r, errs);
@@ -906,7 +937,6 @@ out:
     else
         db_rollback(db);
     search_query_free(&r.q);
-    search_text_free(an);
     json_decref(place);
     json_decref(results);
     json_decref(answer);

@@ -167,64 +167,75 @@ static void field_texts(json_t *doc, struct buf *skills, const char **f)
     f[2] = skills->len ? buf_str(skills) : NULL;
 }
 
-char *search_explain_snippet(struct search_text *an,
-                             const struct search_query *q, json_t *doc)
+/* The fields a snippet may come from, in order of preference, with the
+ * query's words found in each. */
+struct fields {
+    struct buf skills;
+    const char *text[3]; /* headline, description, skills */
+    struct hits h[3];
+};
+
+static void analyze_fields(struct search_text *an,
+                           const struct search_query *q, json_t *doc,
+                           struct fields *f)
 {
-    struct buf out = {0}, skills = {0};
-    struct hits h, best;
-    const char *f[3], *pick = NULL;
+    int i;
+
+    memset(f, 0, sizeof *f);
+    field_texts(doc, &f->skills, f->text);
+    for (i = 0; i < 3; i++) {
+        f->h[i].q = q;
+        if (f->text[i] && q->nterms)
+            search_text_each(an, f->text[i], (int)strlen(f->text[i]), 1,
+                             on_word, &f->h[i]);
+    }
+}
+
+static char *snippet_of(const struct fields *f)
+{
+    struct buf out = {0};
+    struct hits none;
+    const struct hits *best = NULL;
+    const char *pick = NULL;
     int i, best_terms = 0;
 
-    field_texts(doc, &skills, f);
-    memset(&best, 0, sizeof best);
-    for (i = 0; i < 3 && q->nterms; i++) {
-        if (!f[i]) continue;
-        memset(&h, 0, sizeof h);
-        h.q = q;
-        search_text_each(an, f[i], (int)strlen(f[i]), 1, on_word, &h);
-        if (popcount(h.terms) > best_terms) {
-            best = h;
-            best_terms = popcount(h.terms);
-            pick = f[i];
+    for (i = 0; i < 3; i++)
+        if (f->text[i] && popcount(f->h[i].terms) > best_terms) {
+            best = &f->h[i];
+            best_terms = popcount(f->h[i].terms);
+            pick = f->text[i];
         }
-    }
     if (!pick) {
         /* No word of the query in the text: its beginning. */
-        memset(&best, 0, sizeof best);
-        pick = f[0] ? f[0] : f[1] ? f[1] : "";
+        memset(&none, 0, sizeof none);
+        best = &none;
+        pick = f->text[0] ? f->text[0] : f->text[1] ? f->text[1] : "";
     }
-    write(&out, pick, (int)strlen(pick), &best);
-    buf_free(&skills);
+    write(&out, pick, (int)strlen(pick), best);
     return buf_take(&out);
 }
 
 /* words_found: the words of the text fields that match the query, as
  * written, into a "mots trouvés" reason; typos into their own. */
-static void words_found(struct search_text *an, const struct search_query *q,
-                        json_t *doc, json_t *why)
+static void words_found(const struct search_query *q, const struct fields *f,
+                        json_t *why)
 {
-    struct buf skills = {0}, words = {0}, typos = {0};
-    const char *f[3];
+    struct buf words = {0}, typos = {0};
     unsigned seen = 0;
     int i, k, count = 0;
 
-    field_texts(doc, &skills, f);
     for (i = 0; i < 3; i++) {
-        struct hits h;
+        const struct hits *h = &f->h[i];
 
-        if (!f[i]) continue;
-        memset(&h, 0, sizeof h);
-        h.q = q;
-        search_text_each(an, f[i], (int)strlen(f[i]), 1, on_word, &h);
-        for (k = 0; k < h.n && count < 5; k++) {
-            const struct hit *x = &h.hit[k];
+        for (k = 0; k < h->n && count < 5; k++) {
+            const struct hit *x = &h->hit[k];
             char w[128];
             int n = x->end - x->start;
 
             if (seen & (1u << x->term)) continue;
             seen |= 1u << x->term;
             if (n >= (int)sizeof w) n = (int)sizeof w - 1;
-            memcpy(w, f[i] + x->start, (size_t)n);
+            memcpy(w, f->text[i] + x->start, (size_t)n);
             w[n] = 0;
             if (x->typo) {
                 buf_addf(&typos, "%s« %s » compris comme « %s »",
@@ -239,7 +250,6 @@ static void words_found(struct search_text *an, const struct search_query *q,
         json_array_append_new(why, json_sprintf("mots trouvés : %s",
                                                 buf_str(&words)));
     if (typos.len) json_array_append_new(why, json_string(buf_str(&typos)));
-    buf_free(&skills);
     buf_free(&words);
     buf_free(&typos);
 }
@@ -291,9 +301,9 @@ static const char *of_place(const char *name, char *buf, size_t size)
     return buf;
 }
 
-json_t *search_explain_why(struct search_text *an,
-                           const struct search_query *q, json_t *doc,
-                           const struct explain_ctx *ctx)
+/* why_of: the reasons. */
+static json_t *why_of(const struct search_query *q, const struct fields *f,
+                      json_t *doc, const struct explain_ctx *ctx)
 {
     json_t *why = json_array(), *t;
     char of[160];
@@ -308,7 +318,7 @@ json_t *search_explain_why(struct search_text *an,
         if (code && label && trade_matches(q, scheme, code, ctx->trade_filter))
             json_array_append_new(why, json_sprintf("métier : %s", label));
     }
-    if (q->nterms) words_found(an, q, doc, why);
+    if (q->nterms) words_found(q, f, why);
     switch (ctx->cover) {
     case COVER_NONE: break;
     case COVER_COMMUNE:
@@ -348,4 +358,16 @@ json_t *search_explain_why(struct search_text *an,
         json_array_append_new(why, json_sprintf("disponible le %s",
                                                 ctx->available_on));
     return why;
+}
+
+void search_explain(struct search_text *an, const struct search_query *q,
+                    json_t *doc, const struct explain_ctx *ctx,
+                    char **snippet, json_t **why)
+{
+    struct fields f;
+
+    analyze_fields(an, q, doc, &f);
+    *snippet = snippet_of(&f);
+    *why = why_of(q, &f, doc, ctx);
+    buf_free(&f.skills);
 }

@@ -33,17 +33,15 @@ struct explain_ctx {
     const char *available_on; /* YYYY-MM-DD, or NULL */
 };
 
-/* search_explain_snippet: an excerpt (about 200 characters) of the field
- * of doc that holds most of the query's words, HTML-escaped, those words
- * in <mark>...</mark>; the headline when none holds any. New string
- * (free()), NULL when out of memory. */
-char *search_explain_snippet(struct search_text *an,
-                             const struct search_query *q, json_t *doc);
-
-/* search_explain_why: the reasons, a new array of strings. */
-json_t *search_explain_why(struct search_text *an,
-                           const struct search_query *q, json_t *doc,
-                           const struct explain_ctx *ctx);
+/* search_explain: a profile's snippet and reasons at once (its text is
+ * analyzed once for both). *snippet: an excerpt (about 200 characters)
+ * of the field of doc that holds most of the query's words, HTML-escaped,
+ * those words in <mark>...</mark>, the headline when none holds any; a
+ * new string (free()). *why: the reasons, a new array of strings. Both
+ * NULL when out of memory. */
+void search_explain(struct search_text *an, const struct search_query *q,
+                    json_t *doc, const struct explain_ctx *ctx,
+                    char **snippet, json_t **why);
 
 /* search_explain_term: the index of the query word that the analyzed word
  * (token tok, folded word) matches, or -1. typo is set when only a typo

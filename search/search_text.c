@@ -11,7 +11,6 @@
 
 /* A direct-mapped cache of recent words and their tokens: texts repeat
  * their words, and Snowball costs far more than a lookup. */
-#define CACHE_SLOTS 8192
 #define CACHE_WORD 24
 
 struct cached {
@@ -23,7 +22,8 @@ struct cached {
 
 struct search_text {
     struct sb_stemmer *stemmer; /* Snowball French, UTF-8 */
-    struct cached *cache;       /* CACHE_SLOTS entries, or NULL */
+    struct cached *cache;       /* slots entries, or NULL */
+    unsigned slots;             /* a power of two */
 };
 
 /* French stop words, folded, sorted (Snowball's list, with the elided
@@ -78,14 +78,16 @@ int search_text_is_stop(const char *word, int n)
                    cmp_stop) != NULL;
 }
 
-struct search_text *search_text_new(int cached)
+struct search_text *search_text_new(unsigned slots)
 {
     struct search_text *t = calloc(1, sizeof *t);
 
     if (!t) return NULL;
     t->stemmer = sb_stemmer_new("french", "UTF_8");
-    if (cached) t->cache = calloc(CACHE_SLOTS, sizeof *t->cache);
-    if (!t->stemmer || (cached && !t->cache)) {
+    for (t->slots = 1; t->slots < slots; t->slots *= 2)
+        ;
+    if (slots) t->cache = calloc(t->slots, sizeof *t->cache);
+    if (!t->stemmer || (slots && !t->cache)) {
         search_text_free(t);
         return NULL;
     }
@@ -138,7 +140,7 @@ static int lookup(struct search_text *t, const char *word, int n, char *out,
         *stop = search_text_is_stop(word, n);
         return stem(t, word, n, out, size);
     }
-    c = &t->cache[hash(word, n) & (CACHE_SLOTS - 1)];
+    c = &t->cache[hash(word, n) & (t->slots - 1)];
     if (c->nword == n && !memcmp(c->word, word, (size_t)n)) {
         memcpy(out, c->tok, c->ntok);
         out[c->ntok] = 0;

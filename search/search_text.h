@@ -31,9 +31,10 @@
 
 struct search_text;
 
-/* search_text_new: a new analyzer, or NULL when out of memory; cached:
- * with a 400 KB cache of recent words (for indexing, not for a query). */
-struct search_text *search_text_new(int cached);
+/* search_text_new: a new analyzer, or NULL when out of memory, with a
+ * cache of recent words of `slots` entries (rounded up to a power of two;
+ * 0 for none; 50 bytes each: 8192 for indexing, 1024 for queries). */
+struct search_text *search_text_new(unsigned slots);
 void search_text_free(struct search_text *t);
 
 /* search_text_fn: called for each analyzed word: tok[0..ntok) is the

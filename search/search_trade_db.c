@@ -63,7 +63,7 @@ static int on_term(void *arg, const char *tok, int ntok, const char *word,
 /* load_terms: the analyzed words of every label and job title. */
 static enum rc load_terms(struct db *db)
 {
-    struct search_text *an = search_text_new(1);
+    struct search_text *an = search_text_new(8192);
     sqlite3 *h = db_handle(db);
     sqlite3_stmt *sel = NULL;
     struct terms t = {NULL, NULL, NULL, SQLITE_DONE};

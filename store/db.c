@@ -90,6 +90,24 @@ enum rc db_rc(struct db *db, int src)
     }
 }
 
+/* run: step a statement of the cache once (transaction control: parsed
+ * once per connection, not at every request). */
+static enum rc run(struct db *db, const char *sql)
+{
+    sqlite3_stmt *st = db_stmt(db, sql);
+    int src;
+
+    if (!st) return RC_DB;
+    src = sqlite3_step(st);
+    sqlite3_reset(st);
+    return src == SQLITE_DONE ? RC_OK : db_rc(db, src);
+}
+
+static const char sql_begin_write[] = "BEGIN IMMEDIATE";
+static const char sql_begin_read[] = "BEGIN";
+static const char sql_commit[] = "COMMIT";
+static const char sql_rollback[] = "ROLLBACK";
+
 enum rc db_exec(struct db *db, const char *sql)
 {
     char *err = NULL;
@@ -197,7 +215,7 @@ enum rc db_begin(struct db *db)
     enum rc rc = RC_OK;
 
     if (db->depth == 0) {
-        rc = db_exec(db, "BEGIN IMMEDIATE");
+        rc = run(db, sql_begin_write);
         db->doomed = 0;
         db->seq = 0;
     }
@@ -210,7 +228,7 @@ enum rc db_begin_read(struct db *db)
     enum rc rc = RC_OK;
 
     if (db->depth == 0) {
-        rc = db_exec(db, "BEGIN");
+        rc = run(db, sql_begin_read);
         db->doomed = 0;
         db->seq = 0;
     }
@@ -238,7 +256,7 @@ enum rc db_commit(struct db *db)
         db_rollback(db);
         return rc;
     }
-    rc = db_exec(db, "COMMIT");
+    rc = run(db, sql_commit);
     if (rc != RC_OK) {
         db_rollback(db);
         return rc;
@@ -256,7 +274,7 @@ void db_rollback(struct db *db)
         return;
     }
     db->doomed = 0;
-    if (!sqlite3_get_autocommit(db->h)) db_exec(db, "ROLLBACK");
+    if (!sqlite3_get_autocommit(db->h)) run(db, sql_rollback);
 }
 
 int db_in_transaction(const struct db *db)
