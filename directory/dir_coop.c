@@ -218,7 +218,7 @@ static enum rc save(struct db *db, long long id, json_t *clean, json_t *errs,
     const char *ext = json_string_value(json_object_get(clean, "external_id"));
     const char *name = json_string_value(json_object_get(clean, "name"));
     const char *kind = json_string_value(json_object_get(clean, "kind"));
-    long long other = 0;
+    long long other = 0, seq = 0;
     char *text = NULL;
     enum rc rc;
 
@@ -228,7 +228,10 @@ static enum rc save(struct db *db, long long id, json_t *clean, json_t *errs,
     if (!text) return RC_NOMEM;
     rc = db_begin(db);
     if (rc != RC_OK) goto out;
-    if (ext) {
+    /* A change number: searches show cooperatives' names, and their
+     * caches are emptied on every change. */
+    rc = db_next_seq(db, &seq);
+    if (rc == RC_OK && ext) {
         rc = dir_db_coop_by_external(db, ext, &other);
         if (rc == RC_OK && id && other != id) {
             struct check c = {errs, ""};

@@ -646,7 +646,7 @@ static enum rc reindex_one(long long id, long long coop, json_t *doc,
 
 enum rc dir_ent_reindex(struct db *db, long *count)
 {
-    struct reindex r = {db, search_text_new(1), 0};
+    struct reindex r = {db, search_text_new(8192), 0};
     enum rc rc = r.an ? db_begin(db) : RC_NOMEM;
 
     *count = 0;

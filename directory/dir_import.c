@@ -539,7 +539,7 @@ static enum rc pipeline(struct run *r, const struct column *cols,
 
     if (!file || !*file) return RC_UNSUPPORTED;
     memset(&p, 0, sizeof p);
-    p.an = search_text_new(1);
+    p.an = search_text_new(8192);
     if (!p.an) return RC_NOMEM;
     if (db_open(file, NULL, &p.reader) != RC_OK) {
         search_text_free(p.an);

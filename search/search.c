@@ -54,6 +54,11 @@ void search_init(void)
     db_add_precommit(search_index_flush);
 }
 
+void search_cache_size(size_t bytes)
+{
+    search_mem_cache_limit(bytes);
+}
+
 void search_shutdown(void)
 {
     search_mem_shutdown();
@@ -797,6 +802,25 @@ static enum rc words(struct run *r, const char *qual)
     return rc;
 }
 
+/* answer_key: the parameters and the viewer of a search, as one string. */
+static char *answer_key(const struct search_params *p, const struct viewer *v)
+{
+    const char *const fields[] = {p->q, p->near, p->kind, p->trade,
+                                  p->cooperative, p->departement, p->status,
+                                  p->qualification, p->available_on,
+                                  p->cursor};
+    struct buf b = {0};
+    size_t i;
+
+    buf_addf(&b, "%d|%lld|%lld|%.6f|%d|%d", (int)v->role, v->cooperative_id,
+             v->entrepreneur_id, p->radius_km, p->sort_distance, p->limit);
+    for (i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+        buf_addc(&b, '\x1f');
+        if (fields[i]) buf_adds(&b, fields[i]);
+    }
+    return buf_take(&b);
+}
+
 /* The analyzer of this thread, made on its first search and freed when
  * the thread ends (CivetWeb's workers live as long as the server). */
 static pthread_key_t analyzer_key;
@@ -834,7 +858,7 @@ enum rc search_run(struct db *db, const struct viewer *v,
     struct search_text *an = analyzer();
     struct run r;
     json_t *place = NULL, *results = NULL, *answer = NULL;
-    char *qual = NULL, tagbuf[96], *text_cut = NULL;
+    char *qual = NULL, tagbuf[96], *text_cut = NULL, *key = NULL;
     struct place found;
     const char *text;
     size_t cut = 0;
@@ -854,6 +878,9 @@ enum rc search_run(struct db *db, const struct viewer *v,
     if (rc != RC_OK) return rc;
     rc = search_mem_acquire(db, &r.m);
     if (rc != RC_OK) goto out;
+    key = answer_key(p, v);
+    if (key) *out = search_mem_answer_get(r.m, key);
+    if (*out) goto out;
     filters(&r, errs);
     place = resolve_near(&r, errs);
     text = p->q ? p->q : "";
@@ -927,6 +954,7 @@ enum rc search_run(struct db *db, const struct viewer *v,
     } else {
         json_object_set_new(answer, "next_cursor", json_null());
     }
+    if (key) search_mem_answer_put(r.m, key, answer);
     *out = answer;
     answer = NULL;
     rc = RC_OK;
@@ -941,6 +969,7 @@ out:
     json_decref(results);
     json_decref(answer);
     free(qual);
+    free(key);
     free(text_cut);
     free(r.trade_ok);
     free(r.heap);

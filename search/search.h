@@ -25,6 +25,7 @@
 #define ESSAIM_SEARCH_H
 
 #include <jansson.h>
+#include <stddef.h>
 
 #include "../store/db.h"
 
@@ -50,6 +51,11 @@ struct search_params {
 
 /* search_init: register the search extensions for every connection. */
 void search_init(void);
+
+/* search_cache_size: the bytes of FTS5 answers cached per database (64 MB
+ * by default); 0 turns the caches (those answers and recent searches')
+ * off. Call before serving. */
+void search_cache_size(size_t bytes);
 
 /* search_shutdown: free the in-memory tables (at exit). */
 void search_shutdown(void);

@@ -27,6 +27,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "../store/db.h"
 
 /* Visibility and status codes of an entry. */
@@ -126,8 +128,22 @@ void search_mem_cache_put(const struct search_mem *m, const char *key,
 void search_mem_cache_release(const struct search_mem *m,
                               const struct postings *p);
 
-/* search_mem_cache_limit: the cache's size in bytes (set before use). */
+/* search_mem_cache_limit: the cache's size in bytes (set before use); 0
+ * turns both caches off. */
 void search_mem_cache_limit(size_t bytes);
+
+/* The answers of recent searches, by their normalized parameters and
+ * viewer (key), for as long as the table does not change: the 256 most
+ * recently used. A repeated search (a shared link, a page reloaded, the
+ * next visitor asking the same) costs a lookup. */
+
+/* search_mem_answer_get: a new reference to the cached answer of key, or
+ * NULL. The answer must not be modified. */
+json_t *search_mem_answer_get(const struct search_mem *m, const char *key);
+
+/* search_mem_answer_put: cache answer (a new reference is taken). */
+void search_mem_answer_put(const struct search_mem *m, const char *key,
+                           json_t *answer);
 
 /* search_mem_dep: the index of a département code, or -1. */
 int search_mem_dep(const struct search_mem *m, const char *code);

@@ -41,11 +41,19 @@ struct cached {
 };
 
 #define CACHE_SLOTS 256
+#define ANSWER_SLOTS 256
+
+struct answer {
+    char *key;
+    json_t *doc;
+    unsigned long used;
+};
 
 struct entry {
     char key[512];          /* database file; "" for a private table */
     pthread_mutex_t cache_lock;
     struct cached cache[CACHE_SLOTS];
+    struct answer answers[ANSWER_SLOTS];
     size_t cache_bytes;
     unsigned long clock;
     pthread_rwlock_t lock;
@@ -83,6 +91,12 @@ static void slot_clear(struct entry *e, struct cached *c)
     memset(c, 0, sizeof *c);
 }
 
+static struct entry *entry_of(const struct search_mem *m)
+{
+    return (struct entry *)(void *)((char *)(uintptr_t)m -
+                                    offsetof(struct entry, m));
+}
+
 /* cache_clear: drop every entry (the table changed; no search reads the
  * cache: the caller holds the write lock). */
 static void cache_clear(struct entry *e)
@@ -91,12 +105,59 @@ static void cache_clear(struct entry *e)
 
     for (i = 0; i < CACHE_SLOTS; i++)
         if (e->cache[i].key) slot_clear(e, &e->cache[i]);
+    for (i = 0; i < ANSWER_SLOTS; i++) {
+        free(e->answers[i].key);
+        json_decref(e->answers[i].doc);
+        memset(&e->answers[i], 0, sizeof e->answers[i]);
+    }
 }
 
-static struct entry *entry_of(const struct search_mem *m)
+json_t *search_mem_answer_get(const struct search_mem *m, const char *key)
 {
-    return (struct entry *)(void *)((char *)(uintptr_t)m -
-                                    offsetof(struct entry, m));
+    struct entry *e = entry_of(m);
+    json_t *doc = NULL;
+    int i;
+
+    if (!e->key[0] || !cache_limit) return NULL;
+    pthread_mutex_lock(&e->cache_lock);
+    for (i = 0; i < ANSWER_SLOTS; i++)
+        if (e->answers[i].key && !strcmp(e->answers[i].key, key)) {
+            e->answers[i].used = ++e->clock;
+            doc = json_incref(e->answers[i].doc);
+            break;
+        }
+    pthread_mutex_unlock(&e->cache_lock);
+    return doc;
+}
+
+void search_mem_answer_put(const struct search_mem *m, const char *key,
+                           json_t *answer)
+{
+    struct entry *e = entry_of(m);
+    char *k;
+    int i, slot = 0;
+
+    if (!e->key[0] || !cache_limit) return;
+    k = strdup(key);
+    if (!k) return;
+    pthread_mutex_lock(&e->cache_lock);
+    for (i = 0; i < ANSWER_SLOTS; i++) {
+        if (e->answers[i].key && !strcmp(e->answers[i].key, key)) {
+            slot = -1; /* another search was faster */
+            break;
+        }
+        if (e->answers[i].used < e->answers[slot].used) slot = i;
+    }
+    if (slot >= 0) {
+        free(e->answers[slot].key);
+        json_decref(e->answers[slot].doc);
+        e->answers[slot].key = k;
+        e->answers[slot].doc = json_incref(answer);
+        e->answers[slot].used = ++e->clock;
+        k = NULL;
+    }
+    pthread_mutex_unlock(&e->cache_lock);
+    free(k);
 }
 
 const struct postings *search_mem_cache_get(const struct search_mem *m,
@@ -106,7 +167,7 @@ const struct postings *search_mem_cache_get(const struct search_mem *m,
     const struct postings *p = NULL;
     int i;
 
-    if (!e->key[0]) return NULL; /* private tables do not cache */
+    if (!e->key[0] || !cache_limit) return NULL; /* private: no cache */
     pthread_mutex_lock(&e->cache_lock);
     for (i = 0; i < CACHE_SLOTS; i++)
         if (e->cache[i].key && !strcmp(e->cache[i].key, key)) {

@@ -47,6 +47,9 @@ static const struct setting settings[] = {
      "error, warn, info or debug"},
     {"access_log", T_BOOL, F(access_log), "1",
      "log one line per request (method, path, status, milliseconds)"},
+    {"search_cache_mb", T_INT, F(search_cache_mb), "64",
+     "search: memory for cached FTS5 answers of popular words, per"
+     " database; 0 turns the search caches off"},
     {"size", T_INT, F(demo_size), "5000",
      "demo: number of entrepreneurs to generate"},
     {"seed", T_INT, F(demo_seed), "1", "demo: random seed"},

@@ -24,6 +24,7 @@ struct config {
     const char *synchronous; /* SQLite synchronous: FULL or NORMAL */
     const char *log_level;   /* error, warn, info, debug */
     int access_log;          /* one log line per request */
+    int search_cache_mb;     /* search: cache of FTS5 answers, MB */
     int demo_size;           /* demo: number of entrepreneurs */
     int demo_seed;           /* demo: random seed */
     int batch;               /* import: records per transaction */

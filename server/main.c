@@ -259,6 +259,7 @@ int main(int argc, char **argv)
     log_set_level((enum log_level)log_parse_level(cfg.log_level));
     fetch_global_init();
     search_init();
+    search_cache_size((size_t)cfg.search_cache_mb << 20);
     if (!strcmp(argv[1], "serve") && nargs == 0)
         rc = cmd_serve(&cfg);
     else if (!strcmp(argv[1], "import") && (nargs == 1 || nargs == 2))
