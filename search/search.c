@@ -611,8 +611,8 @@ static void facets(struct run *r, json_t *out)
     const struct search_mem *m = r->m;
     json_t *trade = json_object(), *coop = json_object(), *dep = json_object();
     json_t *lt = json_object(), *lc = json_object(), *ld = json_object();
-    size_t i, k, shown = 0;
-    char key[32], label[256];
+    size_t i, k;
+    char key[32];
 
     /* Trades: the TRADE_FACET_MAX most frequent, most frequent first. */
     for (k = 0; k < TRADE_FACET_MAX; k++) {
@@ -625,28 +625,24 @@ static void facets(struct run *r, json_t *out)
         if (best == (size_t)-1) break;
         json_object_set_new(trade, m->codes[best],
                             json_integer(r->f_trade[best]));
-        if (search_trade_label(r->db, m->schemes[best], m->codes[best], label,
-                               sizeof label) == RC_OK)
-            json_object_set_new(lt, m->codes[best], json_string(label));
+        if (m->code_labels[best])
+            json_object_set_new(lt, m->codes[best],
+                                json_string(m->code_labels[best]));
         r->f_trade[best] = 0;
-        shown++;
     }
     for (i = 0; i < m->ndeps; i++) {
         if (!r->f_dep[i]) continue;
         json_object_set_new(dep, m->deps[i], json_integer(r->f_dep[i]));
-        if (search_place_departement_name(r->db, m->deps[i], label,
-                                          sizeof label) == RC_OK)
-            json_object_set_new(ld, m->deps[i], json_string(label));
+        if (m->dep_names[i])
+            json_object_set_new(ld, m->deps[i], json_string(m->dep_names[i]));
     }
     for (i = 0; i < r->nf_coop; i++) {
         if (!r->f_coop[i]) continue;
         snprintf(key, sizeof key, "%zu", i);
         json_object_set_new(coop, key, json_integer(r->f_coop[i]));
-        if (search_db_coop_name(r->db, (long long)i, label, sizeof label) ==
-            RC_OK)
-            json_object_set_new(lc, key, json_string(label));
+        if (i < m->ncoops && m->coop_names[i])
+            json_object_set_new(lc, key, json_string(m->coop_names[i]));
     }
-    (void)shown;
     json_object_set_new(out, "facets",
                         json_pack("{s:o, s:o, s:o}", "trade", trade,
                                   "cooperative", coop, "departement", dep));

@@ -78,6 +78,10 @@ struct search_mem {
     size_t ncodes;
     char (*deps)[4];
     size_t ndeps;
+    char **code_labels;   /* by trade id: its French label */
+    char **dep_names;     /* by département index */
+    char **coop_names;    /* by cooperative id, NULL for none */
+    size_t ncoops;
 };
 
 /* search_mem_acquire: the table of db's file, up to date, read-locked.

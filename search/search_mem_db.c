@@ -25,12 +25,22 @@ static const char sql_trades[] =
 static const char sql_dead[] =
     "SELECT id FROM tombstone WHERE seq > ?1 AND kind = 'entrepreneur'";
 static const char sql_codes[] =
-    "SELECT code, scheme FROM trade ORDER BY code, scheme";
-static const char sql_deps[] = "SELECT code FROM departement ORDER BY code";
+    "SELECT code, scheme, label FROM trade ORDER BY code, scheme";
+static const char sql_deps[] =
+    "SELECT code, name FROM departement ORDER BY code";
+static const char sql_coops[] = "SELECT id, name FROM cooperative";
 
 const char *const search_mem_sql[] = {sql_seq,   sql_rows,  sql_all_trades,
                                       sql_trades, sql_dead, sql_codes,
-                                      sql_deps,  NULL};
+                                      sql_deps,  sql_coops, NULL};
+
+static void free_names(char **names, size_t n)
+{
+    size_t i;
+
+    for (i = 0; names && i < n; i++) free(names[i]);
+    free(names);
+}
 
 struct cached {
     char *key;              /* the expression */
@@ -260,6 +270,9 @@ static void entry_free(struct entry *e)
     free(e->m.pool);
     free(e->m.codes);
     free(e->m.schemes);
+    free_names(e->m.code_labels, e->m.ncodes);
+    free_names(e->m.dep_names, e->m.ndeps);
+    free_names(e->m.coop_names, e->m.ncoops);
     free(e->m.deps);
     pthread_rwlock_destroy(&e->lock);
     free(e);
@@ -326,34 +339,42 @@ static enum rc load_tables(struct db *db, struct entry *e)
     while ((src = sqlite3_step(st)) == SQLITE_ROW) {
         n = e->m.ncodes;
         if (n == cap) {
-            void *c, *s;
+            void *c, *s, *l;
 
             cap = cap ? cap * 2 : 4096;
             c = realloc(e->m.codes, cap * sizeof *e->m.codes);
             if (c) e->m.codes = c;
             s = realloc(e->m.schemes, cap * sizeof *e->m.schemes);
             if (s) e->m.schemes = s;
-            if (!c || !s) break;
+            l = realloc(e->m.code_labels, cap * sizeof *e->m.code_labels);
+            if (l) e->m.code_labels = l;
+            if (!c || !s || !l) break;
         }
         snprintf(e->m.codes[n], sizeof e->m.codes[n], "%s", db_text(st, 0));
         snprintf(e->m.schemes[n], sizeof e->m.schemes[n], "%s",
                  db_text(st, 1));
         /* A code in two schemes keeps one id (codes never collide in
          * practice: ROME, NAF and CPV codes have different forms). */
-        if (n == 0 || strcmp(e->m.codes[n - 1], e->m.codes[n])) e->m.ncodes++;
+        if (n == 0 || strcmp(e->m.codes[n - 1], e->m.codes[n])) {
+            e->m.code_labels[n] = strdup(db_text(st, 2));
+            e->m.ncodes++;
+        }
     }
     db_stmt_done(st);
     if (src != SQLITE_DONE) return src == SQLITE_ROW ? RC_NOMEM : db_rc(db, src);
     st = db_stmt(db, sql_deps);
     if (!st) return RC_DB;
     e->m.deps = calloc(256, sizeof *e->m.deps);
-    if (!e->m.deps) {
+    e->m.dep_names = calloc(256, sizeof *e->m.dep_names);
+    if (!e->m.deps || !e->m.dep_names) {
         db_stmt_done(st);
         return RC_NOMEM;
     }
-    while ((src = sqlite3_step(st)) == SQLITE_ROW && e->m.ndeps < 256)
+    while ((src = sqlite3_step(st)) == SQLITE_ROW && e->m.ndeps < 256) {
+        e->m.dep_names[e->m.ndeps] = strdup(db_text(st, 1));
         snprintf(e->m.deps[e->m.ndeps++], sizeof e->m.deps[0], "%s",
                  db_text(st, 0));
+    }
     db_stmt_done(st);
     return src == SQLITE_DONE || src == SQLITE_ROW ? RC_OK : db_rc(db, src);
 }
@@ -440,6 +461,39 @@ static size_t overflow(const struct mem_doc *d)
            (size_t)(d->ntrades > MEM_INLINE_TRADES
                         ? d->ntrades - MEM_INLINE_TRADES
                         : 0);
+}
+
+/* load_coops: the cooperatives' names (on every change: few rows). */
+static enum rc load_coops(struct db *db, struct entry *e)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_coops);
+    int src;
+
+    if (!st) return RC_DB;
+    free_names(e->m.coop_names, e->m.ncoops);
+    e->m.coop_names = NULL;
+    e->m.ncoops = 0;
+    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        long long id = sqlite3_column_int64(st, 0);
+
+        if (id <= 0 || id > 0x7fffffff) continue;
+        if ((size_t)id >= e->m.ncoops) {
+            size_t n = e->m.ncoops ? e->m.ncoops : 64;
+            char **names;
+
+            while (n <= (size_t)id) n *= 2;
+            names = realloc(e->m.coop_names, n * sizeof *names);
+            if (!names) break;
+            memset(names + e->m.ncoops, 0,
+                   (n - e->m.ncoops) * sizeof *names);
+            e->m.coop_names = names;
+            e->m.ncoops = n;
+        }
+        free(e->m.coop_names[id]);
+        e->m.coop_names[id] = strdup(db_text(st, 1));
+    }
+    db_stmt_done(st);
+    return src == SQLITE_DONE ? RC_OK : db_rc(db, src);
 }
 
 /* trade id of a row (scheme, code), or -1 */
@@ -640,6 +694,7 @@ static enum rc refresh(struct db *db, struct entry *e)
     } else if (rc == RC_OK && seq != e->seq) {
         rc = load_changes(db, e);
     }
+    if (rc == RC_OK && seq != e->seq) rc = load_coops(db, e);
     if (rc == RC_OK && seq != e->seq) cache_clear(e);
     if (rc == RC_OK) e->seq = seq;
     if (rc == RC_OK)
