@@ -713,34 +713,45 @@ static json_t *item(struct run *r, struct search_text *an,
 
 /* ---------------------------------------------------------------- run */
 
-/* trade_tags: the index tag prefixes ("_t_rome_f16*") that hold the codes
- * a trade filter names, into tags; returns how many (1 to 3: a bare code
- * may be ROME, NAF or CPV). */
-static int trade_tags(const char *trade, char tags[3][40])
+/* browse: a search without words: candidates from the shortest list the
+ * filters allow (the entries of the département, or of the trade codes),
+ * else every entry. */
+static enum rc browse(struct run *r)
 {
-    const char *colon = strchr(trade, ':'), *code = colon ? colon + 1 : trade;
-    static const char *const schemes[] = {"rome", "naf", "cpv"};
-    char lower[24], naf[24];
-    size_t i, n = strlen(code);
-    int k, count = 0;
+    const struct search_mem *m = r->m;
+    size_t i, k, by_trade = 0, by_dep = (size_t)-1;
+    uint64_t *seen;
 
-    if (n >= sizeof lower) n = sizeof lower - 1;
-    for (i = 0; i < n; i++)
-        lower[i] = (char)(code[i] >= 'A' && code[i] <= 'Z' ? code[i] + 32
-                                                            : code[i]);
-    lower[n] = 0;
-    /* NAF without its dot: 4322 is 43.22 */
-    if (n > 2 && lower[2] != '.')
-        snprintf(naf, sizeof naf, "%.2s.%s", lower, lower + 2);
-    else
-        snprintf(naf, sizeof naf, "%s", lower);
-    for (k = 0; k < 3; k++) {
-        if (colon && strncmp(trade, schemes[k], (size_t)(colon - trade)))
-            continue;
-        snprintf(tags[count++], sizeof tags[0], "_t_%s_%s*", schemes[k],
-                 k == 1 ? naf : lower);
+    if (r->dep >= 0 && m->by_dep) by_dep = m->by_dep[r->dep].n;
+    if (r->trade_ok && m->by_code) {
+        for (k = 0; k < m->ncodes; k++)
+            if (r->trade_ok[k]) by_trade += m->by_code[k].n;
+    } else {
+        by_trade = (size_t)-1;
     }
-    return count;
+    if (by_dep != (size_t)-1 && by_dep <= by_trade) {
+        for (i = 0; i < by_dep; i++)
+            candidate(r, m->by_dep[r->dep].id[i], 0);
+    } else if (by_trade != (size_t)-1) {
+        /* A profile with two of the codes is in two lists: once only. */
+        seen = calloc((m->ndocs + 63) / 64, sizeof *seen);
+        if (!seen) return RC_NOMEM;
+        for (k = 0; k < m->ncodes; k++) {
+            if (!r->trade_ok[k]) continue;
+            for (i = 0; i < m->by_code[k].n; i++) {
+                uint32_t id = m->by_code[k].id[i];
+
+                if (seen[id / 64] & (1ull << (id % 64))) continue;
+                seen[id / 64] |= 1ull << (id % 64);
+                candidate(r, id, 0);
+            }
+        }
+        free(seen);
+    } else {
+        for (i = 1; i < m->ndocs; i++) candidate(r, (uint32_t)i, 0);
+    }
+    flush(r);
+    return RC_OK;
 }
 
 /* words: the FTS5 pass: the ids matching every word (and the
@@ -751,24 +762,19 @@ static enum rc words(struct run *r, const char *qual)
     const struct postings *cached;
     enum rc rc;
     size_t k;
-    int i, n;
+    int i, n, short_only;
 
     search_query_begin(&r->q);
     if (qual) search_query_and1(&r->q, qual);
-    if (!r->q.nterms && !qual && r->p->trade && *r->p->trade) {
-        /* Only a trade filter: its tags give the candidates (consider()
-         * still checks the exact codes). */
-        char tags[3][40];
-        const char *list[3];
-        int ntags = trade_tags(r->p->trade, tags);
-
-        for (i = 0; i < ntags; i++) list[i] = tags[i];
-        search_query_and(&r->q, list, ntags);
-    }
     if (buf_oom(&r->q.expr)) return RC_NOMEM;
     n = r->q.nphrases < SEARCH_MAX_PHRASES ? r->q.nphrases : SEARCH_MAX_PHRASES;
+    /* Only words still being typed, of 3 letters ("pla"): where they
+     * match is not worth its cost (one match in six of the index). */
+    for (i = 0, short_only = r->q.nterms > 0; i < r->q.nterms; i++)
+        if (!r->q.terms[i].prefix || strlen(r->q.terms[i].word) > 3)
+            short_only = 0;
     for (i = 0; i < n; i++)
-        map[i] = r->q.phrase_term[i] < 0 ? '-'
+        map[i] = r->q.phrase_term[i] < 0 || short_only ? '-'
                  : r->q.phrase_term[i] < SEARCH_MAX_TERMS
                      ? (char)('0' + r->q.phrase_term[i])
                      : (char)('a' + r->q.phrase_term[i] - SEARCH_MAX_TERMS);
@@ -918,10 +924,10 @@ enum rc search_run(struct db *db, const struct viewer *v,
     }
     if (!r.ok) {
         /* Nothing of this kind yet. */
-    } else if (r.q.nterms || qual || r.trade_ok) {
+    } else if (r.q.nterms || qual) {
         rc = words(&r, qual ? tagbuf : NULL);
     } else {
-        for (i = 1; i < r.m->ndocs; i++) consider(&r, (uint32_t)i, 0);
+        rc = browse(&r);
     }
     if (rc != RC_OK) goto out;
     qsort_r(r.heap, r.nheap, sizeof *r.heap, cmp_results, &r);

@@ -11,26 +11,31 @@
 static const char sql_match[] =
     "SELECT rowid, essaim_fields(search_fts, ?2) FROM search_fts"
     " WHERE search_fts MATCH ?1";
+static const char sql_match_plain[] =
+    "SELECT rowid, 0 FROM search_fts WHERE search_fts MATCH ?1";
 static const char sql_entrepreneur[] =
     "SELECT e.id, e.external_id, e.cooperative_id, c.name, e.doc"
     " FROM entrepreneur e JOIN cooperative c ON c.id = e.cooperative_id"
     " WHERE e.id = ?1";
 static const char sql_coop_name[] = "SELECT name FROM cooperative WHERE id = ?1";
 
-const char *const search_db_sql[] = {sql_match, sql_entrepreneur,
-                                     sql_coop_name, NULL};
+const char *const search_db_sql[] = {sql_match, sql_match_plain,
+                                     sql_entrepreneur, sql_coop_name, NULL};
 
 enum rc search_db_match(struct db *db, const char *expr, const char *map,
                         void (*fn)(long long rowid, unsigned fields,
                                    void *arg),
                         void *arg)
 {
-    sqlite3_stmt *st = db_stmt(db, sql_match);
+    /* Without a query word to place in fields, no auxiliary function:
+     * a third of the cost per row. */
+    int fields = strspn(map, "-") != strlen(map);
+    sqlite3_stmt *st = db_stmt(db, fields ? sql_match : sql_match_plain);
     int src;
 
     if (!st) return RC_DB;
     sqlite3_bind_text(st, 1, expr, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, map, -1, SQLITE_STATIC);
+    if (fields) sqlite3_bind_text(st, 2, map, -1, SQLITE_STATIC);
     while ((src = sqlite3_step(st)) == SQLITE_ROW)
         fn(sqlite3_column_int64(st, 0),
            (unsigned)sqlite3_column_int64(st, 1), arg);

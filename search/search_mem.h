@@ -82,6 +82,14 @@ struct search_mem {
     char **dep_names;     /* by département index */
     char **coop_names;    /* by cooperative id, NULL for none */
     size_t ncoops;
+    /* Lists of ids, ascending, rebuilt when the table changes: the
+     * entries whose home is in each département, and that have each trade
+     * code. A search without words starts from the shortest list its
+     * filters allow instead of every entry. */
+    struct mem_list {
+        uint32_t *id;
+        size_t n;
+    } *by_dep, *by_code;  /* ndeps and ncodes lists */
 };
 
 /* search_mem_acquire: the table of db's file, up to date, read-locked.

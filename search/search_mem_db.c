@@ -34,6 +34,14 @@ const char *const search_mem_sql[] = {sql_seq,   sql_rows,  sql_all_trades,
                                       sql_trades, sql_dead, sql_codes,
                                       sql_deps,  sql_coops, NULL};
 
+static void free_lists(struct mem_list *l, size_t n)
+{
+    size_t i;
+
+    for (i = 0; l && i < n; i++) free(l[i].id);
+    free(l);
+}
+
 static void free_names(char **names, size_t n)
 {
     size_t i;
@@ -273,6 +281,8 @@ static void entry_free(struct entry *e)
     free_names(e->m.code_labels, e->m.ncodes);
     free_names(e->m.dep_names, e->m.ndeps);
     free_names(e->m.coop_names, e->m.ncoops);
+    free_lists(e->m.by_dep, e->m.ndeps);
+    free_lists(e->m.by_code, e->m.ncodes);
     free(e->m.deps);
     pthread_rwlock_destroy(&e->lock);
     free(e);
@@ -678,6 +688,60 @@ static long long current_seq(struct db *db)
     return n;
 }
 
+/* build_lists: the ids by département and by trade code, in two passes
+ * (count, then fill), ascending. 0 on success. */
+static int build_lists(struct entry *e)
+{
+    struct search_mem *m = &e->m;
+    struct mem_list *dep = calloc(m->ndeps + 1, sizeof *dep);
+    struct mem_list *code = calloc(m->ncodes + 1, sizeof *code);
+    size_t i, k;
+    int pass;
+
+    if (!dep || !code) goto fail;
+    for (pass = 0; pass < 2; pass++) {
+        if (pass == 1) {
+            for (k = 0; k < m->ndeps; k++) {
+                dep[k].id = malloc((dep[k].n ? dep[k].n : 1) * sizeof(uint32_t));
+                if (!dep[k].id) goto fail;
+                dep[k].n = 0;
+            }
+            for (k = 0; k < m->ncodes; k++) {
+                code[k].id = malloc((code[k].n ? code[k].n : 1) *
+                                    sizeof(uint32_t));
+                if (!code[k].id) goto fail;
+                code[k].n = 0;
+            }
+        }
+        for (i = 1; i < m->ndocs; i++) {
+            const struct mem_doc *d = &m->docs[i];
+            int t;
+
+            if (!d->alive) continue;
+            if (d->dep < m->ndeps) {
+                if (pass) dep[d->dep].id[dep[d->dep].n] = (uint32_t)i;
+                dep[d->dep].n++;
+            }
+            for (t = 0; t < d->ntrades; t++) {
+                uint32_t c = search_mem_trade(m, d, t);
+
+                if (c >= m->ncodes) continue;
+                if (pass) code[c].id[code[c].n] = (uint32_t)i;
+                code[c].n++;
+            }
+        }
+    }
+    free_lists(m->by_dep, m->ndeps);
+    free_lists(m->by_code, m->ncodes);
+    m->by_dep = dep;
+    m->by_code = code;
+    return 0;
+fail:
+    free_lists(dep, m->ndeps);
+    free_lists(code, m->ncodes);
+    return -1;
+}
+
 /* refresh: bring e up to date, in one read transaction. */
 static enum rc refresh(struct db *db, struct entry *e)
 {
@@ -695,6 +759,7 @@ static enum rc refresh(struct db *db, struct entry *e)
         rc = load_changes(db, e);
     }
     if (rc == RC_OK && seq != e->seq) rc = load_coops(db, e);
+    if (rc == RC_OK && seq != e->seq && build_lists(e)) rc = RC_NOMEM;
     if (rc == RC_OK && seq != e->seq) cache_clear(e);
     if (rc == RC_OK) e->seq = seq;
     if (rc == RC_OK)
