@@ -135,9 +135,23 @@ static void phrase(struct search_query *q, const char *tok, int star,
     q->nphrases++;
 }
 
+/* subsumed: form k of t is its exact token and the same token is also a
+ * prefix form: the prefix already matches all it does. */
+static int subsumed(const struct search_term *t, int k)
+{
+    int j;
+
+    if (t->forms[k].kind != FORM_EXACT) return 0;
+    for (j = 0; j < t->nforms; j++)
+        if (t->forms[j].kind == FORM_PREFIX &&
+            !strcmp(t->forms[j].tok, t->forms[k].tok))
+            return 1;
+    return 0;
+}
+
 void search_query_begin(struct search_query *q)
 {
-    int i, k;
+    int i, k, first;
 
     buf_reset(&q->expr);
     q->nphrases = 0;
@@ -146,8 +160,10 @@ void search_query_begin(struct search_query *q)
 
         if (q->expr.len) buf_adds(&q->expr, " AND ");
         buf_addc(&q->expr, '(');
-        for (k = 0; k < t->nforms; k++) {
-            if (k) buf_adds(&q->expr, " OR ");
+        for (k = 0, first = 1; k < t->nforms; k++) {
+            if (subsumed(t, k)) continue;
+            if (!first) buf_adds(&q->expr, " OR ");
+            first = 0;
             /* Synonyms count apart: slot i + SEARCH_MAX_TERMS. */
             phrase(q, t->forms[k].tok, t->forms[k].kind == FORM_PREFIX,
                    t->forms[k].kind == FORM_SYNONYM ? i + SEARCH_MAX_TERMS

@@ -189,7 +189,7 @@ static void prefix_trades(struct db *db, struct search_query *q, int i)
     char hi[80], best[72] = "";
     size_t n = strlen(t->tok);
 
-    if (!st || n < 3 || n + 2 > sizeof hi) return;
+    if (!st || n < 4 || n + 2 > sizeof hi) return; /* "pla": too vague */
     memcpy(hi, t->tok, n);
     hi[n] = (char)0x7f;
     hi[n + 1] = 0;
