@@ -4,12 +4,15 @@
 #include "dir_coop.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../search/search_place.h"
 #include "../util/check.h"
 #include "../util/ids.h"
+#include "../util/viewer.h"
+#include "dir_audit.h"
 #include "dir_db.h"
 
 int dir_coop_siret_ok(const char *s)
@@ -122,20 +125,6 @@ static int check_url(const struct check *c, json_t *in, const char *key,
     return r;
 }
 
-static int check_email(const struct check *c, json_t *in, json_t *out)
-{
-    int r = check_string(c, in, "email", 254, 0, out);
-    const char *s = json_string_value(json_object_get(out, "email")), *at;
-
-    if (r <= 0) return r;
-    at = strchr(s, '@');
-    if (!at || at == s || !at[1] || strchr(at + 1, '@') || strchr(s, ' ')) {
-        check_fail(c, "email", "must be an email address");
-        return -1;
-    }
-    return r;
-}
-
 /* validate: in -> clean document, or RC_INVALID with errs. */
 static enum rc validate(struct db *db, json_t *in, json_t *errs,
                         json_t **out)
@@ -158,7 +147,7 @@ static enum rc validate(struct db *db, json_t *in, json_t *errs,
     check_siret(&c, in, clean);
     check_sites(db, &c, in, clean);
     check_url(&c, in, "website", clean);
-    check_email(&c, in, clean);
+    check_email(&c, in, "email", 0, clean);
     check_string(&c, in, "phone", 30, 0, clean);
     check_string(&c, in, "description", DIR_DESCRIPTION_MAX, CHECK_MULTILINE,
                  clean);
@@ -212,8 +201,8 @@ static enum rc get_by_id(struct db *db, long long id, json_t **out)
 
 /* save: write clean as cooperative id (0: new, or the owner of its
  * external_id), in one transaction. */
-static enum rc save(struct db *db, long long id, json_t *clean, json_t *errs,
-                    int *created, json_t **out)
+static enum rc save(struct db *db, const struct viewer *v, long long id,
+                    json_t *clean, json_t *errs, int *created, json_t **out)
 {
     const char *ext = json_string_value(json_object_get(clean, "external_id"));
     const char *name = json_string_value(json_object_get(clean, "name"));
@@ -245,11 +234,21 @@ static enum rc save(struct db *db, long long id, json_t *clean, json_t *errs,
             rc = RC_OK;
         }
     }
+    /* Creating takes an administrator, changing one the staff too. */
+    if (rc == RC_OK && !viewer_can_edit_cooperative(v, id)) rc = RC_FORBIDDEN;
     if (rc == RC_OK && id)
         rc = dir_db_coop_update(db, id, ext, name, kind, text);
     else if (rc == RC_OK) {
         rc = dir_db_coop_insert(db, ext, name, kind, text, &id);
         *created = 1;
+    }
+    if (rc == RC_OK) {
+        char target[48];
+
+        snprintf(target, sizeof target, "cooperative:%lld", id);
+        rc = dir_audit(db, v, id,
+                       *created ? "cooperative.create" : "cooperative.update",
+                       target);
     }
     if (rc == RC_OK && out) rc = get_by_id(db, id, out);
     if (rc == RC_OK) rc = db_commit(db);
@@ -266,15 +265,18 @@ out:
     return rc;
 }
 
-enum rc dir_coop_create(struct db *db, json_t *in, json_t *errs, int *created,
-                        json_t **out)
+enum rc dir_coop_create(struct db *db, const struct viewer *v, json_t *in,
+                        json_t *errs, int *created, json_t **out)
 {
     json_t *clean = NULL;
-    enum rc rc = validate(db, in, errs, &clean);
+    enum rc rc = viewer_can_edit_cooperative(v, 0) ||
+                         v->role == VIEWER_STAFF
+                     ? validate(db, in, errs, &clean)
+                     : RC_FORBIDDEN;
 
     if (out) *out = NULL;
     *created = 0;
-    if (rc == RC_OK) rc = save(db, 0, clean, errs, created, out);
+    if (rc == RC_OK) rc = save(db, v, 0, clean, errs, created, out);
     json_decref(clean);
     return rc;
 }
@@ -288,8 +290,8 @@ enum rc dir_coop_get(struct db *db, const char *id, json_t **out)
     return get_by_id(db, n, out);
 }
 
-enum rc dir_coop_patch(struct db *db, const char *id, json_t *patch,
-                       json_t *errs, json_t **out)
+enum rc dir_coop_patch(struct db *db, const struct viewer *v, const char *id,
+                       json_t *patch, json_t *errs, json_t **out)
 {
     json_t *row = NULL, *current = NULL, *merged = NULL, *clean = NULL;
     long long n;
@@ -300,6 +302,10 @@ enum rc dir_coop_patch(struct db *db, const char *id, json_t *patch,
     if (!ids_parse(id, &n)) return RC_NOTFOUND;
     rc = dir_db_coop_get(db, n, &row);
     if (rc != RC_OK) return rc;
+    if (!viewer_can_edit_cooperative(v, n)) {
+        rc = RC_FORBIDDEN;
+        goto out;
+    }
     current = json_deep_copy(json_object_get(row, "doc"));
     if (!current) {
         rc = RC_NOMEM;
@@ -314,7 +320,7 @@ enum rc dir_coop_patch(struct db *db, const char *id, json_t *patch,
         goto out;
     }
     rc = validate(db, merged, errs, &clean);
-    if (rc == RC_OK) rc = save(db, n, clean, errs, &created, out);
+    if (rc == RC_OK) rc = save(db, v, n, clean, errs, &created, out);
 out:
     json_decref(row);
     json_decref(current);

@@ -12,6 +12,8 @@
  */
 #include "dir_demo.h"
 
+#include "../util/viewer.h"
+
 #include <jansson.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -2333,9 +2335,9 @@ static enum rc create_one(struct db *db, json_t *doc, int coop)
 
     if (!errs || !doc) goto out;
     if (coop)
-        rc = dir_coop_create(db, doc, errs, &created, NULL);
+        rc = dir_coop_create(db, &viewer_system, doc, errs, &created, NULL);
     else
-        rc = dir_ent_create(db, doc, errs, &created, NULL);
+        rc = dir_ent_create(db, &viewer_system, doc, errs, &created, NULL);
     if (rc == RC_INVALID || rc == RC_CONFLICT) {
         refused(json_string_value(json_object_get(doc, "external_id")),
                 errs);

@@ -3,6 +3,7 @@
  */
 #include "dir_ent.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +15,7 @@
 #include "../util/check.h"
 #include "../util/ids.h"
 #include "../util/viewer.h"
+#include "dir_audit.h"
 #include "dir_coop.h"
 #include "dir_db.h"
 
@@ -387,10 +389,12 @@ static char *stored_text(json_t *doc)
     return text;
 }
 
-/* save: write the clean document doc as entrepreneur id (0: new, or the
- * owner of its external_id in the cooperative), with its trades and index
- * entry, in one transaction. */
-static enum rc save(struct db *db, long long id, long long coop, json_t *doc,
+/* save: write the clean document doc as entrepreneur id of cooperative
+ * was (0, 0: new, or the owner of its external_id in coop) in cooperative
+ * coop, with its trades, index entry and audit entry, in one transaction,
+ * if v may (RC_FORBIDDEN else). */
+static enum rc save(struct db *db, const struct viewer *v, long long id,
+                    long long was, long long coop, json_t *doc,
                     const char *stored, const struct search_entry *entry,
                     json_t *errs, int *created, json_t **out)
 {
@@ -440,10 +444,19 @@ static enum rc save(struct db *db, long long id, long long coop, json_t *doc,
             rc = RC_CONFLICT;
         } else if (rc == RC_OK) {
             id = other;
+            was = coop;
         } else if (rc == RC_NOTFOUND) {
             rc = RC_OK;
         }
     }
+    /* An update takes the right to edit the profile where it is and, to
+     * move it, to place it in its new cooperative; a creation the right
+     * to place it. */
+    if (rc == RC_OK &&
+        !(id ? viewer_can_edit_entrepreneur(v, was, id) &&
+                   (was == coop || viewer_can_place_entrepreneur(v, coop))
+             : viewer_can_place_entrepreneur(v, coop)))
+        rc = RC_FORBIDDEN;
     r.id = id;
     if (rc == RC_OK && id)
         rc = dir_db_ent_update(db, &r);
@@ -458,6 +471,15 @@ static enum rc save(struct db *db, long long id, long long coop, json_t *doc,
         rc = search_index_put(db, id, entry, *created);
     else if (rc == RC_OK)
         rc = search_index_entrepreneur(db, id, coop, doc, *created);
+    if (rc == RC_OK) {
+        char target[48];
+
+        snprintf(target, sizeof target, "entrepreneur:%lld", id);
+        rc = dir_audit(db, v, coop,
+                       *created ? "entrepreneur.create"
+                                : "entrepreneur.update",
+                       target);
+    }
     if (rc == RC_OK && out) rc = get_shaped(db, id, out);
     if (rc == RC_OK) rc = db_commit(db);
     if (rc != RC_OK) {
@@ -474,8 +496,8 @@ out:
     return rc;
 }
 
-enum rc dir_ent_create(struct db *db, json_t *in, json_t *errs, int *created,
-                       json_t **out)
+enum rc dir_ent_create(struct db *db, const struct viewer *v, json_t *in,
+                       json_t *errs, int *created, json_t **out)
 {
     json_t *doc = NULL;
     long long coop = 0;
@@ -484,7 +506,7 @@ enum rc dir_ent_create(struct db *db, json_t *in, json_t *errs, int *created,
     if (out) *out = NULL;
     *created = 0;
     if (rc == RC_OK)
-        rc = save(db, 0, coop, doc, NULL, NULL, errs, created, out);
+        rc = save(db, v, 0, 0, coop, doc, NULL, NULL, errs, created, out);
     json_decref(doc);
     return rc;
 }
@@ -505,11 +527,11 @@ enum rc dir_ent_prepare(struct db *db, struct search_text *an, json_t *in,
     return rc;
 }
 
-enum rc dir_ent_store(struct db *db, struct dir_ent_prep *p, json_t *errs,
-                      int *created)
+enum rc dir_ent_store(struct db *db, const struct viewer *v,
+                      struct dir_ent_prep *p, json_t *errs, int *created)
 {
-    return save(db, 0, p->coop, p->doc, p->text, &p->entry, errs, created,
-                NULL);
+    return save(db, v, 0, 0, p->coop, p->doc, p->text, &p->entry, errs,
+                created, NULL);
 }
 
 void dir_ent_prep_free(struct dir_ent_prep *p)
@@ -518,6 +540,19 @@ void dir_ent_prep_free(struct dir_ent_prep *p)
     free(p->text);
     search_index_entry_free(&p->entry);
     memset(p, 0, sizeof *p);
+}
+
+/* allowed: may v change the profile of this row (id n)? RC_NOTFOUND when
+ * v may not even see it (its existence stays hidden), RC_FORBIDDEN when v
+ * sees it but may not change it. */
+static enum rc allowed(const struct viewer *v, json_t *row, long long n)
+{
+    long long coop = json_integer_value(json_object_get(row, "cooperative_id"));
+
+    if (!viewer_can_see(v, json_string_value(json_object_get(row, "visibility")),
+                        coop, n))
+        return RC_NOTFOUND;
+    return viewer_can_edit_entrepreneur(v, coop, n) ? RC_OK : RC_FORBIDDEN;
 }
 
 enum rc dir_ent_get(struct db *db, const struct viewer *v, const char *id,
@@ -542,11 +577,11 @@ enum rc dir_ent_get(struct db *db, const struct viewer *v, const char *id,
     return rc;
 }
 
-enum rc dir_ent_patch(struct db *db, const char *id, json_t *patch,
-                      json_t *errs, json_t **out)
+enum rc dir_ent_patch(struct db *db, const struct viewer *v, const char *id,
+                      json_t *patch, json_t *errs, json_t **out)
 {
     json_t *row = NULL, *current = NULL, *merged = NULL, *doc = NULL;
-    long long n, coop = 0;
+    long long n, coop = 0, was;
     int created;
     enum rc rc;
 
@@ -554,6 +589,9 @@ enum rc dir_ent_patch(struct db *db, const char *id, json_t *patch,
     if (!ids_parse(id, &n)) return RC_NOTFOUND;
     rc = dir_db_ent_get(db, n, &row);
     if (rc != RC_OK) return rc;
+    was = json_integer_value(json_object_get(row, "cooperative_id"));
+    rc = allowed(v, row, n);
+    if (rc != RC_OK) goto out;
     current = json_deep_copy(json_object_get(row, "doc"));
     if (!current) {
         rc = RC_NOMEM;
@@ -575,7 +613,7 @@ enum rc dir_ent_patch(struct db *db, const char *id, json_t *patch,
     }
     rc = validate(db, merged, errs, &coop, &doc);
     if (rc == RC_OK)
-        rc = save(db, n, coop, doc, NULL, NULL, errs, &created, out);
+        rc = save(db, v, n, was, coop, doc, NULL, NULL, errs, &created, out);
 out:
     json_decref(row);
     json_decref(current);
@@ -584,16 +622,29 @@ out:
     return rc;
 }
 
-enum rc dir_ent_delete(struct db *db, const char *id)
+enum rc dir_ent_delete(struct db *db, const struct viewer *v, const char *id)
 {
-    long long n, seq = 0;
+    json_t *row = NULL;
+    long long n, seq = 0, coop = 0;
     enum rc rc;
 
     if (!ids_parse(id, &n)) return RC_NOTFOUND;
     rc = db_begin(db);
     if (rc != RC_OK) return rc;
-    rc = db_next_seq(db, &seq);
+    rc = dir_db_ent_get(db, n, &row);
+    if (rc == RC_OK) {
+        coop = json_integer_value(json_object_get(row, "cooperative_id"));
+        rc = allowed(v, row, n);
+    }
+    json_decref(row);
+    if (rc == RC_OK) rc = db_next_seq(db, &seq);
     if (rc == RC_OK) rc = dir_db_ent_delete(db, n, seq);
+    if (rc == RC_OK) {
+        char target[48];
+
+        snprintf(target, sizeof target, "entrepreneur:%lld", n);
+        rc = dir_audit(db, v, coop, "entrepreneur.delete", target);
+    }
     if (rc == RC_OK) rc = search_index_remove(db, n);
     if (rc == RC_OK)
         rc = db_commit(db);

@@ -12,9 +12,11 @@
  * visibility cooperative (nobody outside the cooperative sees a profile
  * until its owner opens it).
  *
- * Every write is validated whole, then written with its trade rows and its
- * full-text index entry in one transaction; a refused write changes
- * nothing. Returned documents are new references. Thread-safe given one
+ * Every write is validated whole, then written with its trade rows, its
+ * full-text index entry and its audit entry in one transaction; a refused
+ * write changes nothing. Writes are allowed as util/viewer.h says:
+ * RC_FORBIDDEN when v sees the profile but may not change it,
+ * RC_NOTFOUND when v may not even see it. Returned documents are new references. Thread-safe given one
  * struct db per thread.
  */
 #ifndef ESSAIM_DIR_ENT_H
@@ -42,8 +44,8 @@ struct viewer;
  * same (cooperative, external_id); *created says which. The cooperative
  * is named by cooperative_id or cooperative_external_id. out may be NULL
  * when the caller does not want the document back (bulk import). */
-enum rc dir_ent_create(struct db *db, json_t *in, json_t *errs, int *created,
-                       json_t **out);
+enum rc dir_ent_create(struct db *db, const struct viewer *v, json_t *in,
+                       json_t *errs, int *created, json_t **out);
 
 /* A validated entrepreneur, ready to be written: dir_ent_create in two
  * steps, so that a bulk import can validate on one thread (and its own
@@ -64,8 +66,8 @@ enum rc dir_ent_prepare(struct db *db, struct search_text *an, json_t *in,
 
 /* dir_ent_store: write a prepared entrepreneur (created, or the one with
  * its cooperative and external_id updated); p stays the caller's. */
-enum rc dir_ent_store(struct db *db, struct dir_ent_prep *p, json_t *errs,
-                      int *created);
+enum rc dir_ent_store(struct db *db, const struct viewer *v,
+                      struct dir_ent_prep *p, json_t *errs, int *created);
 
 void dir_ent_prep_free(struct dir_ent_prep *p);
 
@@ -76,11 +78,11 @@ enum rc dir_ent_get(struct db *db, const struct viewer *v, const char *id,
 
 /* dir_ent_patch: apply a merge patch (top-level keys replace, null
  * removes) and validate the result as a whole. */
-enum rc dir_ent_patch(struct db *db, const char *id, json_t *patch,
-                      json_t *errs, json_t **out);
+enum rc dir_ent_patch(struct db *db, const struct viewer *v, const char *id,
+                      json_t *patch, json_t *errs, json_t **out);
 
 /* dir_ent_delete: delete the entrepreneur and its index entry. */
-enum rc dir_ent_delete(struct db *db, const char *id);
+enum rc dir_ent_delete(struct db *db, const struct viewer *v, const char *id);
 
 /* dir_ent_list: {total, results, next_cursor} of the profiles v may see,
  * optionally of one cooperative (id string, or NULL), by id. */

@@ -14,11 +14,12 @@
 #include "../util/csv.h"
 #include "../search/search_text.h"
 #include "../util/text.h"
+#include "../util/viewer.h"
 #include "dir_coop.h"
 #include "dir_ent.h"
 
-typedef enum rc (*create_fn)(struct db *, json_t *, json_t *, int *,
-                             json_t **);
+typedef enum rc (*create_fn)(struct db *, const struct viewer *, json_t *,
+                             json_t *, int *, json_t **);
 
 /* A checked record on its way to the writer. */
 struct item {
@@ -56,6 +57,7 @@ struct run {
     int tty;        /* progress on a terminal: rewrite one line */
     struct dir_import_stats *st;
     struct pipe *pipe; /* the reader side of a pipeline, or NULL */
+    const struct viewer *viewer; /* who imports */
 };
 
 /* CSV columns: the name in the header -> where it goes in the record. */
@@ -337,7 +339,8 @@ static enum rc one(struct run *r, json_t *rec, long line, const char *why)
     }
     rc = open_batch(r);
     if (rc == RC_OK)
-        rc = rec ? r->create(r->db, rec, errs, &created, NULL) : RC_INVALID;
+        rc = rec ? r->create(r->db, r->viewer, rec, errs, &created, NULL)
+                 : RC_INVALID;
     if (rc == RC_OK) {
         r->st->imported++;
     } else if (rc == RC_INVALID || rc == RC_CONFLICT) {
@@ -508,7 +511,8 @@ static enum rc write_item(struct run *r, struct item *it)
     }
     errs = json_array();
     rc = open_batch(r);
-    if (rc == RC_OK) rc = dir_ent_store(r->db, &it->prep, errs, &created);
+    if (rc == RC_OK)
+        rc = dir_ent_store(r->db, r->viewer, &it->prep, errs, &created);
     if (rc == RC_OK) {
         r->st->imported++;
     } else if (rc == RC_INVALID || rc == RC_CONFLICT) {
@@ -616,9 +620,9 @@ static enum rc parse_array(struct run *r, const struct column *cols,
     return import_json_array(r, data, len);
 }
 
-enum rc dir_import(struct db *db, const char *kind, const char *data,
-                   size_t len, int batch, FILE *report, FILE *progress,
-                   struct dir_import_stats *st)
+enum rc dir_import(struct db *db, const struct viewer *v, const char *kind,
+                   const char *data, size_t len, int batch, FILE *report,
+                   FILE *progress, struct dir_import_stats *st)
 {
     enum rc (*parse)(struct run *, const struct column *, const char *,
                      size_t);
@@ -630,6 +634,7 @@ enum rc dir_import(struct db *db, const char *kind, const char *data,
     memset(st, 0, sizeof *st);
     memset(&r, 0, sizeof r);
     r.db = db;
+    r.viewer = v;
     r.batch = batch > 0 ? batch : 1000;
     r.report = report;
     r.progress = progress;

@@ -26,12 +26,13 @@ struct dir_import_stats {
 };
 
 /* dir_import: import data[0..len) as kind "cooperatives" or
- * "entrepreneurs". One line per refused record goes to report ("line N
+ * "entrepreneurs", as v (the command line: &viewer_system). One line per refused record goes to report ("line N
  * (external_id X): field: reason; ..."), progress lines to progress (may
  * be NULL). RC_INVALID when the input as a whole cannot be read (the
  * reason goes to report); RC_OK otherwise, whatever was refused. */
-enum rc dir_import(struct db *db, const char *kind, const char *data,
-                   size_t len, int batch, FILE *report, FILE *progress,
-                   struct dir_import_stats *st);
+struct viewer;
+enum rc dir_import(struct db *db, const struct viewer *v, const char *kind,
+                   const char *data, size_t len, int batch, FILE *report,
+                   FILE *progress, struct dir_import_stats *st);
 
 #endif

@@ -79,6 +79,11 @@ int search_index_stale(struct db *db);
 /* search_index_clear: empty the index (before a rebuild). */
 enum rc search_index_clear(struct db *db);
 
+/* search_index_optimize: merge the index into one segment, which drops
+ * every trace of deleted entries (an erasure needs it: FTS5 only marks
+ * them deleted). Costs a rewrite of the whole index. */
+enum rc search_index_optimize(struct db *db);
+
 /* search_index_done: record that the index is complete and current, and
  * merge its segments. */
 enum rc search_index_done(struct db *db);

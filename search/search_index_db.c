@@ -352,6 +352,11 @@ enum rc search_index_clear(struct db *db)
     return db_exec(db, sql_clear);
 }
 
+enum rc search_index_optimize(struct db *db)
+{
+    return db_exec(db, sql_optimize);
+}
+
 enum rc search_index_done(struct db *db)
 {
     sqlite3_stmt *st = db_stmt(db, sql_set_version);

@@ -29,4 +29,15 @@ void api_ent_get(struct req *r);
 void api_ent_patch(struct req *r);
 void api_ent_delete(struct req *r);
 
+/* api_account.c */
+void api_account_create(struct req *r);
+void api_login(struct req *r);
+void api_activate(struct req *r);
+void api_logout(struct req *r);
+void api_me(struct req *r);
+void api_me_export(struct req *r);
+void api_me_delete(struct req *r);
+void api_coop_audit(struct req *r);
+void api_audit(struct req *r);
+
 #endif

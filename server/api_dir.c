@@ -27,7 +27,7 @@ void api_coop_create(struct req *r)
     int created = 0;
     enum rc rc = srv_body_json(r, errs, &in);
 
-    if (rc == RC_OK) rc = dir_coop_create(r->db, in, errs, &created, &out);
+    if (rc == RC_OK) rc = dir_coop_create(r->db, srv_viewer(r), in, errs, &created, &out);
     json_decref(in);
     srv_reply(r, rc, created ? 201 : 200, out, errs);
 }
@@ -48,7 +48,7 @@ void api_coop_patch(struct req *r)
     json_t *errs = json_array(), *in = NULL, *out = NULL;
     enum rc rc = srv_body_json(r, errs, &in);
 
-    if (rc == RC_OK) rc = dir_coop_patch(r->db, r->param[0], in, errs, &out);
+    if (rc == RC_OK) rc = dir_coop_patch(r->db, srv_viewer(r), r->param[0], in, errs, &out);
     json_decref(in);
     srv_reply(r, rc, 200, out, errs);
 }
@@ -79,7 +79,7 @@ void api_ent_create(struct req *r)
     int created = 0;
     enum rc rc = srv_body_json(r, errs, &in);
 
-    if (rc == RC_OK) rc = dir_ent_create(r->db, in, errs, &created, &out);
+    if (rc == RC_OK) rc = dir_ent_create(r->db, srv_viewer(r), in, errs, &created, &out);
     json_decref(in);
     srv_reply(r, rc, created ? 201 : 200, out, errs);
 }
@@ -101,7 +101,7 @@ void api_ent_patch(struct req *r)
     json_t *errs = json_array(), *in = NULL, *out = NULL;
     enum rc rc = srv_body_json(r, errs, &in);
 
-    if (rc == RC_OK) rc = dir_ent_patch(r->db, r->param[0], in, errs, &out);
+    if (rc == RC_OK) rc = dir_ent_patch(r->db, srv_viewer(r), r->param[0], in, errs, &out);
     json_decref(in);
     srv_reply(r, rc, 200, out, errs);
 }
@@ -109,7 +109,7 @@ void api_ent_patch(struct req *r)
 /* DELETE /api/v1/entrepreneurs/{id} -> 204 | 404 */
 void api_ent_delete(struct req *r)
 {
-    enum rc rc = dir_ent_delete(r->db, r->param[0]);
+    enum rc rc = dir_ent_delete(r->db, srv_viewer(r), r->param[0]);
 
     srv_reply(r, rc, 204, NULL, NULL);
 }

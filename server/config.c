@@ -50,6 +50,13 @@ static const struct setting settings[] = {
     {"search_cache_mb", T_INT, F(search_cache_mb), "64",
      "search: memory for cached FTS5 answers of popular words, per"
      " database; 0 turns the search caches off"},
+    {"password_ops", T_INT, F(password_ops), "2",
+     "argon2id passes over memory per password check"},
+    {"password_mem_kb", T_INT, F(password_mem_kb), "19456",
+     "argon2id memory per password check, KiB (19 MiB, 2 passes: the"
+     " OWASP baseline)"},
+    {"session_hours", T_INT, F(session_hours), "336",
+     "lifetime of a sign-in session, hours (336: two weeks)"},
     {"size", T_INT, F(demo_size), "5000",
      "demo: number of entrepreneurs to generate"},
     {"seed", T_INT, F(demo_seed), "1", "demo: random seed"},

@@ -25,6 +25,9 @@ struct config {
     const char *log_level;   /* error, warn, info, debug */
     int access_log;          /* one log line per request */
     int search_cache_mb;     /* search: cache of FTS5 answers, MB */
+    int password_ops;        /* argon2id passes */
+    int password_mem_kb;     /* argon2id memory, KiB */
+    int session_hours;       /* lifetime of a session */
     int demo_size;           /* demo: number of entrepreneurs */
     int demo_seed;           /* demo: random seed */
     int batch;               /* import: records per transaction */

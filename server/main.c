@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../account/account.h"
 #include "../directory/dir_demo.h"
 #include "../directory/dir_ent.h"
 #include "../directory/dir_import.h"
@@ -23,6 +24,7 @@
 #include "../util/buf.h"
 #include "../util/fetch.h"
 #include "../util/log.h"
+#include "../util/viewer.h"
 #include "config.h"
 #include "srv.h"
 
@@ -50,6 +52,9 @@ static void usage(FILE *f)
             " or CSV)\n"
             "  essaim demo [--db FILE] [--size N] [--seed S]\n"
             "  essaim reindex [--db FILE]\n"
+            "  essaim admin create EMAIL [--db FILE]\n"
+            "      an administrator; the password is ESSAIM_ADMIN_PASSWORD,"
+            " or generated\n      and printed once\n"
             "  essaim version\n"
             "\n",
             ESSAIM_VERSION);
@@ -195,7 +200,8 @@ static int cmd_import(const struct config *cfg, const char *kind,
         db_close(db);
         return 1;
     }
-    rc = dir_import(db, kind, data, len, cfg->batch, stdout, stderr, &st);
+    rc = dir_import(db, &viewer_system, kind, data, len, cfg->batch, stdout,
+                    stderr, &st);
     printf("imported %ld, rejected %ld\n", st.imported, st.rejected);
     free(data);
     db_close(db);
@@ -235,6 +241,33 @@ static int cmd_reindex(const struct config *cfg)
     return rc == RC_OK ? 0 : 1;
 }
 
+static int cmd_admin(const struct config *cfg, const char *what,
+                     const char *email)
+{
+    const char *pw = getenv("ESSAIM_ADMIN_PASSWORD");
+    char generated[32] = "";
+    struct db *db;
+    enum rc rc;
+
+    if (strcmp(what, "create") != 0) {
+        usage(stderr);
+        return 2;
+    }
+    db = open_db(cfg);
+    if (!db) return 1;
+    rc = account_admin_create(db, email, pw, generated, sizeof generated);
+    db_close(db);
+    if (rc != RC_OK) {
+        fprintf(stderr, "essaim: cannot create the administrator %s (%s)\n",
+                email, rc == RC_CONFLICT ? "the address has an account"
+                                         : rc_name(rc));
+        return 1;
+    }
+    printf("administrator %s created\n", email);
+    if (*generated) printf("password: %s\n", generated);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     struct config cfg;
@@ -260,6 +293,12 @@ int main(int argc, char **argv)
     fetch_global_init();
     search_init();
     search_cache_size((size_t)cfg.search_cache_mb << 20);
+    if (account_init((unsigned long long)cfg.password_ops,
+                     (size_t)cfg.password_mem_kb << 10,
+                     (long)cfg.session_hours * 3600) < 0) {
+        fprintf(stderr, "essaim: libsodium cannot start\n");
+        return 1;
+    }
     if (!strcmp(argv[1], "serve") && nargs == 0)
         rc = cmd_serve(&cfg);
     else if (!strcmp(argv[1], "import") && (nargs == 1 || nargs == 2))
@@ -268,8 +307,8 @@ int main(int argc, char **argv)
         rc = cmd_demo(&cfg);
     else if (!strcmp(argv[1], "reindex") && nargs == 0)
         rc = cmd_reindex(&cfg);
-    else if (!strcmp(argv[1], "admin"))
-        fprintf(stderr, "essaim: accounts are not available yet\n");
+    else if (!strcmp(argv[1], "admin") && nargs == 2)
+        rc = cmd_admin(&cfg, args[0], args[1]);
     else
         usage(stderr);
     return rc;

@@ -4,6 +4,8 @@
 #include "srv.h"
 
 #include <civetweb.h>
+#include <sodium.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +14,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "../account/account.h"
 #include "../util/buf.h"
 #include "../util/log.h"
 #include "../util/text.h"
@@ -95,6 +98,11 @@ void srv_reply_raw(struct req *r, int status, const char *ctype,
              "Cache-Control: no-store\r\n",
              status, reason(status), status == 204 ? 0 : len);
     if (ctype && status != 204) buf_addf(&b, "Content-Type: %s\r\n", ctype);
+    if (status == 429 && r->retry_after > 0)
+        buf_addf(&b, "Retry-After: %ld\r\n", r->retry_after);
+    if (status == 401)
+        buf_adds(&b, "WWW-Authenticate: Bearer realm=\"essaim\"\r\n");
+    buf_add(&b, r->hdr, r->hdr_len);
     if (extra) buf_adds(&b, extra);
     buf_adds(&b, "\r\n");
     if (status != 204 && len && strcmp(r->ri->request_method, "HEAD"))
@@ -139,7 +147,10 @@ static void problem(struct req *r, int status, const char *detail,
 
     switch (status) {
     case 400: type = "/problems/invalid-request"; break;
+    case 401: type = "/problems/unauthorized"; break;
+    case 403: type = "/problems/forbidden"; break;
     case 404: type = "/problems/not-found"; break;
+    case 429: type = "/problems/too-many-requests"; break;
     case 405: type = "/problems/method-not-allowed"; break;
     case 409: type = "/problems/conflict"; break;
     case 413: type = "/problems/body-too-large"; break;
@@ -176,6 +187,8 @@ static int rc_status(enum rc rc)
     case RC_TOOBIG: return 413;
     case RC_UNSUPPORTED: return 415;
     case RC_FORBIDDEN: return 403;
+    case RC_UNAUTHORIZED: return 401;
+    case RC_THROTTLED: return 429;
     case RC_UPSTREAM: return 502;
     case RC_BUSY: return 503;
     case RC_DB:
@@ -196,13 +209,26 @@ void srv_reply(struct req *r, enum rc rc, int ok_status, json_t *body,
         return;
     }
     json_decref(body);
+    /* Refused for want of credentials: say so (401), and why when a
+     * cookie came without its CSRF token. */
+    if ((rc == RC_FORBIDDEN || rc == RC_UNAUTHORIZED) && r->csrf_refused) {
+        srv_reply_problem(r, 403,
+                          "a write authenticated by the session cookie needs"
+                          " the X-CSRF-Token header (the essaim_csrf cookie)",
+                          errs);
+        return;
+    }
+    if (rc == RC_FORBIDDEN && r->viewer.role == VIEWER_ANONYMOUS)
+        rc = RC_UNAUTHORIZED;
     switch (rc) {
     case RC_INVALID: detail = "the request has invalid fields"; break;
     case RC_NOTFOUND: detail = "no such resource"; break;
     case RC_CONFLICT: detail = "the request conflicts with a record"; break;
     case RC_TOOBIG: detail = "the request body is too large"; break;
     case RC_UNSUPPORTED: detail = "the request body must be JSON"; break;
-    case RC_FORBIDDEN: detail = "not allowed"; break;
+    case RC_FORBIDDEN: detail = "not allowed for this account"; break;
+    case RC_UNAUTHORIZED: detail = "sign in first"; break;
+    case RC_THROTTLED: detail = "too many attempts; retry later"; break;
     case RC_UPSTREAM: detail = "a remote service failed"; break;
     case RC_BUSY: detail = "the database is busy; retry shortly"; break;
     case RC_DB:
@@ -282,8 +308,96 @@ int srv_query_limit(struct req *r, json_t *errs)
 
 const struct viewer *srv_viewer(struct req *r)
 {
-    (void)r;
-    return &viewer_anonymous;
+    return &r->viewer;
+}
+
+void srv_add_header(struct req *r, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+
+    va_start(ap, fmt);
+    n = vsnprintf(r->hdr + r->hdr_len, sizeof r->hdr - r->hdr_len, fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n + 2 >= sizeof r->hdr - r->hdr_len) {
+        r->hdr[r->hdr_len] = 0;
+        log_error("reply header dropped: no room");
+        return;
+    }
+    r->hdr_len += (size_t)n;
+    memcpy(r->hdr + r->hdr_len, "\r\n", 3);
+    r->hdr_len += 2;
+}
+
+int srv_https(struct req *r)
+{
+    const char *p = srv_header(r, "X-Forwarded-Proto");
+
+    return r->ri->is_ssl || (p && !strcasecmp(p, "https"));
+}
+
+const char *srv_client_addr(struct req *r)
+{
+    return r->ri->remote_addr;
+}
+
+/* safe_method: a method that changes nothing (no CSRF token needed). */
+static int safe_method(const char *m)
+{
+    return !strcmp(m, "GET") || !strcmp(m, "HEAD") || !strcmp(m, "OPTIONS");
+}
+
+/* authenticate: set r->viewer from the request's credentials. Returns 0,
+ * or -1 after replying 401 (a Bearer token we do not know). */
+static int authenticate(struct req *r)
+{
+    const char *auth = srv_header(r, "Authorization");
+    const char *cookies = srv_header(r, "Cookie");
+    struct account_session sess;
+    char tok[128];
+    enum rc rc;
+
+    r->viewer = viewer_anonymous;
+    if (auth) {
+        if (strncasecmp(auth, "Bearer ", 7)) {
+            srv_reply_problem(r, 401, "Authorization must be Bearer TOKEN",
+                              NULL);
+            return -1;
+        }
+        for (auth += 7; *auth == ' '; auth++) continue;
+        snprintf(tok, sizeof tok, "%s", auth);
+    } else if (!cookies ||
+               mg_get_cookie(cookies, "essaim_session", tok, sizeof tok) <=
+                   0) {
+        return 0;
+    } else {
+        r->by_cookie = 1;
+    }
+    rc = account_session(r->db, tok, &r->viewer, &sess);
+    if (rc == RC_NOTFOUND && !r->by_cookie) {
+        srv_reply_problem(r, 401,
+                          "the token is unknown, expired or signed out",
+                          NULL);
+        return -1;
+    }
+    if (rc != RC_OK) { /* a stale cookie: anonymous */
+        r->viewer = viewer_anonymous;
+        r->by_cookie = 0;
+        return 0;
+    }
+    if (r->by_cookie && !safe_method(r->ri->request_method)) {
+        const char *h = srv_header(r, "X-CSRF-Token");
+
+        if (!h || strlen(h) != strlen(sess.csrf) ||
+            sodium_memcmp(h, sess.csrf, strlen(h)) != 0) {
+            r->viewer = viewer_anonymous;
+            r->by_cookie = 0;
+            r->csrf_refused = 1;
+            return 0;
+        }
+    }
+    snprintf(r->token, sizeof r->token, "%s", tok);
+    return 0;
 }
 
 enum rc srv_body_json(struct req *r, json_t *errs, json_t **out)
@@ -466,6 +580,7 @@ static int on_request(struct mg_connection *conn)
             srv_reply_problem(&r, 503, "database unavailable", NULL);
             goto done;
         }
+        if (authenticate(&r) < 0) goto done;
         srv_routes[i].fn(&r);
         if (!r.status) {
             log_error("handler for %s %s sent no reply",

@@ -23,6 +23,7 @@
 
 #include "../store/db.h"
 #include "../util/rc.h"
+#include "../util/viewer.h"
 #include "config.h"
 
 struct mg_connection;
@@ -43,6 +44,14 @@ struct req {
     int status;                       /* status sent, 0 before the reply */
     size_t route;                     /* index in srv_routes (metrics) */
     double t0;                        /* start, seconds (metrics) */
+    struct viewer viewer;             /* who is asking (srv_viewer) */
+    char token[48];                   /* their session token, "" if none */
+    int by_cookie;                    /* the token came in the cookie */
+    int csrf_refused;                 /* a cookie without its CSRF token:
+                                         the request runs anonymous */
+    long retry_after;                 /* seconds, sent with a 429 */
+    char hdr[1024];                   /* extra header lines of the reply */
+    size_t hdr_len;
 };
 
 /* A route handler: must reply exactly once. */
@@ -105,10 +114,25 @@ int srv_query(struct req *r, const char *name, char *buf, size_t size,
  * after adding an error to errs. */
 int srv_query_limit(struct req *r, json_t *errs);
 
-/* srv_viewer: who is asking. Until accounts exist (issue 5) every
- * request is anonymous. */
-struct viewer;
+/* srv_viewer: who is asking: the account of the session token in
+ * `Authorization: Bearer TOKEN`, or in the essaim_session cookie. A
+ * cookie authenticates GET and HEAD alone, and other methods only with
+ * its CSRF token in X-CSRF-Token (else the request runs anonymous, and a
+ * refusal says why). A Bearer token that is unknown, expired or signed
+ * out is refused with 401 before any handler runs. */
 const struct viewer *srv_viewer(struct req *r);
+
+/* srv_add_header: add a header line (printf format, without "\r\n") to
+ * the reply to come. Lines that do not fit are dropped (logged). */
+void srv_add_header(struct req *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* srv_https: whether the client reached us over HTTPS (directly, or
+ * through a proxy that says X-Forwarded-Proto: https). */
+int srv_https(struct req *r);
+
+/* srv_client_addr: the client's IP address (for throttling). */
+const char *srv_client_addr(struct req *r);
 
 /* srv_header: a request header, or NULL. Borrowed. */
 const char *srv_header(struct req *r, const char *name);

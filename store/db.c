@@ -389,7 +389,8 @@ enum rc db_open(const char *path, const struct db_opts *opts, struct db **out)
                                     ? opts->busy_timeout_ms
                                     : defaults.busy_timeout_ms);
     snprintf(pragmas, sizeof pragmas,
-             "PRAGMA foreign_keys=ON; PRAGMA synchronous=%s;"
+             "PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;"
+             " PRAGMA synchronous=%s;"
              " PRAGMA temp_store=MEMORY; PRAGMA cache_size=-%d;"
              " PRAGMA mmap_size=17179869184;",
              opts->synchronous && !strcmp(opts->synchronous, "NORMAL")

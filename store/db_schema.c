@@ -148,6 +148,51 @@ static const char *const migrations[] = {
     "ALTER TABLE trade_term ADD COLUMN"
     "  weight INTEGER NOT NULL DEFAULT 1;" /* labels of the code with it */
     "DELETE FROM trade_term;",
+
+    /* 3 -> 4: accounts, sessions, invitations, the audit log. */
+    "CREATE TABLE account("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  email TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+    "  password TEXT,"                /* argon2id (crypto_pwhash_str); NULL"
+                                         until an invitation sets it */
+    "  role TEXT NOT NULL,"           /* client, entrepreneur, staff, admin,"
+                                         peer */
+    "  cooperative_id INTEGER REFERENCES cooperative(id),"
+                                      /* staff and entrepreneurs */
+    "  entrepreneur_id INTEGER"       /* an entrepreneur's own profile */
+    "    REFERENCES entrepreneur(id) ON DELETE SET NULL,"
+    "  display_name TEXT,"
+    "  created_at TEXT NOT NULL DEFAULT " NOW ","
+    "  updated_at TEXT NOT NULL DEFAULT " NOW
+    ");"
+    "CREATE INDEX account_cooperative ON account(cooperative_id);"
+    "CREATE INDEX account_entrepreneur ON account(entrepreneur_id);"
+    "CREATE TABLE session("
+    "  token_hash BLOB PRIMARY KEY,"  /* BLAKE2b of the token: the token"
+                                         itself is never stored */
+    "  account_id INTEGER NOT NULL REFERENCES account(id) ON DELETE CASCADE,"
+    "  csrf TEXT NOT NULL,"           /* for cookie-authenticated writes */
+    "  created_at TEXT NOT NULL DEFAULT " NOW ","
+    "  expires_at TEXT NOT NULL"
+    ") WITHOUT ROWID;"
+    "CREATE INDEX session_account ON session(account_id);"
+    "CREATE TABLE invitation("       /* sets an account's password once */
+    "  token_hash BLOB PRIMARY KEY,"
+    "  account_id INTEGER NOT NULL REFERENCES account(id) ON DELETE CASCADE,"
+    "  created_at TEXT NOT NULL DEFAULT " NOW ","
+    "  expires_at TEXT NOT NULL"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE audit("            /* what staff and admins did */
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  at TEXT NOT NULL DEFAULT " NOW ","
+    "  actor_id INTEGER,"             /* account id (kept after deletion) */
+    "  actor_role TEXT NOT NULL,"
+    "  cooperative_id INTEGER,"       /* the cooperative concerned, or NULL */
+    "  action TEXT NOT NULL,"         /* 'entrepreneur.update' */
+    "  target TEXT"                   /* 'entrepreneur:12' (ids only: no"
+                                         personal data) */
+    ");"
+    "CREATE INDEX audit_cooperative ON audit(cooperative_id, id);",
 };
 
 int db_schema_version(void)

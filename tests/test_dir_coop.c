@@ -4,6 +4,7 @@
  * Pure section (level 1): dir_coop_siret_ok, the SIRET check digit.
  * Database section (level 2): to come (create, get, patch, list).
  */
+#include "../util/viewer.h"
 #include "testutil.h"
 
 #include "../directory/dir_coop.h"

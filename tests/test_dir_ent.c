@@ -19,7 +19,7 @@ static int setup(void **state)
     json_t *errs = json_array(), *out = NULL;
     int created = 0;
 
-    assert_int_equal(dir_coop_create(db, in, errs, &created, &out), RC_OK);
+    assert_int_equal(dir_coop_create(db, &viewer_system, in, errs, &created, &out), RC_OK);
     assert_true(created);
     json_decref(in);
     json_decref(errs);
@@ -53,7 +53,7 @@ static json_t *create(struct db *db, const char *text, enum rc want,
     json_t *in = test_json(text), *errs = json_array(), *out = NULL;
     int created = 0;
 
-    assert_int_equal(dir_ent_create(db, in, errs, &created, &out), want);
+    assert_int_equal(dir_ent_create(db, &viewer_system, in, errs, &created, &out), want);
     json_decref(in);
     if (errs_out)
         *errs_out = errs;
@@ -97,11 +97,11 @@ static void round_trip(void **state)
         test_count(db, "SELECT count(*) FROM search_fts WHERE search_fts MATCH"
                   " 'chauf'"),
         1);
-    assert_int_equal(dir_ent_delete(db, id), RC_OK);
+    assert_int_equal(dir_ent_delete(db, &viewer_system, id), RC_OK);
     json_decref(got);
     assert_int_equal(dir_ent_get(db, &viewer_anonymous, id, &got),
                      RC_NOTFOUND);
-    assert_int_equal(dir_ent_delete(db, id), RC_NOTFOUND);
+    assert_int_equal(dir_ent_delete(db, &viewer_system, id), RC_NOTFOUND);
     assert_int_equal(test_count(db, "SELECT count(*) FROM entrepreneur_trade"), 0);
     assert_int_equal(test_count(db, "SELECT count(*) FROM search_fts"), 0);
     json_decref(out);
@@ -167,7 +167,7 @@ static void refusals_name_fields(void **state)
         errs = json_array();
         json_object_set_new(in, "display_name", json_string(big));
         json_object_set_new(in, "description", json_string(big));
-        assert_int_equal(dir_ent_create(db, in, errs, &created, &out),
+        assert_int_equal(dir_ent_create(db, &viewer_system, in, errs, &created, &out),
                          RC_INVALID);
         assert_true(test_has_error(errs, "display_name"));
         assert_true(test_has_error(errs, "description"));
@@ -235,7 +235,7 @@ static void upsert_by_external_id(void **state)
     in = test_json(plumber);
     json_object_set_new(in, "headline", json_string("Plombière"));
     errs = json_array();
-    assert_int_equal(dir_ent_create(db, in, errs, &created, &b), RC_OK);
+    assert_int_equal(dir_ent_create(db, &viewer_system, in, errs, &created, &b), RC_OK);
     assert_false(created);
     assert_true(json_equal(json_object_get(a, "id"), json_object_get(b, "id")));
     assert_string_equal(json_string_value(json_object_get(b, "headline")),
@@ -261,7 +261,7 @@ static void patch_merges(void **state)
     p = test_json("{'headline':null,'location':{'insee':'75056'},"
                   "'skills':['soudure']}");
     errs = json_array();
-    assert_int_equal(dir_ent_patch(db, id, p, errs, &out), RC_OK);
+    assert_int_equal(dir_ent_patch(db, &viewer_system, id, p, errs, &out), RC_OK);
     assert_true(json_is_null(json_object_get(out, "headline")));
     assert_string_equal(json_string_value(json_object_get(
                             json_object_get(out, "location"), "city")),
@@ -275,7 +275,7 @@ static void patch_merges(void **state)
     json_decref(out);
     /* A bad patch changes nothing. */
     p = test_json("{'headline':'Nouveau','status':'boss'}");
-    assert_int_equal(dir_ent_patch(db, id, p, errs, &out), RC_INVALID);
+    assert_int_equal(dir_ent_patch(db, &viewer_system, id, p, errs, &out), RC_INVALID);
     assert_true(test_has_error(errs, "status"));
     json_decref(p);
     assert_int_equal(dir_ent_get(db, &viewer_anonymous, id, &out), RC_OK);
@@ -284,12 +284,12 @@ static void patch_merges(void **state)
     /* Taking another record's external id is a conflict. */
     json_array_clear(errs);
     p = test_json("{'external_id':'e2'}");
-    assert_int_equal(dir_ent_patch(db, id, p, errs, &out), RC_CONFLICT);
+    assert_int_equal(dir_ent_patch(db, &viewer_system, id, p, errs, &out), RC_CONFLICT);
     assert_true(test_has_error(errs, "external_id"));
     json_decref(p);
     p = test_json("{'headline':'x'}");
-    assert_int_equal(dir_ent_patch(db, "999", p, errs, &out), RC_NOTFOUND);
-    assert_int_equal(dir_ent_patch(db, "abc", p, errs, &out), RC_NOTFOUND);
+    assert_int_equal(dir_ent_patch(db, &viewer_system, "999", p, errs, &out), RC_NOTFOUND);
+    assert_int_equal(dir_ent_patch(db, &viewer_system, "abc", p, errs, &out), RC_NOTFOUND);
     json_decref(p);
     json_decref(errs);
     json_decref(a);
@@ -301,8 +301,8 @@ static void visibility_on_reads(void **state)
     struct db *db = *state;
     static const char *const vis[] = {"public", "network", "cooperative",
                                       "private"};
-    struct viewer staff = {VIEWER_STAFF, 1, 0}, other = {VIEWER_STAFF, 2, 0};
-    struct viewer client = {VIEWER_CLIENT, 0, 0};
+    struct viewer staff = {VIEWER_STAFF, 1, 0, 0}, other = {VIEWER_STAFF, 2, 0, 0};
+    struct viewer client = {VIEWER_CLIENT, 0, 0, 0};
     json_t *list = NULL, *errs = json_array();
     char text[512];
     size_t i;

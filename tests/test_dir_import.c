@@ -3,6 +3,7 @@
  * three formats, one report line per refused record with its line
  * number and fields, re-import updating instead of duplicating, batches.
  */
+#include "../util/viewer.h"
 #include "testutil.h"
 
 #include "../directory/dir_import.h"
@@ -16,7 +17,7 @@ static enum rc run(struct db *db, const char *kind, const char *text,
     enum rc rc;
 
     assert_non_null(f);
-    rc = dir_import(db, kind, text, strlen(text), batch, f, NULL, st);
+    rc = dir_import(db, &viewer_system, kind, text, strlen(text), batch, f, NULL, st);
     fclose(f);
     return rc;
 }

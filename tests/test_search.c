@@ -290,7 +290,7 @@ static void post(const char *path, json_t *body, long want, json_t **out)
     struct test_reply r;
     char *text = json_dumps(body, JSON_COMPACT);
 
-    test_http(&server, "POST", path, text, NULL, &r);
+    test_http_as(&server, server.admin, "POST", path, text, NULL, &r);
     free(text);
     if (r.status != want)
         fail_msg("POST %s: %ld: %s", path, r.status, buf_str(&r.body));
@@ -980,7 +980,7 @@ static void patch(const char *id, const char *body)
     char *text = json_dumps(b, JSON_COMPACT);
 
     snprintf(path, sizeof path, "/api/v1/entrepreneurs/%s", id);
-    test_http(&server, "PATCH", path, text, NULL, &r);
+    test_http_as(&server, server.admin, "PATCH", path, text, NULL, &r);
     if (r.status != 200)
         fail_msg("PATCH %s %s: %ld %s", path, body, r.status,
                  buf_str(&r.body));
@@ -1071,7 +1071,7 @@ static void consistency_after_patch_and_delete(void **state)
     patch(id, "{'visibility':'public'}");
     assert_int_equal(count("q=quadrille"), 1);
     snprintf(path, sizeof path, "/api/v1/entrepreneurs/%s", id);
-    test_http(&server, "DELETE", path, NULL, NULL, &r);
+    test_http_as(&server, server.admin, "DELETE", path, NULL, NULL, &r);
     assert_int_equal(r.status, 204);
     test_reply_free(&r);
     assert_int_equal(count("q=quadrille"), 0);

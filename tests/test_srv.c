@@ -16,6 +16,9 @@ static int setup(void **state)
     (void)state;
     curl_global_init(CURL_GLOBAL_DEFAULT);
     test_server_start(&server);
+    /* These tests write as the administrator (test_account.c checks who
+     * may do what). */
+    snprintf(server.token, sizeof server.token, "%s", server.admin);
     return 0;
 }
 

@@ -38,7 +38,7 @@ static long long row_coop(int r)
  * OWN row of visibility v. */
 static struct viewer viewer_of(enum viewer_role role, int v)
 {
-    struct viewer w = {role, 0, 0};
+    struct viewer w = {role, 0, 0, 0};
 
     if (role == VIEWER_ENTREPRENEUR) {
         w.cooperative_id = COOP_A;
@@ -215,10 +215,10 @@ static void test_anonymous_constant(void **state)
  * profile. */
 static void test_ids_without_role(void **state)
 {
-    struct viewer client = {VIEWER_CLIENT, COOP_A, 101};
-    struct viewer peer = {VIEWER_PEER, COOP_A, 101};
-    struct viewer staff0 = {VIEWER_STAFF, 0, 0};
-    struct viewer ent0 = {VIEWER_ENTREPRENEUR, 0, 0};
+    struct viewer client = {VIEWER_CLIENT, COOP_A, 101, 0};
+    struct viewer peer = {VIEWER_PEER, COOP_A, 101, 0};
+    struct viewer staff0 = {VIEWER_STAFF, 0, 0, 0};
+    struct viewer ent0 = {VIEWER_ENTREPRENEUR, 0, 0, 0};
 
     (void)state;
     assert_false(viewer_can_see(&client, "cooperative", COOP_A, 101));
@@ -232,7 +232,7 @@ static void test_ids_without_role(void **state)
     assert_false(viewer_can_see(&ent0, "cooperative", COOP_A, 101));
     /* an entrepreneur in another cooperative */
     assert_false(viewer_can_see(
-        &(struct viewer){VIEWER_ENTREPRENEUR, COOP_B, 55}, "cooperative",
+        &(struct viewer){VIEWER_ENTREPRENEUR, COOP_B, 55, 0}, "cooperative",
         COOP_A, 101));
 }
 
@@ -240,9 +240,9 @@ static void test_ids_without_role(void **state)
  * those who may see private profiles see it. */
 static void test_unknown_visibility_fails_closed(void **state)
 {
-    struct viewer ent = {VIEWER_ENTREPRENEUR, COOP_A, 999};
-    struct viewer staff = {VIEWER_STAFF, COOP_A, 0};
-    struct viewer admin = {VIEWER_ADMIN, 0, 0};
+    struct viewer ent = {VIEWER_ENTREPRENEUR, COOP_A, 999, 0};
+    struct viewer staff = {VIEWER_STAFF, COOP_A, 0, 0};
+    struct viewer admin = {VIEWER_ADMIN, 0, 0, 0};
     size_t k;
     int role;
 
@@ -270,23 +270,23 @@ static void test_sql_agrees_with_c(void **state)
 {
     struct sqlfix *f = *state;
     const struct viewer viewers[] = {
-        {VIEWER_ANONYMOUS, 0, 0},
-        {VIEWER_ANONYMOUS, COOP_A, 101}, /* ids must not matter */
-        {VIEWER_CLIENT, 0, 0},
-        {VIEWER_CLIENT, COOP_A, 101},
-        {VIEWER_ENTREPRENEUR, COOP_A, 101},
-        {VIEWER_ENTREPRENEUR, COOP_A, 131},
-        {VIEWER_ENTREPRENEUR, COOP_B, 103},
-        {VIEWER_ENTREPRENEUR, COOP_A, 0},
-        {VIEWER_ENTREPRENEUR, 0, 0},
-        {VIEWER_ENTREPRENEUR, COOP_A, 501},
-        {VIEWER_STAFF, COOP_A, 0},
-        {VIEWER_STAFF, COOP_B, 0},
-        {VIEWER_STAFF, 0, 0},
-        {VIEWER_STAFF, 30, 0}, /* a cooperative with no profile */
-        {VIEWER_ADMIN, 0, 0},
-        {VIEWER_PEER, 0, 0},
-        {VIEWER_PEER, COOP_A, 101},
+        {VIEWER_ANONYMOUS, 0, 0, 0},
+        {VIEWER_ANONYMOUS, COOP_A, 101, 0}, /* ids must not matter */
+        {VIEWER_CLIENT, 0, 0, 0},
+        {VIEWER_CLIENT, COOP_A, 101, 0},
+        {VIEWER_ENTREPRENEUR, COOP_A, 101, 0},
+        {VIEWER_ENTREPRENEUR, COOP_A, 131, 0},
+        {VIEWER_ENTREPRENEUR, COOP_B, 103, 0},
+        {VIEWER_ENTREPRENEUR, COOP_A, 0, 0},
+        {VIEWER_ENTREPRENEUR, 0, 0, 0},
+        {VIEWER_ENTREPRENEUR, COOP_A, 501, 0},
+        {VIEWER_STAFF, COOP_A, 0, 0},
+        {VIEWER_STAFF, COOP_B, 0, 0},
+        {VIEWER_STAFF, 0, 0, 0},
+        {VIEWER_STAFF, 30, 0, 0}, /* a cooperative with no profile */
+        {VIEWER_ADMIN, 0, 0, 0},
+        {VIEWER_PEER, 0, 0, 0},
+        {VIEWER_PEER, COOP_A, 101, 0},
     };
     sqlite3_stmt *rows;
     size_t i;

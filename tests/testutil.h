@@ -5,8 +5,12 @@
  *                      reference data (copied from a template built once
  *                      per test binary, so each test starts clean)
  *   test_server_*      an essaim server in this process on 127.0.0.1:0,
- *                      on a temporary database file
- *   test_http()        one HTTP request with libcurl
+ *                      on a temporary database file, with an
+ *                      administrator signed in (token in t->admin)
+ *   test_http()        one HTTP request with libcurl, with the token
+ *                      t->token (anonymous while it is empty)
+ *   test_http_as()     the same with a given token
+ *   test_login()       sign in and copy the token
  */
 #ifndef ESSAIM_TESTUTIL_H
 #define ESSAIM_TESTUTIL_H
@@ -24,6 +28,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../account/account.h"
 #include "../search/search.h"
 #include "../search/search_place.h"
 #include "../search/search_trade.h"
@@ -43,6 +48,8 @@ static inline struct db *test_db_new(void)
 
     log_set_level(LOG_ERROR);
     search_init();
+    /* The cheapest argon2id libsodium allows: tests hash many. */
+    assert_int_equal(account_init(1, 8192, 0), 0);
     if (!test_template) {
         assert_int_equal(db_open(":memory:", NULL, &test_template), RC_OK);
         assert_int_equal(search_place_ensure(test_template), RC_OK);
@@ -108,7 +115,16 @@ struct test_server {
     char dir[64];
     char db[128];
     char base[64]; /* "http://127.0.0.1:PORT" */
+    char token[64]; /* sent by test_http when not empty */
+    char admin[64]; /* the token of admin@test.invalid */
 };
+
+#define TEST_ADMIN_EMAIL "admin@test.invalid"
+#define TEST_ADMIN_PASSWORD "admin-password"
+
+static inline void test_login(const struct test_server *t, const char *email,
+                              const char *password, char *token,
+                              size_t size);
 
 /* test_server_start: a server on a new temporary database. */
 static inline void test_server_start(struct test_server *t)
@@ -118,12 +134,16 @@ static inline void test_server_start(struct test_server *t)
     memset(t, 0, sizeof *t);
     log_set_level(LOG_ERROR);
     search_init();
+    assert_int_equal(account_init(1, 8192, 0), 0);
     snprintf(t->dir, sizeof t->dir, "/tmp/essaim-test-XXXXXX");
     assert_non_null(mkdtemp(t->dir));
     snprintf(t->db, sizeof t->db, "%s/test.db", t->dir);
     assert_int_equal(db_open(t->db, NULL, &db), RC_OK);
     assert_int_equal(search_place_ensure(db), RC_OK);
     assert_int_equal(search_trade_ensure(db), RC_OK);
+    assert_int_equal(account_admin_create(db, TEST_ADMIN_EMAIL,
+                                          TEST_ADMIN_PASSWORD, NULL, 0),
+                     RC_OK);
     db_close(db);
     t->cfg.db = t->db;
     t->cfg.listen = "127.0.0.1";
@@ -141,6 +161,8 @@ static inline void test_server_start(struct test_server *t)
     assert_true(srv_port(t->srv) > 0);
     snprintf(t->base, sizeof t->base, "http://127.0.0.1:%d",
              srv_port(t->srv));
+    test_login(t, TEST_ADMIN_EMAIL, TEST_ADMIN_PASSWORD, t->admin,
+               sizeof t->admin);
 }
 
 static inline void test_server_stop(struct test_server *t)
@@ -166,15 +188,16 @@ static inline size_t test_on_data(char *p, size_t size, size_t n, void *arg)
     return size * n;
 }
 
-/* test_http: method path (relative to base) with an optional body of the
- * given content type (NULL: application/json). Free with
- * test_reply_free(). */
-static inline void test_http(const struct test_server *t, const char *method,
-                             const char *path, const char *body,
-                             const char *ctype, struct test_reply *r)
+/* test_http_as: method path (relative to base) with an optional body of
+ * the given content type (NULL: application/json), with the session
+ * token (NULL or "": none). Free with test_reply_free(). */
+static inline void test_http_as(const struct test_server *t,
+                                const char *token, const char *method,
+                                const char *path, const char *body,
+                                const char *ctype, struct test_reply *r)
 {
     struct curl_slist *h = NULL;
-    char url[1024], ct[256];
+    char url[1024], ct[256], auth[128];
     CURL *c = curl_easy_init();
 
     memset(r, 0, sizeof *r);
@@ -195,10 +218,14 @@ static inline void test_http(const struct test_server *t, const char *method,
         snprintf(ct, sizeof ct, "Content-Type: %s",
                  ctype ? ctype : "application/json");
         h = curl_slist_append(h, ct);
-        curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
         curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
         curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
     }
+    if (token && *token) {
+        snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
+        h = curl_slist_append(h, auth);
+    }
+    if (h) curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
     assert_int_equal(curl_easy_perform(c), CURLE_OK);
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
     if (r->body.len) r->json = json_loadb(r->body.p, r->body.len, 0, NULL);
@@ -212,6 +239,30 @@ static inline void test_reply_free(struct test_reply *r)
     buf_free(&r->headers);
     json_decref(r->json);
     r->json = NULL;
+}
+
+/* test_http: test_http_as with the token t->token. */
+static inline void test_http(const struct test_server *t, const char *method,
+                             const char *path, const char *body,
+                             const char *ctype, struct test_reply *r)
+{
+    test_http_as(t, t->token, method, path, body, ctype, r);
+}
+
+static inline void test_login(const struct test_server *t, const char *email,
+                              const char *password, char *token, size_t size)
+{
+    struct test_reply r;
+    char body[512];
+
+    snprintf(body, sizeof body, "{\"email\":\"%s\",\"password\":\"%s\"}",
+             email, password);
+    test_http_as(t, NULL, "POST", "/api/v1/auth/login", body, NULL, &r);
+    assert_int_equal(r.status, 200);
+    snprintf(token, size, "%s",
+             json_string_value(json_object_get(r.json, "token")));
+    assert_int_equal(strlen(token), ACCOUNT_TOKEN_LEN);
+    test_reply_free(&r);
 }
 
 #endif

@@ -161,6 +161,23 @@ int check_string(const struct check *c, json_t *in, const char *key,
     return 1;
 }
 
+int check_email(const struct check *c, json_t *in, const char *key,
+                unsigned flags, json_t *out)
+{
+    int r = check_string(c, in, key, 254, flags, out);
+    const char *s = json_string_value(json_object_get(out, key)), *at;
+
+    if (r <= 0) return r;
+    at = strchr(s, '@');
+    if (!at || at == s || !at[1] || strchr(at + 1, '@') || strchr(s, ' ') ||
+        !strchr(at + 1, '.')) {
+        json_object_del(out, key);
+        check_fail(c, key, "must be an email address");
+        return -1;
+    }
+    return r;
+}
+
 int check_enum(const struct check *c, json_t *in, const char *key,
                const char *const *values, unsigned flags, json_t *out)
 {

@@ -49,6 +49,10 @@ int check_unknown(const struct check *c, json_t *in, const char *const *known);
 int check_string(const struct check *c, json_t *in, const char *key,
                  size_t max, unsigned flags, json_t *out);
 
+/* check_email: an address "name@domain.tld" of at most 254 characters. */
+int check_email(const struct check *c, json_t *in, const char *key,
+                unsigned flags, json_t *out);
+
 /* check_enum: a string among values[] (NULL-terminated). */
 int check_enum(const struct check *c, json_t *in, const char *key,
                const char *const *values, unsigned flags, json_t *out);

@@ -13,6 +13,8 @@ const char *rc_name(enum rc rc)
     case RC_TOOBIG: return "toobig";
     case RC_UNSUPPORTED: return "unsupported";
     case RC_FORBIDDEN: return "forbidden";
+    case RC_UNAUTHORIZED: return "unauthorized";
+    case RC_THROTTLED: return "throttled";
     case RC_UPSTREAM: return "upstream";
     case RC_BUSY: return "busy";
     case RC_DB: return "db";

@@ -18,6 +18,8 @@ enum rc {
     RC_TOOBIG,      /* input over a size cap (413) */
     RC_UNSUPPORTED, /* wrong content type or format (415) */
     RC_FORBIDDEN,   /* authenticated but not allowed (403) */
+    RC_UNAUTHORIZED, /* no valid credentials (401) */
+    RC_THROTTLED,   /* too many attempts: wait (429) */
     RC_UPSTREAM,    /* a remote service failed (502) */
     RC_BUSY,        /* database locked past busy_timeout (503) */
     RC_DB,          /* SQLite error, logged where it happened (500) */

@@ -5,7 +5,70 @@
 
 #include <string.h>
 
-const struct viewer viewer_anonymous = {VIEWER_ANONYMOUS, 0, 0};
+const struct viewer viewer_anonymous = {VIEWER_ANONYMOUS, 0, 0, 0};
+const struct viewer viewer_system = {VIEWER_ADMIN, 0, 0, 0};
+
+static const char *const role_names[] = {"anonymous", "client",
+                                         "entrepreneur", "staff", "admin",
+                                         "peer"};
+
+int viewer_role_parse(const char *name)
+{
+    int i;
+
+    for (i = 1; i < 6; i++)
+        if (name && !strcmp(name, role_names[i])) return i;
+    return -1;
+}
+
+const char *viewer_role_name(enum viewer_role role)
+{
+    return (unsigned)role < 6 ? role_names[role] : "anonymous";
+}
+
+int viewer_can_edit_entrepreneur(const struct viewer *v,
+                                 long long cooperative_id,
+                                 long long entrepreneur_id)
+{
+    if (v->role == VIEWER_ADMIN) return 1;
+    if (v->role == VIEWER_STAFF)
+        return v->cooperative_id && v->cooperative_id == cooperative_id;
+    if (v->role == VIEWER_ENTREPRENEUR)
+        return v->entrepreneur_id && v->entrepreneur_id == entrepreneur_id;
+    return 0;
+}
+
+int viewer_can_place_entrepreneur(const struct viewer *v,
+                                  long long cooperative_id)
+{
+    if (v->role == VIEWER_ADMIN) return 1;
+    return v->role == VIEWER_STAFF && v->cooperative_id &&
+           v->cooperative_id == cooperative_id;
+}
+
+int viewer_can_edit_cooperative(const struct viewer *v,
+                                long long cooperative_id)
+{
+    if (v->role == VIEWER_ADMIN) return 1;
+    return cooperative_id && v->role == VIEWER_STAFF &&
+           v->cooperative_id == cooperative_id;
+}
+
+int viewer_can_read_audit(const struct viewer *v, long long cooperative_id)
+{
+    return viewer_can_edit_cooperative(v, cooperative_id);
+}
+
+int viewer_can_create_account(const struct viewer *v, enum viewer_role role,
+                              long long cooperative_id)
+{
+    if (v->role == VIEWER_ADMIN) return 1;
+    if (role == VIEWER_CLIENT) return 1;
+    if (v->role == VIEWER_STAFF &&
+        (role == VIEWER_ENTREPRENEUR || role == VIEWER_STAFF))
+        return v->cooperative_id && v->cooperative_id == cooperative_id;
+    return 0;
+}
 
 int viewer_can_see(const struct viewer *v, const char *visibility,
                    long long cooperative_id, long long entrepreneur_id)
