@@ -45,7 +45,10 @@ static void signed_in(struct req *r, enum rc rc,
         if (!out) rc = RC_NOMEM;
     }
     if (rc == RC_OK) set_cookies(r, s);
-    srv_reply(r, rc, 200, out, errs);
+    if (rc == RC_UNAUTHORIZED) /* not "sign in first": that is the try */
+        srv_reply_problem(r, 401, "the email or the password is wrong", errs);
+    else
+        srv_reply(r, rc, 200, out, errs);
 }
 
 /* body_string: in[key] when a string, else NULL (the domain reports it). */

@@ -209,15 +209,7 @@ void srv_reply(struct req *r, enum rc rc, int ok_status, json_t *body,
         return;
     }
     json_decref(body);
-    /* Refused for want of credentials: say so (401), and why when a
-     * cookie came without its CSRF token. */
-    if ((rc == RC_FORBIDDEN || rc == RC_UNAUTHORIZED) && r->csrf_refused) {
-        srv_reply_problem(r, 403,
-                          "a write authenticated by the session cookie needs"
-                          " the X-CSRF-Token header (the essaim_csrf cookie)",
-                          errs);
-        return;
-    }
+    /* Refused for want of credentials: 401. */
     if (rc == RC_FORBIDDEN && r->viewer.role == VIEWER_ANONYMOUS)
         rc = RC_UNAUTHORIZED;
     switch (rc) {
@@ -348,7 +340,9 @@ static int safe_method(const char *m)
 }
 
 /* authenticate: set r->viewer from the request's credentials. Returns 0,
- * or -1 after replying 401 (a Bearer token we do not know). */
+ * or -1 after replying: 401 for a Bearer token we do not know, 403 for a
+ * write with the session cookie but without its CSRF token (what a
+ * forged cross-site request looks like). A stale cookie is ignored. */
 static int authenticate(struct req *r)
 {
     const char *auth = srv_header(r, "Authorization");
@@ -391,9 +385,12 @@ static int authenticate(struct req *r)
         if (!h || strlen(h) != strlen(sess.csrf) ||
             sodium_memcmp(h, sess.csrf, strlen(h)) != 0) {
             r->viewer = viewer_anonymous;
-            r->by_cookie = 0;
-            r->csrf_refused = 1;
-            return 0;
+            srv_reply_problem(r, 403,
+                              "a write authenticated by the session cookie"
+                              " needs the X-CSRF-Token header (the value of"
+                              " the essaim_csrf cookie)",
+                              NULL);
+            return -1;
         }
     }
     snprintf(r->token, sizeof r->token, "%s", tok);

@@ -47,8 +47,6 @@ struct req {
     struct viewer viewer;             /* who is asking (srv_viewer) */
     char token[48];                   /* their session token, "" if none */
     int by_cookie;                    /* the token came in the cookie */
-    int csrf_refused;                 /* a cookie without its CSRF token:
-                                         the request runs anonymous */
     long retry_after;                 /* seconds, sent with a 429 */
     char hdr[1024];                   /* extra header lines of the reply */
     size_t hdr_len;
@@ -117,9 +115,9 @@ int srv_query_limit(struct req *r, json_t *errs);
 /* srv_viewer: who is asking: the account of the session token in
  * `Authorization: Bearer TOKEN`, or in the essaim_session cookie. A
  * cookie authenticates GET and HEAD alone, and other methods only with
- * its CSRF token in X-CSRF-Token (else the request runs anonymous, and a
- * refusal says why). A Bearer token that is unknown, expired or signed
- * out is refused with 401 before any handler runs. */
+ * its CSRF token in X-CSRF-Token: else 403 before any handler runs. A
+ * Bearer token that is unknown, expired or signed out is refused with
+ * 401 before any handler runs; a stale cookie is ignored (anonymous). */
 const struct viewer *srv_viewer(struct req *r);
 
 /* srv_add_header: add a header line (printf format, without "\r\n") to

@@ -15,10 +15,13 @@ extern const char *const dir_sql[];
 extern const char *const search_query_sql[];
 extern const char *const search_mem_sql[];
 extern const char *const search_db_sql[];
+extern const char *const dir_audit_sql[];
+extern const char *const account_sql[];
 
 static const char *const *const all_sql[] = {
     search_place_sql, search_trade_sql, search_index_sql, dir_sql,
-    search_query_sql, search_mem_sql,   search_db_sql,
+    search_query_sql, search_mem_sql,   search_db_sql,    dir_audit_sql,
+    account_sql,
 };
 
 static int user_version(struct db *db)

@@ -188,13 +188,16 @@ static inline size_t test_on_data(char *p, size_t size, size_t n, void *arg)
     return size * n;
 }
 
-/* test_http_as: method path (relative to base) with an optional body of
- * the given content type (NULL: application/json), with the session
- * token (NULL or "": none). Free with test_reply_free(). */
-static inline void test_http_as(const struct test_server *t,
-                                const char *token, const char *method,
-                                const char *path, const char *body,
-                                const char *ctype, struct test_reply *r)
+/* test_http_full: method path (relative to base) with an optional body
+ * of the given content type (NULL: application/json), with the session
+ * token (NULL or "": none) and further header lines (a NULL-terminated
+ * array, or NULL). Free with test_reply_free(). */
+static inline void test_http_full(const struct test_server *t,
+                                  const char *token, const char *method,
+                                  const char *path, const char *body,
+                                  const char *ctype,
+                                  const char *const *headers,
+                                  struct test_reply *r)
 {
     struct curl_slist *h = NULL;
     char url[1024], ct[256], auth[128];
@@ -225,6 +228,7 @@ static inline void test_http_as(const struct test_server *t,
         snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
         h = curl_slist_append(h, auth);
     }
+    for (; headers && *headers; headers++) h = curl_slist_append(h, *headers);
     if (h) curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
     assert_int_equal(curl_easy_perform(c), CURLE_OK);
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
@@ -239,6 +243,15 @@ static inline void test_reply_free(struct test_reply *r)
     buf_free(&r->headers);
     json_decref(r->json);
     r->json = NULL;
+}
+
+/* test_http_as: test_http_full without further headers. */
+static inline void test_http_as(const struct test_server *t,
+                                const char *token, const char *method,
+                                const char *path, const char *body,
+                                const char *ctype, struct test_reply *r)
+{
+    test_http_full(t, token, method, path, body, ctype, NULL, r);
 }
 
 /* test_http: test_http_as with the token t->token. */
