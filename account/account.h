@@ -88,6 +88,21 @@ enum rc account_export(struct db *db, const struct viewer *v, json_t **out);
  * database files. */
 enum rc account_erase(struct db *db, const struct viewer *v);
 
+/* account_reinvite: POST /accounts/{id}/invitation: a new invitation
+ * for account id (a forgotten password: the person chooses a new one;
+ * the old password works until then). Staff for the entrepreneur and
+ * staff accounts of their cooperative, administrators for any. *out is
+ * {invitation: {token, expires_at, url}}. */
+enum rc account_reinvite(struct db *db, const struct viewer *v,
+                         const char *id, json_t **out);
+
+/* account_list_coop: {total, results: [account], next_cursor} of the
+ * accounts of a cooperative (entrepreneurs and staff), by id, for its
+ * staff and administrators. */
+enum rc account_list_coop(struct db *db, const struct viewer *v,
+                          const char *cooperative, int limit,
+                          const char *cursor, json_t *errs, json_t **out);
+
 /* account_admin_create: the command line's `admin create EMAIL`: an
  * administrator with password (generated when NULL or empty: written to
  * generated, size >= 24). */

@@ -54,6 +54,8 @@ static const char sql_invite_add[] =
 static const char sql_invite_get[] =
     "SELECT account_id FROM invitation"
     " WHERE token_hash = ?1 AND expires_at > ?2";
+static const char sql_sessions_del[] =
+    "DELETE FROM session WHERE account_id = ?1";
 static const char sql_invite_del[] =
     "DELETE FROM invitation WHERE account_id = ?1";
 static const char sql_set_password[] =
@@ -71,13 +73,27 @@ static const char sql_own_audit[] =
     "SELECT id, at, cooperative_id, action, target FROM audit"
     " WHERE actor_id = ?1 ORDER BY id";
 static const char sql_delete[] = "DELETE FROM account WHERE id = ?1";
+static const char sql_role_coop[] =
+    "SELECT a.role, coalesce(e.cooperative_id, a.cooperative_id)"
+    " FROM account a LEFT JOIN entrepreneur e ON e.id = a.entrepreneur_id"
+    " WHERE a.id = ?1";
+static const char sql_of_coop[] =
+    "SELECT a.id FROM account a"
+    " LEFT JOIN entrepreneur e ON e.id = a.entrepreneur_id"
+    " WHERE coalesce(e.cooperative_id, a.cooperative_id) = ?1 AND a.id > ?2"
+    " ORDER BY a.id LIMIT ?3";
+static const char sql_count_coop[] =
+    "SELECT count(*) FROM account a"
+    " LEFT JOIN entrepreneur e ON e.id = a.entrepreneur_id"
+    " WHERE coalesce(e.cooperative_id, a.cooperative_id) = ?1";
 
 const char *const account_sql[] = {
     sql_insert,      sql_by_email,      sql_ent_taken,   sql_ent_coop,
     sql_coop_exists, sql_session_add,   sql_session_purge, sql_session_get,
     sql_session_del, sql_invite_add,    sql_invite_get,  sql_invite_del,
     sql_set_password, sql_me,           sql_sessions,    sql_own_audit,
-    sql_delete,      NULL};
+    sql_delete,      sql_sessions_del,  sql_role_coop,     sql_of_coop,     sql_count_coop,
+    NULL};
 
 /* ------------------------------------------------------------- helpers */
 
@@ -641,6 +657,8 @@ enum rc account_activate(struct db *db, const char *token,
     }
     sodium_memzero(hash, sizeof hash);
     if (rc == RC_OK) rc = run_id(db, sql_invite_del, id);
+    /* A new password ends the sessions opened with the old one. */
+    if (rc == RC_OK) rc = run_id(db, sql_sessions_del, id);
     if (rc == RC_OK) rc = session_new(db, id, out);
     if (rc == RC_OK)
         rc = db_commit(db);
@@ -845,4 +863,128 @@ enum rc account_erase(struct db *db, const struct viewer *v)
         db_rollback(db);
     if (rc != RC_OK) return rc;
     return scrub(db);
+}
+
+/* ------------------------------------------------- staff over accounts */
+
+enum rc account_reinvite(struct db *db, const struct viewer *v,
+                         const char *id, json_t **out)
+{
+    char token[ACCOUNT_TOKEN_LEN + 1], expires[32], target[48];
+    long long n, coop = 0;
+    sqlite3_stmt *st;
+    int src, role = -1;
+    enum rc rc;
+
+    *out = NULL;
+    if (v->role == VIEWER_ANONYMOUS) return RC_UNAUTHORIZED;
+    if (v->role != VIEWER_STAFF && v->role != VIEWER_ADMIN)
+        return RC_FORBIDDEN;
+    if (!ids_parse(id, &n)) return RC_NOTFOUND;
+    rc = db_begin(db);
+    if (rc != RC_OK) return rc;
+    st = db_stmt(db, sql_role_coop);
+    if (!st) {
+        db_rollback(db);
+        return RC_DB;
+    }
+    sqlite3_bind_int64(st, 1, n);
+    src = sqlite3_step(st);
+    if (src == SQLITE_ROW) {
+        role = viewer_role_parse(db_text(st, 0));
+        coop = sqlite3_column_int64(st, 1);
+    }
+    db_stmt_done(st);
+    if (src == SQLITE_ROW)
+        rc = role > 0 &&
+                     viewer_can_create_account(v, (enum viewer_role)role,
+                                               coop) &&
+                     (role != VIEWER_CLIENT || v->role == VIEWER_ADMIN)
+                 ? RC_OK
+                 : RC_FORBIDDEN;
+    else
+        rc = src == SQLITE_DONE ? RC_NOTFOUND : db_rc(db, src);
+    if (rc == RC_OK) rc = run_id(db, sql_invite_del, n);
+    if (rc == RC_OK) rc = invitation_new(db, n, token, expires);
+    if (rc == RC_OK) {
+        snprintf(target, sizeof target, "account:%lld", n);
+        rc = dir_audit(db, v, coop, "account.invite", target);
+    }
+    if (rc == RC_OK)
+        rc = db_commit(db);
+    else
+        db_rollback(db);
+    if (rc != RC_OK) return rc;
+    *out = json_pack("{s:o}", "invitation", invitation_json(token, expires));
+    return *out ? RC_OK : RC_NOMEM;
+}
+
+enum rc account_list_coop(struct db *db, const struct viewer *v,
+                          const char *cooperative, int limit,
+                          const char *cursor, json_t *errs, json_t **out)
+{
+    struct check c = {errs, ""};
+    long long coop = 0, after = 0, total = 0, last = 0;
+    json_t *res = NULL, *next = NULL, *doc;
+    sqlite3_stmt *st;
+    int src = SQLITE_DONE, n = 0;
+    enum rc rc;
+
+    *out = NULL;
+    if (!ids_parse(cooperative, &coop)) return RC_NOTFOUND;
+    if (cursor && *cursor && !ids_parse(cursor, &after))
+        check_fail(&c, "cursor", "is not a cursor from a previous answer");
+    if (check_failed(&c)) return RC_INVALID;
+    if (!viewer_can_read_audit(v, coop)) return RC_FORBIDDEN;
+    res = json_array();
+    if (!res) return RC_NOMEM;
+    rc = db_begin_read(db);
+    if (rc != RC_OK) goto out;
+    st = db_stmt(db, sql_of_coop);
+    if (!st) {
+        rc = RC_DB;
+        goto done;
+    }
+    sqlite3_bind_int64(st, 1, coop);
+    sqlite3_bind_int64(st, 2, after);
+    sqlite3_bind_int(st, 3, limit + 1);
+    while (rc == RC_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
+        long long id = sqlite3_column_int64(st, 0);
+
+        if (n++ == limit) {
+            next = ids_json(last);
+            break;
+        }
+        last = id;
+        rc = me_json(db, id, &doc);
+        if (rc == RC_OK) json_array_append_new(res, doc);
+    }
+    db_stmt_done(st);
+    if (rc == RC_OK && src != SQLITE_ROW && src != SQLITE_DONE)
+        rc = db_rc(db, src);
+    if (rc == RC_OK) {
+        st = db_stmt(db, sql_count_coop);
+        if (!st) {
+            rc = RC_DB;
+            goto done;
+        }
+        sqlite3_bind_int64(st, 1, coop);
+        if (sqlite3_step(st) == SQLITE_ROW) total = sqlite3_column_int64(st, 0);
+        db_stmt_done(st);
+    }
+done:
+    if (rc == RC_OK)
+        rc = db_commit(db);
+    else
+        db_rollback(db);
+out:
+    if (rc == RC_OK) {
+        *out = json_pack("{s:I, s:o, s:o}", "total", (json_int_t)total,
+                         "results", res, "next_cursor",
+                         next ? next : json_null());
+        return *out ? RC_OK : RC_NOMEM;
+    }
+    json_decref(res);
+    json_decref(next);
+    return rc;
 }

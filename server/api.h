@@ -38,6 +38,8 @@ void api_me(struct req *r);
 void api_me_export(struct req *r);
 void api_me_delete(struct req *r);
 void api_coop_audit(struct req *r);
+void api_coop_accounts(struct req *r);
+void api_account_invite(struct req *r);
 void api_audit(struct req *r);
 
 #endif

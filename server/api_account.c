@@ -142,6 +142,31 @@ void api_me_delete(struct req *r)
     srv_reply(r, rc, 204, NULL, NULL);
 }
 
+/* POST /api/v1/accounts/{id}/invitation -> 201 {invitation} | 401 |
+ * 403 | 404 */
+void api_account_invite(struct req *r)
+{
+    json_t *out = NULL;
+    enum rc rc = account_reinvite(r->db, srv_viewer(r), r->param[0], &out);
+
+    srv_reply(r, rc, 201, out, NULL);
+}
+
+/* GET /api/v1/cooperatives/{id}/accounts?limit=&cursor= -> 200 {total,
+ * results, next_cursor} | 400 | 401 | 403 | 404 */
+void api_coop_accounts(struct req *r)
+{
+    json_t *errs = json_array(), *out = NULL;
+    char cursor[32];
+    int limit = srv_query_limit(r, errs);
+    enum rc rc = RC_INVALID;
+
+    if (limit > 0 && srv_query(r, "cursor", cursor, sizeof cursor, errs) >= 0)
+        rc = account_list_coop(r->db, srv_viewer(r), r->param[0], limit,
+                               cursor, errs, &out);
+    srv_reply(r, rc, 200, out, errs);
+}
+
 /* audit_list: the audit log of cooperative coop (NULL: all). */
 static void audit_list(struct req *r, const char *coop)
 {

@@ -355,6 +355,65 @@ static void invitation_sets_password_once(void **state)
     json_decref(errs);
 }
 
+/* A forgotten password: staff send a new invitation; the new password
+ * ends the sessions of the old one. */
+static void reinvitation_resets_password(void **state)
+{
+    struct fix *f = *state;
+    struct account_session s, old;
+    struct viewer v;
+    char token[ACCOUNT_TOKEN_LEN + 1], id[24];
+    json_t *errs = json_array(), *out = NULL, *list = NULL;
+    long wait;
+
+    invite(f, f->ent_a, "ana@example.org", token);
+    assert_int_equal(activate(f->db, token, "first password", errs, &old),
+                     RC_OK);
+    assert_int_equal(account_session(f->db, old.token, &v, &s), RC_OK);
+    snprintf(id, sizeof id, "%lld", v.account_id);
+    assert_int_equal(account_reinvite(f->db, &f->staff_b, id, &out),
+                     RC_FORBIDDEN);
+    assert_int_equal(account_reinvite(f->db, &v, id, &out), RC_FORBIDDEN);
+    assert_int_equal(account_reinvite(f->db, &viewer_anonymous, id, &out),
+                     RC_UNAUTHORIZED);
+    assert_int_equal(account_reinvite(f->db, &f->staff_a, "99999", &out),
+                     RC_NOTFOUND);
+    assert_int_equal(account_reinvite(f->db, &f->staff_a, id, &out), RC_OK);
+    snprintf(token, sizeof token, "%s",
+             json_string_value(json_object_get(
+                 json_object_get(out, "invitation"), "token")));
+    json_decref(out);
+    /* The old password works until the new one is chosen. */
+    assert_int_equal(login(f->db, "ana@example.org", "first password",
+                           "10.0.4.1", errs, &s, &wait),
+                     RC_OK);
+    assert_int_equal(activate(f->db, token, "second password", errs, &s),
+                     RC_OK);
+    assert_int_equal(account_session(f->db, old.token, &v, &old),
+                     RC_NOTFOUND);
+    assert_int_equal(login(f->db, "ana@example.org", "first password",
+                           "10.0.4.1", errs, &s, &wait),
+                     RC_UNAUTHORIZED);
+    assert_int_equal(login(f->db, "ana@example.org", "second password",
+                           "10.0.4.1", errs, &s, &wait),
+                     RC_OK);
+    /* The cooperative's accounts, for its staff. */
+    snprintf(id, sizeof id, "%lld", f->coop_a);
+    assert_int_equal(account_list_coop(f->db, &f->staff_a, id, 20, NULL,
+                                       errs, &list),
+                     RC_OK);
+    assert_int_equal(json_integer_value(json_object_get(list, "total")), 1);
+    assert_string_equal(
+        json_string_value(json_object_get(
+            json_array_get(json_object_get(list, "results"), 0), "email")),
+        "ana@example.org");
+    json_decref(list);
+    assert_int_equal(account_list_coop(f->db, &f->staff_b, id, 20, NULL,
+                                       errs, &list),
+                     RC_FORBIDDEN);
+    json_decref(errs);
+}
+
 static void sessions_end(void **state)
 {
     struct fix *f = *state;
@@ -505,6 +564,7 @@ struct world {
     char e_other[16]; /* coop B, 'public' */
     char e_hidden[16]; /* coop B, 'private' */
     char token[NACTORS][64];
+    char account[NACTORS][16]; /* account ids */
 };
 
 static struct world w;
@@ -579,6 +639,8 @@ static void account(enum actor a, const char *request)
     if (st != 201) fail_msg("account %s: %ld", body, st);
     snprintf(email, sizeof email, "%s",
              json_string_value(json_object_get(out, "email")));
+    snprintf(w.account[a], sizeof w.account[a], "%s",
+             json_string_value(json_object_get(out, "id")));
     inv = json_object_get(out, "invitation");
     if (inv) {
         snprintf(body, sizeof body,
@@ -651,7 +713,10 @@ struct row {
     int want[NACTORS];  /* ANON CLIENT PEER ENT_A STAFF_A STAFF_B ADMIN */
 };
 
-enum { T_COOP_A, T_COOP_B, T_OWN, T_MATE, T_OTHER, T_HIDDEN };
+enum {
+    T_COOP_A, T_COOP_B, T_OWN, T_MATE, T_OTHER, T_HIDDEN,
+    T_ACC_ENT_A, T_ACC_STAFF_B, T_ACC_CLIENT
+};
 
 static const char *target_id(int t)
 {
@@ -661,7 +726,10 @@ static const char *target_id(int t)
     case T_OWN: return w.e_own;
     case T_MATE: return w.e_mate;
     case T_OTHER: return w.e_other;
-    default: return w.e_hidden;
+    case T_HIDDEN: return w.e_hidden;
+    case T_ACC_ENT_A: return w.account[ENT_A];
+    case T_ACC_STAFF_B: return w.account[STAFF_B];
+    default: return w.account[CLIENT];
     }
 }
 
@@ -682,6 +750,17 @@ static const struct row matrix[] = {
      {401, 403, 403, 403, 200, 403, 200}},
     {"GET", "/api/v1/cooperatives/{id}/audit", T_COOP_B, NULL,
      {401, 403, 403, 403, 403, 200, 200}},
+    {"GET", "/api/v1/cooperatives/{id}/accounts", T_COOP_A, NULL,
+     {401, 403, 403, 403, 200, 403, 200}},
+    {"GET", "/api/v1/cooperatives/{id}/accounts", T_COOP_B, NULL,
+     {401, 403, 403, 403, 403, 200, 200}},
+    /* A new invitation (a forgotten password): the account's staff. */
+    {"POST", "/api/v1/accounts/{id}/invitation", T_ACC_ENT_A, NULL,
+     {401, 403, 403, 403, 201, 403, 201}},
+    {"POST", "/api/v1/accounts/{id}/invitation", T_ACC_STAFF_B, NULL,
+     {401, 403, 403, 403, 403, 201, 201}},
+    {"POST", "/api/v1/accounts/{id}/invitation", T_ACC_CLIENT, NULL,
+     {401, 403, 403, 403, 403, 403, 201}},
     {"GET", "/api/v1/entrepreneurs/{id}", T_OWN, NULL,
      {404, 404, 404, 200, 200, 404, 200}},
     {"GET", "/api/v1/entrepreneurs/{id}", T_MATE, NULL,
@@ -1233,6 +1312,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(staff_invite_only_their_entrepreneurs,
                                         fix_setup, fix_teardown),
         cmocka_unit_test_setup_teardown(invitation_sets_password_once,
+                                        fix_setup, fix_teardown),
+        cmocka_unit_test_setup_teardown(reinvitation_resets_password,
                                         fix_setup, fix_teardown),
         cmocka_unit_test_setup_teardown(sessions_end, fix_setup,
                                         fix_teardown),
