@@ -58,6 +58,11 @@ run: deps $(BUILD)/essaim
 	@if [ ! -f var/essaim.db ]; then \
 	    echo "creating var/essaim.db with the demo data (first run)"; \
 	    $(BUILD)/essaim demo --db var/essaim.db --size 5000 || exit 1; \
+	    $(BUILD)/essaim admin create admin@essaim.demo --db var/essaim.db \
+	        > var/demo-admin.txt || exit 1; \
+	fi
+	@if [ -f var/demo-admin.txt ]; then \
+	    echo "demo: $$(tr '\n' ' ' < var/demo-admin.txt)(sign in at /account.html)"; \
 	fi
 	$(BUILD)/essaim serve --db var/essaim.db --port 8080 --public public
 
