@@ -1180,7 +1180,7 @@ static long search_total(const char *token, const char *q)
 static void erasure_leaves_no_trace(void **state)
 {
     static const char canary[] = "Zorglubesque Quetzalcanari";
-    char body[512], id[16], wal[160], tok[64], path[64];
+    char body[512], id[16], wal[160], tok[64], path[64], *text;
     json_t *out = NULL;
     int before;
 
@@ -1240,7 +1240,9 @@ static void erasure_leaves_no_trace(void **state)
              w.coop_a);
     assert_int_equal(call(w.token[STAFF_A], "GET", path, NULL, &out), 200);
     assert_true(json_array_size(json_object_get(out, "results")) > 0);
-    assert_null(strstr(json_dumps(out, 0), "uetzal"));
+    text = json_dumps(out, 0);
+    assert_null(strstr(text, "uetzal"));
+    free(text);
     json_decref(out);
 }
 

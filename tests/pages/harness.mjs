@@ -2,7 +2,11 @@
 // folder, `build/essaim serve` on a free port, Debian's Chromium driven by
 // playwright-core (headless, fresh profile, offline), a watch on the
 // console and the network, named checks, a summary, and cleanup on every
-// way out (success, failure, time-out, SIGINT, SIGTERM).
+// way out (success, failure, time-out, SIGINT, SIGTERM). A test gets
+// { page, base, check, expect400, expectStatus, newPage, db, cli }:
+// newPage() opens a page in a second, fresh browser (own profile, no
+// cookies), watched the same way; cli(args, env) runs build/essaim on the
+// test's database folder (e.g. `admin create`).
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,6 +29,7 @@ export async function run(name, { size = 1500, seed = 7, timeoutMs = 50000 }, te
   const passed = [];
   let server = null;
   let context = null;
+  const others = [];   // the contexts newPage() opened
   let allowed = () => false;   // expected console errors (see expect400)
 
   const stop = () => {
@@ -70,27 +75,45 @@ export async function run(name, { size = 1500, seed = 7, timeoutMs = 50000 }, te
       timezoneId: 'Europe/Paris', viewport: { width: 1280, height: 900 },
     });
     context.setDefaultTimeout(5000);
-    const page = context.pages()[0] || await context.newPage();
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !allowed(m)) problems.push(`console: ${m.text()} (${m.location().url})`);
-    });
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    page.on('request', (r) => {
-      const host = new URL(r.url()).hostname;
-      if (!['127.0.0.1', ''].includes(host) && !r.url().startsWith('data:')) {
-        problems.push(`request outside 127.0.0.1: ${r.url()}`);
-      }
-    });
-    page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} (${r.failure()?.errorText})`));
-
-    // A 400 the test asks for shows in Chromium's console as "Failed to
-    // load resource": allow exactly that one while `fn` runs.
-    const expect400 = async (path, fn) => {
-      allowed = (m) => /status of 400/.test(m.text()) && m.location().url.includes(path);
-      try { await fn(); } finally { allowed = () => false; }
+    const watch = (page) => {
+      page.on('console', (m) => {
+        if (m.type() === 'error' && !allowed(m)) problems.push(`console: ${m.text()} (${m.location().url})`);
+      });
+      page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+      page.on('request', (r) => {
+        const host = new URL(r.url()).hostname;
+        if (!['127.0.0.1', ''].includes(host) && !r.url().startsWith('data:')) {
+          problems.push(`request outside 127.0.0.1: ${r.url()}`);
+        }
+      });
+      page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} (${r.failure()?.errorText})`));
+      return page;
     };
+    const page = watch(context.pages()[0] || await context.newPage());
 
-    await test({ page, base, check, expect400 });
+    // An error status the test asks for shows in Chromium's console as
+    // "Failed to load resource": allow exactly that status (a number or
+    // a list) for URLs holding `path` while `fn` runs.
+    const expectStatus = async (path, status, fn) => {
+      const re = new RegExp(`status of (${[].concat(status).join('|')})\\b`);
+      allowed = (m) => re.test(m.text()) && m.location().url.includes(path);
+      try { return await fn(); } finally { allowed = () => false; }
+    };
+    const expect400 = (path, fn) => expectStatus(path, 400, fn);
+
+    const newPage = async () => {
+      const other = await chromium.launchPersistentContext(join(dir, `profile${others.length + 2}`), {
+        executablePath: CHROMIUM, headless: true, args: ARGS, locale: 'fr-FR',
+        timezoneId: 'Europe/Paris', viewport: { width: 1280, height: 900 },
+      });
+      others.push(other);
+      other.setDefaultTimeout(5000);
+      return watch(other.pages()[0] || await other.newPage());
+    };
+    const cli = (args, env = {}) => execFileSync(ESSAIM, args,
+      { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+
+    await test({ page, base, check, expect400, expectStatus, newPage, db, cli });
     check(problems.length === 0, 'no console errors, no failed requests, nothing outside 127.0.0.1');
     for (const p of passed) console.log(`ok    ${p}`);
     console.log(`${name}: ${passed.length} checks passed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -104,6 +127,7 @@ export async function run(name, { size = 1500, seed = 7, timeoutMs = 50000 }, te
     return 1;
   } finally {
     clearTimeout(timer);
+    for (const c of others) await c.close().catch(() => {});
     if (context) await context.close().catch(() => {});
     if (server && server.exitCode === null) {
       const gone = new Promise((resolve) => server.once('exit', resolve));
