@@ -158,10 +158,10 @@ void api_coop_accounts(struct req *r)
 {
     json_t *errs = json_array(), *out = NULL;
     char cursor[32];
-    int limit = srv_query_limit(r, errs);
+    int limit = srv_query_page(r, errs, cursor, sizeof cursor);
     enum rc rc = RC_INVALID;
 
-    if (limit > 0 && srv_query(r, "cursor", cursor, sizeof cursor, errs) >= 0)
+    if (limit > 0)
         rc = account_list_coop(r->db, srv_viewer(r), r->param[0], limit,
                                cursor, errs, &out);
     srv_reply(r, rc, 200, out, errs);
@@ -172,10 +172,10 @@ static void audit_list(struct req *r, const char *coop)
 {
     json_t *errs = json_array(), *out = NULL;
     char cursor[32];
-    int limit = srv_query_limit(r, errs);
+    int limit = srv_query_page(r, errs, cursor, sizeof cursor);
     enum rc rc = RC_INVALID;
 
-    if (limit > 0 && srv_query(r, "cursor", cursor, sizeof cursor, errs) >= 0)
+    if (limit > 0)
         rc = dir_audit_list(r->db, srv_viewer(r), coop, limit, cursor, errs,
                             &out);
     srv_reply(r, rc, 200, out, errs);

@@ -11,10 +11,10 @@ void api_coop_list(struct req *r)
 {
     json_t *errs = json_array(), *out = NULL;
     char cursor[32];
-    int limit = srv_query_limit(r, errs);
+    int limit = srv_query_page(r, errs, cursor, sizeof cursor);
     enum rc rc = RC_INVALID;
 
-    if (limit > 0 && srv_query(r, "cursor", cursor, sizeof cursor, errs) >= 0)
+    if (limit > 0)
         rc = dir_coop_list(r->db, limit, cursor, errs, &out);
     srv_reply(r, rc, 200, out, errs);
 }
@@ -59,12 +59,11 @@ void api_ent_list(struct req *r)
 {
     json_t *errs = json_array(), *out = NULL;
     char cursor[32], coop[32];
-    int limit = srv_query_limit(r, errs);
+    int limit = srv_query_page(r, errs, cursor, sizeof cursor);
     enum rc rc = RC_INVALID;
 
-    if (limit > 0 &&
-        srv_query(r, "cursor", cursor, sizeof cursor, errs) >= 0 &&
-        srv_query(r, "cooperative", coop, sizeof coop, errs) >= 0)
+    if (srv_query(r, "cooperative", coop, sizeof coop, errs) >= 0 &&
+        limit > 0)
         rc = dir_ent_list(r->db, srv_viewer(r), coop, limit, cursor, errs,
                           &out);
     srv_reply(r, rc, 200, out, errs);

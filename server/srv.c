@@ -298,6 +298,15 @@ int srv_query_limit(struct req *r, json_t *errs)
     return (int)v;
 }
 
+int srv_query_page(struct req *r, json_t *errs, char *cursor, size_t size)
+{
+    int limit = srv_query_limit(r, errs);
+
+    *cursor = 0;
+    if (srv_query(r, "cursor", cursor, size, errs) < 0) return -1;
+    return limit;
+}
+
 const struct viewer *srv_viewer(struct req *r)
 {
     return &r->viewer;

@@ -112,6 +112,11 @@ int srv_query(struct req *r, const char *name, char *buf, size_t size,
  * after adding an error to errs. */
 int srv_query_limit(struct req *r, json_t *errs);
 
+/* srv_query_page: the "limit" and "cursor" parameters of a list: the
+ * limit (cursor into buf, "" when absent), or -1 after adding the errors
+ * to errs. */
+int srv_query_page(struct req *r, json_t *errs, char *cursor, size_t size);
+
 /* srv_viewer: who is asking: the account of the session token in
  * `Authorization: Bearer TOKEN`, or in the essaim_session cookie. A
  * cookie authenticates GET and HEAD alone, and other methods only with
