@@ -63,6 +63,10 @@ static const struct setting settings[] = {
     {"batch", T_INT, F(batch), "10000",
      "import: records per transaction (a crash loses at most the batch"
      " in progress, never one already reported)"},
+    {"password", T_STR, F(password), "",
+     "admin create: the administrator's password (empty: generated and"
+     " printed; prefer the environment to the command line, which other"
+     " users of the machine can see)"},
 };
 
 #define NSETTINGS (sizeof settings / sizeof settings[0])

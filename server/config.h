@@ -31,6 +31,7 @@ struct config {
     int demo_size;           /* demo: number of entrepreneurs */
     int demo_seed;           /* demo: random seed */
     int batch;               /* import: records per transaction */
+    const char *password;    /* admin create: "" to generate one */
 };
 
 /* config_load: fill cfg from defaults, the environment and argv (the

@@ -52,9 +52,9 @@ static void usage(FILE *f)
             " or CSV)\n"
             "  essaim demo [--db FILE] [--size N] [--seed S]\n"
             "  essaim reindex [--db FILE]\n"
-            "  essaim admin create EMAIL [--db FILE]\n"
-            "      an administrator; the password is ESSAIM_ADMIN_PASSWORD,"
-            " or generated\n      and printed once\n"
+            "  essaim admin create EMAIL [--db FILE] [--password P]\n"
+            "      an administrator; without a password (--password or"
+            " ESSAIM_PASSWORD)\n      one is generated and printed once\n"
             "  essaim version\n"
             "\n",
             ESSAIM_VERSION);
@@ -244,7 +244,7 @@ static int cmd_reindex(const struct config *cfg)
 static int cmd_admin(const struct config *cfg, const char *what,
                      const char *email)
 {
-    const char *pw = getenv("ESSAIM_ADMIN_PASSWORD");
+    const char *pw = cfg->password;
     char generated[32] = "";
     struct db *db;
     enum rc rc;

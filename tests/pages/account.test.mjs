@@ -20,7 +20,7 @@ const CLIENT = { email: 'cliente@exemple.fr', name: 'Mairie de Thiais', password
 process.exitCode = await run('account pages', { size: 300, seed: 7 }, async ({ page, base, check, expectStatus, newPage, db, cli }) => {
   // The administrator, from the command line; then the staff member's
   // invitation, through the API.
-  cli(['admin', 'create', ADMIN.email, '--db', db], { ESSAIM_ADMIN_PASSWORD: ADMIN.password });
+  cli(['admin', 'create', ADMIN.email, '--db', db], { ESSAIM_PASSWORD: ADMIN.password });
   const call = async (method, path, body, token) => {
     const headers = { 'Content-Type': 'application/json' };
     if (token) headers.Authorization = `Bearer ${token}`;
