@@ -49,9 +49,9 @@ struct account_session {
 /* account_create: POST /api/v1/accounts as v: {email, password,
  * display_name, role, cooperative_id, entrepreneur_id}. Anyone creates a
  * client (with its password); staff an entrepreneur of their cooperative
- * (entrepreneur_id) or a colleague; an administrator any role. Accounts
- * made for someone else get no password but an invitation: *out then
- * holds invitation {token, expires_at}. */
+ * (entrepreneur_id) or a colleague; an administrator any role. An account
+ * made for someone else may get a first password; without one it gets an
+ * invitation: *out then holds invitation {token, expires_at, url}. */
 enum rc account_create(struct db *db, const struct viewer *v, json_t *in,
                        json_t *errs, json_t **out);
 

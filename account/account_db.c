@@ -344,13 +344,9 @@ static enum rc validate(const struct viewer *v, json_t *in, json_t *errs,
     if (a->role != VIEWER_ENTREPRENEUR && a->ent)
         check_fail(&c, "entrepreneur_id",
                    "is only for entrepreneur accounts");
-    if (!manager)
-        a->password = check_password(&c, in, "password", 1);
-    else if (v->role == VIEWER_ADMIN)
-        a->password = check_password(&c, in, "password", 0);
-    else if (check_present(in, "password"))
-        check_fail(&c, "password",
-                   "is chosen by the person invited: leave it out");
+    /* Self-registration needs a password; staff and administrators may
+     * give a first one, or leave it to the person (an invitation). */
+    a->password = check_password(&c, in, "password", !manager);
     if (check_failed(&c)) return RC_INVALID;
     email = strdup(json_string_value(json_object_get(a->clean, "email")));
     if (!email) return RC_NOMEM;

@@ -261,11 +261,20 @@ static void staff_invite_only_their_entrepreneurs(void **state)
            "{'email':'nobody@example.org','role':'entrepreneur',"
            "'entrepreneur_id':'999999'}",
            RC_FORBIDDEN, NULL);
+    /* Staff may set a first password (no invitation then). */
+    snprintf(text, sizeof text,
+             "{'email':'alix@example.org','role':'entrepreneur',"
+             "'entrepreneur_id':'%lld','password':'1234'}",
+             f->ent_a2);
+    create(f->db, &f->staff_a, text, RC_INVALID, "password");
     snprintf(text, sizeof text,
              "{'email':'alix@example.org','role':'entrepreneur',"
              "'entrepreneur_id':'%lld','password':'12345678'}",
              f->ent_a2);
-    create(f->db, &f->staff_a, text, RC_INVALID, "password");
+    a = create(f->db, &f->staff_a, text, RC_OK, NULL);
+    assert_true(json_is_true(json_object_get(a, "activated")));
+    assert_null(json_object_get(a, "invitation"));
+    json_decref(a);
     create(f->db, &f->staff_a,
            "{'email':'e@example.org','role':'entrepreneur'}", RC_INVALID,
            "entrepreneur_id");
@@ -287,11 +296,11 @@ static void staff_invite_only_their_entrepreneurs(void **state)
                        "{'email':'peer@coop-b.example','role':'peer',"
                        "'password':'a long shared secret'}",
                        RC_OK, NULL));
-    assert_int_equal(test_count(f->db, "SELECT count(*) FROM account"), 3);
+    assert_int_equal(test_count(f->db, "SELECT count(*) FROM account"), 4);
     /* Each creation by staff or an administrator is in the audit log. */
     assert_int_equal(test_count(f->db, "SELECT count(*) FROM audit WHERE"
                                        " action = 'account.create'"),
-                     3);
+                     4);
 }
 
 /* invite: an invited entrepreneur account of profile ent; the token. */
@@ -878,6 +887,65 @@ static void authorization_matrix(void **state)
     }
 }
 
+static long search_total(const char *token, const char *q);
+
+/* The contract's journey with passwords given at creation: an
+ * administrator makes a staff member, who makes an entrepreneur, who edits
+ * only their own profile; a client registers and searches. */
+static void journey_with_passwords(void **state)
+{
+    char body[512], tok_staff[64], tok_ent[64], tok_client[64], path[64];
+    char id[16];
+    json_t *out = NULL;
+
+    (void)state;
+    build_world();
+    snprintf(body, sizeof body,
+             "{\"email\":\"staff2@example.org\",\"password\":"
+             "\"staff2-password\",\"role\":\"staff\",\"cooperative_id\":"
+             "\"%s\"}",
+             w.coop_a);
+    assert_int_equal(call(server.admin, "POST", "/api/v1/accounts", body,
+                          NULL),
+                     201);
+    test_login(&server, "staff2@example.org", "staff2-password", tok_staff,
+               sizeof tok_staff);
+    ent_body(body, sizeof body, w.coop_a, "Jade", "private");
+    post_id(tok_staff, "/api/v1/entrepreneurs", body, 201, id, sizeof id);
+    snprintf(body, sizeof body,
+             "{\"email\":\"jade@example.org\",\"password\":"
+             "\"jade-password\",\"role\":\"entrepreneur\","
+             "\"entrepreneur_id\":\"%s\",\"cooperative_id\":\"%s\"}",
+             id, w.coop_a);
+    assert_int_equal(call(tok_staff, "POST", "/api/v1/accounts", body, &out),
+                     201);
+    assert_null(json_object_get(out, "invitation"));
+    json_decref(out);
+    test_login(&server, "jade@example.org", "jade-password", tok_ent,
+               sizeof tok_ent);
+    assert_int_equal(call(tok_ent, "GET", "/api/v1/me", NULL, &out), 200);
+    assert_string_equal(
+        json_string_value(json_object_get(out, "entrepreneur_id")), id);
+    json_decref(out);
+    snprintf(path, sizeof path, "/api/v1/entrepreneurs/%s", id);
+    assert_int_equal(call(tok_ent, "PATCH", path,
+                          "{\"headline\":\"Vannière\"}", NULL),
+                     200);
+    snprintf(path, sizeof path, "/api/v1/entrepreneurs/%s", w.e_other);
+    assert_int_equal(call(tok_ent, "PATCH", path,
+                          "{\"headline\":\"Vannière\"}", NULL),
+                     403);
+    assert_int_equal(call(NULL, "POST", "/api/v1/accounts",
+                          "{\"email\":\"buyer@example.org\",\"password\":"
+                          "\"buyer-password\",\"role\":\"client\"}",
+                          NULL),
+                     201);
+    test_login(&server, "buyer@example.org", "buyer-password", tok_client,
+               sizeof tok_client);
+    assert_int_equal(search_total(tok_client, "vanniere"), 0); /* private */
+    assert_int_equal(search_total(tok_staff, "vanniere"), 1);
+}
+
 /* Creating in a cooperative: its staff and administrators only. */
 static void creating_profiles(void **state)
 {
@@ -1327,6 +1395,7 @@ int main(void)
     const struct CMUnitTest e2e[] = {
         cmocka_unit_test(authorization_matrix),
         cmocka_unit_test(creating_profiles),
+        cmocka_unit_test(journey_with_passwords),
         cmocka_unit_test(bad_tokens_are_refused),
         cmocka_unit_test(cookies_need_csrf_for_writes),
         cmocka_unit_test(http_throttle_says_when),
