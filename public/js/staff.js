@@ -1,9 +1,14 @@
 // staff.js: the cooperative's page for its staff (an administrator names
 // the cooperative with ?cooperative=ID). Lists every profile of the
 // cooperative, private ones included (GET /api/v1/entrepreneurs, "Voir
-// plus" follows next_cursor); "Inviter" creates an entrepreneur's account
-// (POST /api/v1/accounts) and shows the link where the person chooses a
-// password; the latest entries of the audit log close the page.
+// plus" follows next_cursor) with the state of each one's account, from
+// the cooperative's accounts (GET /api/v1/cooperatives/{id}/accounts, every
+// page). "Inviter" creates an entrepreneur's account (POST
+// /api/v1/accounts) and shows the link where the person chooses a
+// password; for an account that exists, "Nouveau lien" makes a new link
+// (POST /api/v1/accounts/{id}/invitation: forgotten password, lost link).
+// "Équipe" lists the cooperative's staff accounts, each with its
+// "Nouveau lien"; the latest entries of the audit log close the page.
 import { api, me, ROLES, clearErrors, showErrors, busy, el, date } from './session.js';
 
 const $ = (id) => document.getElementById(id);
@@ -12,6 +17,7 @@ const STATUS = { porteur: 'porteur de projet', salarie: 'entrepreneur salarié',
 const VISIBILITY = { public: 'public', network: 'réseau', cooperative: 'coopérative', private: 'privé' };
 const ACTIONS = {
   'account.create': 'compte créé',
+  'account.invite': 'nouveau lien d’invitation',
   'entrepreneur.create': 'profil créé',
   'entrepreneur.update': 'profil modifié',
   'entrepreneur.delete': 'profil supprimé',
@@ -24,6 +30,10 @@ let coop = null;        // the cooperative's id
 let next = null;        // next_cursor of the entrepreneurs
 let shown = 0;
 const names = new Map();   // entrepreneur id -> display_name, for the log
+const owners = new Map();  // entrepreneur id -> their account
+const emails = new Map();  // account id -> email, for the log
+let accounts = Promise.resolve(false);
+const COLUMNS = 7;   // of the entrepreneurs' table   // true once the accounts are in
 
 function say(text) {
   $('etat').textContent = text;
@@ -65,9 +75,76 @@ async function start() {
   document.title = `${r.body.name} · essaim`;
   say('');
   $('entrepreneurs').hidden = false;
+  $('equipe').hidden = false;
   $('journal').hidden = false;
+  accounts = loadAccounts(a);
   await entrepreneurs(null);
   await journal();
+}
+
+// loadAccounts: every account of the cooperative, 100 at a time. The
+// entrepreneurs' ones go to their rows (owners), the staff ones to
+// "Équipe". Resolves to false when they could not be loaded.
+async function loadAccounts(self) {
+  const all = [];
+  let cursor = null;
+  const body = $('table-equipe').tBodies[0];
+  body.setAttribute('aria-busy', 'true');
+  do {
+    const q = new URLSearchParams({ limit: '100' });
+    if (cursor) q.set('cursor', cursor);
+    const r = await api('GET', `/api/v1/cooperatives/${encodeURIComponent(coop)}/accounts?${q}`);
+    if (!r.ok) {
+      body.removeAttribute('aria-busy');
+      fail('equipe-erreur', r, 'Les comptes de la coopérative n’ont pas pu être chargés');
+      $('compte-equipe').textContent = '';
+      return false;
+    }
+    all.push(...r.body.results);
+    cursor = r.body.next_cursor;
+  } while (cursor);
+  body.removeAttribute('aria-busy');
+  $('equipe-erreur').hidden = true;
+  for (const a of all) {
+    emails.set(String(a.id), a.email);
+    if (a.role === 'entrepreneur' && a.entrepreneur_id) owners.set(String(a.entrepreneur_id), a);
+  }
+  const team = all.filter((a) => a.role === 'staff');
+  body.replaceChildren(...team.map((a) => member(a, self)));
+  const n = team.length;
+  $('compte-equipe').textContent = n === 0 ? 'Aucun compte d’équipe dans cette coopérative.'
+    : `${n} compte${n > 1 ? 's' : ''} d’équipe`;
+  $('table-equipe').parentElement.hidden = n === 0;
+  return true;
+}
+
+// state: the "Compte" cell's words: aucun, invité·e (email), actif
+// (email); without the email in "Équipe"; "inconnu" when the accounts
+// could not be loaded.
+function state(cell, account, known, email = true) {
+  if (!account) {
+    cell.replaceChildren(el('span', 'compte-etat compte-aucun', known ? 'aucun' : 'inconnu'));
+    return;
+  }
+  const on = account.activated;
+  cell.replaceChildren(el('span', `compte-etat compte-${on ? 'actif' : 'invite'}`, on ? 'actif' : 'invité·e'));
+  if (email) cell.append(` (${account.email})`);
+}
+
+// member: one row of "Équipe".
+function member(a, self) {
+  const tr = el('tr');
+  tr.dataset.account = a.id;
+  const mail = el('th', null, a.email);
+  mail.scope = 'row';
+  if (self && String(self.id) === String(a.id)) mail.append(' (vous)');
+  const cell = el('td');
+  state(cell, a, true, false);
+  const action = el('td', 'inviter');
+  action.append(renewButton(tr, `eq-${a.id}`, a, a.email, 3));
+  tr.append(mail, cell, action);
+  labelled(tr, 'table-equipe');
+  return tr;
 }
 
 async function entrepreneurs(cursor) {
@@ -79,8 +156,9 @@ async function entrepreneurs(cursor) {
   body.removeAttribute('aria-busy');
   $('entrepreneurs-erreur').hidden = true;
   if (!r.ok) return fail('entrepreneurs-erreur', r, 'La liste des entrepreneurs n’a pas pu être chargée');
+  const known = await accounts;
   const first = body.rows.length;
-  for (const e of r.body.results) body.append(row(e));
+  for (const e of r.body.results) body.append(row(e, known));
   shown += r.body.results.length;
   next = r.body.next_cursor;
   $('plus-entrepreneurs').hidden = !next;
@@ -90,7 +168,7 @@ async function entrepreneurs(cursor) {
   if (cursor && body.rows[first]) body.rows[first].querySelector('th').focus();
 }
 
-function row(e) {
+function row(e, known) {
   names.set(String(e.id), e.display_name);
   const tr = el('tr');
   tr.dataset.id = e.id;
@@ -100,17 +178,72 @@ function row(e) {
   const vis = el('span', `visibilite visibilite-${e.visibility}`, VISIBILITY[e.visibility] || e.visibility);
   const visCell = el('td');
   visCell.append(vis);
-  const invite = el('button', 'secondaire', 'Inviter');
-  invite.type = 'button';
-  invite.setAttribute('aria-label', `Inviter ${e.display_name}`);
-  invite.setAttribute('aria-expanded', 'false');
-  invite.addEventListener('click', () => toggle(tr, e, invite));
+  const account = owners.get(String(e.id));
+  const compte = el('td', 'compte');
+  state(compte, account, known);
   const action = el('td', 'inviter');
-  action.append(invite);
+  if (account) {
+    action.append(renewButton(tr, `inv-${e.id}`, account, e.display_name, COLUMNS));
+  } else {
+    const invite = el('button', 'secondaire', 'Inviter');
+    invite.type = 'button';
+    invite.setAttribute('aria-label', `Inviter ${e.display_name}`);
+    invite.setAttribute('aria-expanded', 'false');
+    invite.addEventListener('click', () => toggle(tr, e, invite));
+    action.append(invite);
+  }
   tr.append(name, el('td', null, e.headline || ''), el('td', null, (e.location && e.location.city) || ''),
-    visCell, el('td', null, STATUS[e.status] || e.status || ''), action);
+    visCell, el('td', null, STATUS[e.status] || e.status || ''), compte, action);
   labelled(tr, 'table-entrepreneurs');
   return tr;
+}
+
+// renewButton: "Nouveau lien" for an account that exists: a new
+// invitation link (older ones stop working), shown in a line under the
+// row `tr`. key names that line's elements; who says whose link it is.
+function renewButton(tr, key, account, who, columns) {
+  const button = el('button', 'secondaire', 'Nouveau lien');
+  button.type = 'button';
+  button.setAttribute('aria-label', `Nouveau lien pour ${who}`);
+  button.addEventListener('click', () => renew(tr, key, account, who, columns, button));
+  return button;
+}
+
+async function renew(tr, key, account, who, columns, button) {
+  if (button.getAttribute('aria-busy') === 'true') return;
+  button.setAttribute('aria-busy', 'true');
+  const r = await api('POST', `/api/v1/accounts/${encodeURIComponent(account.id)}/invitation`);
+  button.removeAttribute('aria-busy');
+  const cell = line(tr, key, columns, button);
+  if (!r.ok) {
+    const err = el('p', 'erreur');
+    err.id = `${key}-erreur`;
+    err.setAttribute('role', 'alert');
+    cell.replaceChildren(err);
+    fail(err.id, r, `Le nouveau lien pour ${who} n’a pas pu être créé`);
+    return;
+  }
+  cell.replaceChildren(linkBox(key, account.email, r.body.invitation,
+    `Nouveau lien pour ${account.email}, valable jusqu’au ${date(r.body.invitation.expires_at, false)} : `
+    + `la personne y choisira ${account.activated ? 'un nouveau' : 'son'} mot de passe. Les liens précédents ne marchent plus${
+      account.activated ? ' ; son mot de passe actuel reste valable jusque-là.' : '.'}`));
+  journal();
+}
+
+// line: the line under a row that holds a form or a link (made once).
+function line(tr, key, columns, button) {
+  let row = $(`${key}-ligne`);
+  if (!row) {
+    row = el('tr', 'invitation');
+    row.id = `${key}-ligne`;
+    const cell = el('td');
+    cell.colSpan = columns;
+    row.append(cell);
+    tr.after(row);
+  }
+  row.hidden = false;
+  button.setAttribute('aria-controls', row.id);
+  return row.cells[0];
 }
 
 // labelled: each cell names its column (data-label), shown when the
@@ -129,14 +262,8 @@ function toggle(tr, e, button) {
     if (!open.hidden) open.querySelector('input').focus();
     return;
   }
-  const line = el('tr', 'invitation');
-  line.id = `inv-${e.id}-ligne`;
-  const cell = el('td');
-  cell.colSpan = 6;
-  line.append(cell);
+  const cell = line(tr, `inv-${e.id}`, COLUMNS, button);
   cell.append(inviteForm(e, button));
-  tr.after(line);
-  button.setAttribute('aria-controls', line.id);
   button.setAttribute('aria-expanded', 'true');
   cell.querySelector('input').focus();
 }
@@ -180,21 +307,28 @@ function inviteForm(e, button) {
       { email: input.value.trim(), role: 'entrepreneur', entrepreneur_id: e.id });
     busy(form, false);
     if (!r.ok) return showErrors(form, r);
-    form.replaceWith(invited(e, r.body));
-    button.textContent = 'Invitation';
-    button.setAttribute('aria-label', `Invitation de ${e.display_name}`);
+    const account = r.body;
+    owners.set(String(e.id), account);
+    emails.set(String(account.id), account.email);
+    form.replaceWith(linkBox(`inv-${e.id}`, account.email, account.invitation,
+      `Compte créé pour ${account.email}. Transmettez-lui ce lien, valable jusqu’au ${date(account.invitation.expires_at, false)} : il y choisira son mot de passe.`));
+    const tr = $(`inv-${e.id}-ligne`).previousElementSibling;
+    state(tr.querySelector('td.compte'), account, true);
+    const renewal = renewButton(tr, `inv-${e.id}`, account, e.display_name, COLUMNS);
+    renewal.setAttribute('aria-controls', `inv-${e.id}-ligne`);
+    button.replaceWith(renewal);
     journal();
   });
   return form;
 }
 
-// invited: the link to hand over, with a copy button.
-function invited(e, account) {
+// linkBox: the link to hand over, with a copy button; message above it.
+function linkBox(key, email, invitation, message) {
   const box = el('div', 'lien-box');
-  const url = new URL(account.invitation.url, location.origin).href;
-  const id = `inv-${e.id}-lien`;
-  box.append(el('p', 'ok', `Compte créé pour ${account.email}. Transmettez-lui ce lien, valable jusqu’au ${date(account.invitation.expires_at, false)} : il y choisira son mot de passe.`));
-  const label = el('label', null, 'Lien d’invitation');
+  const url = new URL(invitation.url, location.origin).href;
+  const id = `${key}-lien`;
+  box.append(el('p', 'ok', message));
+  const label = el('label', null, `Lien d’invitation pour ${email}`);
   label.htmlFor = id;
   const input = el('input');
   Object.assign(input, { id, type: 'text', readOnly: true, value: url });
@@ -202,6 +336,7 @@ function invited(e, account) {
   input.addEventListener('focus', () => input.select());
   const copy = el('button', 'secondaire', 'Copier le lien');
   copy.type = 'button';
+  copy.setAttribute('aria-label', `Copier le lien pour ${email}`);
   const status = el('p', 'aide');
   status.setAttribute('role', 'status');
   copy.addEventListener('click', async () => {
@@ -231,6 +366,7 @@ async function journal() {
     const [kind, id] = String(a.target || '').split(':');
     let target = TARGETS[kind] ? `${TARGETS[kind]} n° ${id}` : a.target || '';
     if (kind === 'entrepreneur' && names.has(id)) target += ` (${names.get(id)})`;
+    if (kind === 'account' && emails.has(id)) target += ` (${emails.get(id)})`;
     const when = el('td');
     const t = el('time', null, date(a.at));
     t.dateTime = a.at;

@@ -5,8 +5,11 @@
 // the API; from there everything goes through the pages: the staff member
 // chooses a password, lists the cooperative's entrepreneurs and invites
 // one; the entrepreneur, in another browser, takes the link, downloads
-// their data, signs out, mistypes their password, signs in; a client
-// registers and erases their account. Run by tools/test-pages.
+// their data, signs out, mistypes their password, signs in; the staff
+// page then shows the account active and gives a new link, with which the
+// entrepreneur, in a third browser, chooses a new password (the old one
+// and its sessions end); a client registers and erases their account.
+// Run by tools/test-pages.
 import { readFileSync } from 'node:fs';
 import { run } from './harness.mjs';
 
@@ -14,7 +17,7 @@ const text = (s) => (s || '').replace(/\s+/g, ' ').trim();
 const COOP = '1';
 const ADMIN = { email: 'admin@essaim.example', password: 'admin-mot-de-passe' };
 const STAFF = { email: 'equipe@faubourgs.example', password: 'ruche-2026-staff' };
-const ENT = { email: 'entrepreneur@faubourgs.example', password: 'abeille-2026' };
+const ENT = { email: 'entrepreneur@faubourgs.example', password: 'abeille-2026', renewed: 'essaim-2027-neuf' };
 const CLIENT = { email: 'cliente@exemple.fr', name: 'Mairie de Thiais', password: 'cliente-2026' };
 
 process.exitCode = await run('account pages', { size: 300, seed: 7 }, async ({ page, base, check, expectStatus, newPage, db, cli }) => {
@@ -75,6 +78,14 @@ process.exitCode = await run('account pages', { size: 300, seed: 7 }, async ({ p
     `"Voir plus" shows the other ${want.total - 50}: the table holds the API's list, in order`);
   const privateOne = want.results.findIndex((e) => e.visibility === 'private');
   check((await cells(privateOne))[3] === 'privé', `a private profile is listed (${want.results[privateOne].display_name})`);
+  check((await cells(2))[5] === 'aucun' && (await cells(3))[5] === 'aucun',
+    'the "Compte" column says "aucun" for entrepreneurs without an account');
+  const team = page.locator('#table-equipe tbody tr');
+  await team.first().waitFor();
+  const teamRow = (await team.first().locator('th, td').allTextContents()).map(text);
+  check(await team.count() === 1 && teamRow[0] === `${STAFF.email} (vous)` && teamRow[1] === 'actif'
+    && await page.getByRole('button', { name: `Nouveau lien pour ${STAFF.email}` }).count() === 1,
+    `"Équipe" lists the staff account: ${teamRow.slice(0, 2).join(' | ')}, with "Nouveau lien"`);
 
   // 3. Invite an entrepreneur: the link to hand over.
   const target = want.results[2];
@@ -90,6 +101,11 @@ process.exitCode = await run('account pages', { size: 300, seed: 7 }, async ({ p
   const copied = page.locator('.lien-box [role="status"]');
   await copied.filter({ hasText: /copié|Ctrl\+C/ }).waitFor();
   check(true, `"Copier le lien" answers: ${text(await copied.textContent())}`);
+  const invitedCells = await cells(2);
+  check(invitedCells[5] === `invité·e (${ENT.email})`
+    && await page.getByRole('button', { name: `Inviter ${target.display_name}` }).count() === 0
+    && await page.getByRole('button', { name: `Nouveau lien pour ${target.display_name}` }).count() === 1,
+    `after "Inviter", the row says "${invitedCells[5]}" and its button is "Nouveau lien"`);
   const journal = page.locator('#table-journal tbody tr');
   await journal.filter({ hasText: 'compte créé' }).filter({ hasText: 'équipe de la coopérative' }).first().waitFor();
   check((await journal.count()) >= 2, 'the log shows the new account, created by the staff (and the staff account, by the administrator)');
@@ -187,6 +203,45 @@ process.exitCode = await run('account pages', { size: 300, seed: 7 }, async ({ p
   await ent.getByRole('button', { name: 'Se connecter' }).click();
   await heading(ent).filter({ hasText: 'Mon compte' }).waitFor();
   check(text(await ent.locator('#connexion-password-erreur').textContent()) === '', 'the right password signs in');
+
+  // 6b. The staff page shows the account active; "Nouveau lien" gives
+  // another link, with which the entrepreneur, in a third browser,
+  // chooses a new password: the old one and its sessions end.
+  await page.goto(`${base}/staff.html`);
+  await heading(page).filter({ hasText: coop.name }).waitFor();
+  const targetRow = page.locator(`#table-entrepreneurs tbody tr[data-id="${target.id}"]`);
+  await targetRow.locator('td.compte', { hasText: 'actif' }).waitFor();
+  check(text(await targetRow.locator('td.compte').textContent()) === `actif (${ENT.email})`,
+    `after the activation, reloading staff.html shows "actif (${ENT.email})"`);
+  await page.getByRole('button', { name: `Nouveau lien pour ${target.display_name}` }).click();
+  const renewed = page.getByLabel(`Lien d’invitation pour ${ENT.email}`);
+  await renewed.waitFor();
+  const url2 = await renewed.inputValue();
+  check(url2.startsWith(`${base}/account.html#invite=`) && url2 !== url && await renewed.evaluate((e) => e === document.activeElement),
+    '"Nouveau lien" gives another absolute link, focused, with its copy button');
+  await journal.filter({ hasText: 'nouveau lien d’invitation' }).filter({ hasText: ENT.email }).first().waitFor();
+  check(await page.getByRole('button', { name: `Copier le lien pour ${ENT.email}` }).count() === 1,
+    'the log shows the new link for the account, named by its email');
+
+  const fresh = await newPage();
+  await fresh.goto(url2);
+  await heading(fresh).filter({ hasText: 'Choisissez votre mot de passe' }).waitFor();
+  await fresh.getByLabel('Nouveau mot de passe').fill(ENT.renewed);
+  await fresh.getByRole('button', { name: 'Enregistrer et me connecter' }).click();
+  await heading(fresh).filter({ hasText: 'Mon compte' }).waitFor();
+  await fresh.locator('#fiche dd', { hasText: target.display_name }).waitFor();
+  f = await fiche(fresh);
+  check(f['Adresse e-mail'] === ENT.email && f['Mon profil'].startsWith(target.display_name),
+    'the new link, in a fresh browser, sets a new password and signs the entrepreneur in');
+  const oldLogin = await call('POST', '/api/v1/auth/login', { email: ENT.email, password: ENT.password });
+  const newLogin = await call('POST', '/api/v1/auth/login', { email: ENT.email, password: ENT.renewed });
+  check(oldLogin.status === 401 && newLogin.status === 200, 'the old password no longer signs in (401), the new one does');
+  const oldSession = await expectStatus('/api/v1/me', 401, () => ent.evaluate(async () => {
+    const r = await fetch('/api/v1/me');
+    await r.text();
+    return r.status;
+  }));
+  check(oldSession === 401, 'the session opened with the old password has ended');
 
   // 7. A client registers, then erases the account.
   await page.goto(`${base}/account.html`);
