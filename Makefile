@@ -22,7 +22,7 @@ LIBS     = -lcivetweb $(shell pkg-config --libs $(PKGS)) -lstemmer -lm -lpthread
 
 BUILD   ?= build
 SRC_LIB  = $(wildcard util/*.c store/*.c search/*.c directory/*.c \
-             account/*.c matching/*.c)
+             account/*.c matching/*.c notify/*.c)
 SRC_SRV  = $(filter-out server/main.c,$(wildcard server/*.c))
 ASM      = util/assets.S
 OBJ_LIB  = $(SRC_LIB:%.c=$(BUILD)/%.o) $(SRC_SRV:%.c=$(BUILD)/%.o) \
@@ -57,7 +57,7 @@ run: deps $(BUILD)/essaim
 	@mkdir -p var
 	@if [ ! -f var/essaim.db ]; then \
 	    echo "creating var/essaim.db with the demo data (first run)"; \
-	    $(BUILD)/essaim demo --db var/essaim.db --size 5000 || exit 1; \
+	    $(BUILD)/essaim demo --db var/essaim.db --size 10000 || exit 1; \
 	    $(BUILD)/essaim admin create admin@essaim.demo --db var/essaim.db \
 	        > var/demo-admin.txt || exit 1; \
 	fi

@@ -110,6 +110,18 @@ enum rc account_admin_create(struct db *db, const char *email,
                              const char *password, char *generated,
                              size_t size);
 
+/* account_for_email: the account of an address whose owner has just
+ * proved it (a link sent there was opened): *id and *role; a client
+ * account without password is made when there is none. In the caller's
+ * transaction. */
+enum rc account_for_email(struct db *db, const char *email, long long *id,
+                          int *role);
+
+/* account_session_open: a new session of account id (after such a
+ * proof), in the caller's transaction. */
+enum rc account_session_open(struct db *db, long long id,
+                             struct account_session *out);
+
 /* account_token_new: a fresh random token (URL-safe). */
 void account_token_new(char out[ACCOUNT_TOKEN_LEN + 1]);
 

@@ -984,3 +984,48 @@ out:
     json_decref(next);
     return rc;
 }
+
+/* ------------------------------------------- for other modules' flows */
+
+enum rc account_for_email(struct db *db, const char *email, long long *id,
+                          int *role)
+{
+    char addr[300], hash[crypto_pwhash_STRBYTES];
+    sqlite3_stmt *st;
+    enum rc rc;
+    int src;
+
+    snprintf(addr, sizeof addr, "%s", email);
+    lower(addr);
+    rc = password_of(db, addr, id, hash, sizeof hash);
+    if (rc != RC_OK) return rc;
+    if (*id) {
+        st = db_stmt(db, sql_role_coop);
+        if (!st) return RC_DB;
+        sqlite3_bind_int64(st, 1, *id);
+        src = sqlite3_step(st);
+        *role = src == SQLITE_ROW ? viewer_role_parse(db_text(st, 0)) : -1;
+        db_stmt_done(st);
+        return src == SQLITE_ROW ? RC_OK : db_rc(db, src);
+    }
+    st = db_stmt(db, sql_insert);
+    if (!st) return RC_DB;
+    sqlite3_bind_text(st, 1, addr, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_null(st, 2);
+    sqlite3_bind_text(st, 3, "client", -1, SQLITE_STATIC);
+    sqlite3_bind_null(st, 4);
+    sqlite3_bind_null(st, 5);
+    sqlite3_bind_null(st, 6);
+    src = sqlite3_step(st);
+    db_stmt_done(st);
+    if (src != SQLITE_DONE) return db_rc(db, src);
+    *id = sqlite3_last_insert_rowid(db_handle(db));
+    *role = VIEWER_CLIENT;
+    return RC_OK;
+}
+
+enum rc account_session_open(struct db *db, long long id,
+                             struct account_session *out)
+{
+    return session_new(db, id, out);
+}

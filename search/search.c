@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "../util/check.h"
 #include "../util/ids.h"
@@ -91,7 +92,7 @@ struct run {
 
     long long coop;            /* filters: 0 / -1 for none */
     int dep, status;
-    int32_t day;
+    int32_t day, day_hi;       /* availability: some day in [day, day_hi] */
     int has_day;
     unsigned char *trade_ok;   /* by trade id, or NULL */
 
@@ -275,7 +276,7 @@ static void consider(struct run *r, uint32_t id, unsigned fields)
     if (r->coop >= 0 && d->coop != (uint32_t)r->coop) return;
     if (r->dep >= 0 && d->dep != (uint16_t)r->dep) return;
     if (r->status >= 0 && d->status != (uint8_t)r->status) return;
-    if (r->has_day && (r->day < d->from || r->day > d->until)) return;
+    if (r->has_day && (r->day_hi < d->from || r->day > d->until)) return;
     if (r->trade_ok) {
         for (i = 0; i < d->ntrades; i++)
             if (r->trade_ok[search_mem_trade(m, d, i)]) break;
@@ -364,29 +365,27 @@ static void on_match(long long rowid, unsigned fields, void *arg)
 
 /* ------------------------------------------------------- parameters */
 
-/* trade_filter: the trade ids whose code starts with the prefix of
- * p->trade ("F16", "rome:F16", "43.2", "cpv:4533"). */
-static int trade_filter(struct run *r, json_t *errs)
+/* trade_one: mark the trade ids whose code starts with t (n bytes: one
+ * item of the trade parameter); the number marked, -1 when t is not a
+ * code or its beginning. */
+static long trade_one(struct run *r, const char *t, size_t n)
 {
-    struct check c = {errs, ""};
-    const char *t = r->p->trade, *colon = strchr(t, ':');
+    const char *colon = memchr(t, ':', n);
     char scheme[8] = "", want[24];
-    size_t i, n, matched = 0;
+    size_t i;
+    long matched = 0;
 
     if (colon) {
+        if ((size_t)(colon - t) >= sizeof scheme) return -1;
         snprintf(scheme, sizeof scheme, "%.*s", (int)(colon - t), t);
+        n -= (size_t)(colon - t) + 1;
         t = colon + 1;
     }
-    n = strlen(t);
-    if (n == 0 || n >= sizeof want || (*scheme && !search_trade_scheme_ok(scheme))) {
-        check_fail(&c, "trade", "must be a trade code or its beginning:"
-                                " F16, rome:F1603, 43.22, cpv:4533");
+    if (n == 0 || n >= sizeof want || (*scheme && !search_trade_scheme_ok(scheme)))
         return -1;
-    }
-    for (i = 0; i <= n; i++)
+    for (i = 0; i < n; i++)
         want[i] = (char)(t[i] >= 'a' && t[i] <= 'z' ? t[i] - 32 : t[i]);
-    r->trade_ok = calloc(r->m->ncodes ? r->m->ncodes : 1, 1);
-    if (!r->trade_ok) return -1;
+    want[n] = 0;
     for (i = 0; i < r->m->ncodes; i++) {
         const char *code = r->m->codes[i];
         char nodot[16];
@@ -401,6 +400,33 @@ static int trade_filter(struct run *r, json_t *errs)
             r->trade_ok[i] = 1;
             matched++;
         }
+    }
+    return matched;
+}
+
+/* trade_filter: the trade ids whose code starts with one of the
+ * comma-separated prefixes of p->trade ("F16", "rome:F16", "43.2",
+ * "cpv:4533", "F1603,F1604"). */
+static int trade_filter(struct run *r, json_t *errs)
+{
+    struct check c = {errs, ""};
+    const char *t = r->p->trade;
+    long matched = 0;
+
+    r->trade_ok = calloc(r->m->ncodes ? r->m->ncodes : 1, 1);
+    if (!r->trade_ok) return -1;
+    while (*t) {
+        size_t n = strcspn(t, ",");
+        long k = trade_one(r, t, n);
+
+        if (k < 0) {
+            check_fail(&c, "trade", "must be a trade code or its beginning:"
+                                    " F16, rome:F1603, 43.22, cpv:4533");
+            return -1;
+        }
+        matched += k;
+        t += n;
+        if (*t == ',') t++;
     }
     if (!matched) {
         check_fail(&c, "trade", "no trade code starts with %s", r->p->trade);
@@ -452,7 +478,19 @@ static void filters(struct run *r, json_t *errs)
     if (p->available_on && *p->available_on) {
         if (!check_date_str(p->available_on))
             check_fail(&c, "available_on", "must be a date YYYY-MM-DD");
-        r->day = search_mem_day(p->available_on);
+        r->day = r->day_hi = search_mem_day(p->available_on);
+        r->has_day = 1;
+    } else if (p->available_before && *p->available_before) {
+        char today[16];
+        time_t now = time(NULL);
+        struct tm tm;
+
+        if (!check_date_str(p->available_before))
+            check_fail(&c, "deadline", "must be a date YYYY-MM-DD");
+        gmtime_r(&now, &tm);
+        strftime(today, sizeof today, "%Y-%m-%d", &tm);
+        r->day = search_mem_day(today);
+        r->day_hi = search_mem_day(p->available_before);
         r->has_day = 1;
     }
     if (p->trade && *p->trade) trade_filter(r, errs);
@@ -570,6 +608,7 @@ static uint32_t query_hash(const struct run *r)
     h = fnv(h, p->status);
     h = fnv(h, p->qualification);
     h = fnv(h, p->available_on);
+    h = fnv(h, p->available_before);
     return h;
 }
 
@@ -810,6 +849,7 @@ static char *answer_key(const struct search_params *p, const struct viewer *v)
     const char *const fields[] = {p->q, p->near, p->kind, p->trade,
                                   p->cooperative, p->departement, p->status,
                                   p->qualification, p->available_on,
+                                  p->available_before,
                                   p->cursor};
     struct buf b = {0};
     size_t i;

@@ -38,12 +38,16 @@ struct search_params {
     const char *near;          /* place, or NULL */
     double radius_km;          /* narrows the area; < 0: none */
     const char *kind;          /* entrepreneur, offer, group; NULL: all */
-    const char *trade;         /* code or prefix ("F16", "rome:F16") */
+    const char *trade;         /* code or prefix ("F16", "rome:F16"), or
+                                  several, comma-separated: any of them */
     const char *cooperative;   /* cooperative id */
     const char *departement;   /* of the entrepreneur's home */
     const char *status;        /* porteur, salarie, associe */
     const char *qualification; /* exact qualification, any case/accents */
     const char *available_on;  /* YYYY-MM-DD */
+    const char *available_before; /* YYYY-MM-DD: available some day from
+                                     today to then (request matching; not
+                                     a parameter of the HTTP API) */
     int sort_distance;         /* sort=distance */
     int limit;                 /* page size, 1..100 */
     const char *cursor;        /* from a previous page, or NULL */

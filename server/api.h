@@ -30,6 +30,9 @@ void api_ent_patch(struct req *r);
 void api_ent_delete(struct req *r);
 
 /* api_account.c */
+struct account_session;
+/* api_set_cookies: the session cookies of s, or their removal (NULL). */
+void api_set_cookies(struct req *r, const struct account_session *s);
 void api_account_create(struct req *r);
 void api_login(struct req *r);
 void api_activate(struct req *r);
@@ -41,5 +44,16 @@ void api_coop_audit(struct req *r);
 void api_coop_accounts(struct req *r);
 void api_account_invite(struct req *r);
 void api_audit(struct req *r);
+
+/* api_request.c */
+void api_request_create(struct req *r);
+void api_request_list(struct req *r);
+void api_request_confirm(struct req *r);
+void api_request_get(struct req *r);
+void api_request_matches(struct req *r);
+void api_request_respond(struct req *r);
+void api_request_outcome(struct req *r);
+void api_notifications(struct req *r);
+void api_notifications_read(struct req *r);
 
 #endif

@@ -12,8 +12,7 @@
 #include "../directory/dir_audit.h"
 #include "api.h"
 
-/* set_cookies: the session cookies, or their removal (s NULL). */
-static void set_cookies(struct req *r, const struct account_session *s)
+void api_set_cookies(struct req *r, const struct account_session *s)
 {
     const char *secure = srv_https(r) ? "; Secure" : "";
     long age = s ? account_session_lifetime() : 0;
@@ -44,7 +43,7 @@ static void signed_in(struct req *r, enum rc rc,
                         s->csrf, "expires_at", s->expires_at, "account", me);
         if (!out) rc = RC_NOMEM;
     }
-    if (rc == RC_OK) set_cookies(r, s);
+    if (rc == RC_OK) api_set_cookies(r, s);
     if (rc == RC_UNAUTHORIZED) /* not "sign in first": that is the try */
         srv_reply_problem(r, 401, "the email or the password is wrong", errs);
     else
@@ -107,7 +106,7 @@ void api_logout(struct req *r)
 {
     enum rc rc = account_logout(r->db, r->token);
 
-    if (rc == RC_OK) set_cookies(r, NULL);
+    if (rc == RC_OK) api_set_cookies(r, NULL);
     srv_reply(r, rc, 204, NULL, NULL);
 }
 
@@ -138,7 +137,7 @@ void api_me_delete(struct req *r)
 {
     enum rc rc = account_erase(r->db, srv_viewer(r));
 
-    if (rc == RC_OK) set_cookies(r, NULL);
+    if (rc == RC_OK) api_set_cookies(r, NULL);
     srv_reply(r, rc, 204, NULL, NULL);
 }
 

@@ -57,6 +57,18 @@ static const struct setting settings[] = {
      " OWASP baseline)"},
     {"session_hours", T_INT, F(session_hours), "336",
      "lifetime of a sign-in session, hours (336: two weeks)"},
+    {"smtp_url", T_STR, F(smtp_url), "",
+     "SMTP server for e-mail (smtp://host:25, smtp://user:pass@host:587,"
+     " smtps://host:465); empty: e-mails wait in the outbox"},
+    {"smtp_from", T_STR, F(smtp_from), "essaim@localhost",
+     "From address of the e-mails"},
+    {"public_url", T_STR, F(public_url), "http://localhost:8080",
+     "address of the pages, for the links in e-mails"},
+    {"request_notify", T_INT, F(request_notify), "10",
+     "how many of the best providers are told of a client request"},
+    {"outbox_retry_s", T_INT, F(outbox_retry_s), "30",
+     "first retry of an e-mail the SMTP server refused, seconds; it"
+     " doubles up to an hour, 12 attempts"},
     {"size", T_INT, F(demo_size), "5000",
      "demo: number of entrepreneurs to generate"},
     {"seed", T_INT, F(demo_seed), "1", "demo: random seed"},

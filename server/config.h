@@ -28,6 +28,11 @@ struct config {
     int password_ops;        /* argon2id passes */
     int password_mem_kb;     /* argon2id memory, KiB */
     int session_hours;       /* lifetime of a session */
+    const char *smtp_url;    /* smtp://host:port for e-mail; "" none */
+    const char *smtp_from;   /* From address of e-mails */
+    const char *public_url;  /* the pages' address, for links in e-mails */
+    int request_notify;      /* best matches told of a request */
+    int outbox_retry_s;      /* first retry of an e-mail; doubles */
     int demo_size;           /* demo: number of entrepreneurs */
     int demo_seed;           /* demo: random seed */
     int batch;               /* import: records per transaction */

@@ -16,6 +16,8 @@
 #include "../directory/dir_demo.h"
 #include "../directory/dir_ent.h"
 #include "../directory/dir_import.h"
+#include "../matching/request.h"
+#include "../notify/outbox.h"
 #include "../search/search.h"
 #include "../search/search_index.h"
 #include "../search/search_place.h"
@@ -110,6 +112,19 @@ static int cmd_serve(const struct config *cfg)
                 cfg->listen, cfg->port);
         return 1;
     }
+    {
+        struct outbox_opts o = {cfg->db,
+                                {cfg->busy_timeout_ms, cfg->synchronous, 0, 0},
+                                cfg->smtp_url,
+                                cfg->smtp_from,
+                                cfg->outbox_retry_s,
+                                12,
+                                1000};
+
+        if (outbox_start(&o) != 0) log_warn("outbox: no delivery thread");
+        if (!*cfg->smtp_url)
+            log_info("no smtp_url: e-mails wait in the outbox");
+    }
     host = strcmp(cfg->listen, "0.0.0.0") ? cfg->listen : "127.0.0.1";
     printf("listening on http://%s:%d\n", host, srv_port(s));
     fflush(stdout);
@@ -121,6 +136,7 @@ static int cmd_serve(const struct config *cfg)
     }
     log_info("stopping: finishing the requests in flight");
     srv_stop(s);
+    outbox_stop();
     search_shutdown();
     log_info("stopped");
     return 0;
@@ -293,6 +309,7 @@ int main(int argc, char **argv)
     fetch_global_init();
     search_init();
     search_cache_size((size_t)cfg.search_cache_mb << 20);
+    request_init(cfg.request_notify, cfg.public_url);
     if (account_init((unsigned long long)cfg.password_ops,
                      (size_t)cfg.password_mem_kb << 10,
                      (long)cfg.session_hours * 3600) < 0) {

@@ -193,6 +193,99 @@ static const char *const migrations[] = {
                                          personal data) */
     ");"
     "CREATE INDEX audit_cooperative ON audit(cooperative_id, id);",
+
+    /* 4 -> 5: client requests, their matches and answers, notifications,
+     * the outbox of e-mails, pooled demand counts. */
+    "CREATE TABLE request("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  client_id INTEGER"             /* the client's account; erased with"
+                                         it */
+    "    REFERENCES account(id) ON DELETE CASCADE,"
+    "  status TEXT NOT NULL,"         /* unconfirmed, open, won, cancelled */
+    "  insee TEXT NOT NULL,"          /* commune of the job */
+    "  departement TEXT NOT NULL,"
+    "  deadline TEXT,"                /* YYYY-MM-DD or NULL */
+    "  doc TEXT NOT NULL,"            /* validated JSON document */
+    "  confirm_hash BLOB,"            /* anonymous: hash of the token of"
+                                         the confirmation e-mail */
+    "  won_by INTEGER,"               /* entrepreneur id */
+    "  created_at TEXT NOT NULL DEFAULT " NOW ","
+    "  updated_at TEXT NOT NULL DEFAULT " NOW ","
+    "  closed_at TEXT"
+    ");"
+    "CREATE INDEX request_client ON request(client_id, id);"
+    "CREATE INDEX request_confirm ON request(confirm_hash);"
+    "CREATE TABLE request_match("
+    "  request_id INTEGER NOT NULL"
+    "    REFERENCES request(id) ON DELETE CASCADE,"
+    "  entrepreneur_id INTEGER NOT NULL"
+    "    REFERENCES entrepreneur(id) ON DELETE CASCADE,"
+    "  rank INTEGER NOT NULL,"        /* 1 = best */
+    "  coverage INTEGER NOT NULL,"    /* wanted items matched */
+    "  score REAL NOT NULL,"          /* the search score */
+    "  why TEXT NOT NULL,"            /* JSON array of reasons */
+    "  notified INTEGER NOT NULL,"    /* 1: among those told */
+    "  status TEXT NOT NULL,"         /* matched, notified, viewed,"
+                                         interested, declined, quoted, won,"
+                                         lost */
+    "  reason TEXT,"                  /* of a decline */
+    "  quote TEXT,"                   /* JSON {amount, message} */
+    "  notified_at TEXT, viewed_at TEXT, interested_at TEXT,"
+    "  declined_at TEXT, quoted_at TEXT, closed_at TEXT,"
+    "  PRIMARY KEY(request_id, entrepreneur_id)"
+    ") WITHOUT ROWID;"
+    "CREATE INDEX request_match_entrepreneur"
+    "  ON request_match(entrepreneur_id, notified_at);"
+    "CREATE TABLE notification("     /* the inbox of GET /me/notifications */
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  entrepreneur_id INTEGER"       /* to a provider (their account reads"
+                                         it), or */
+    "    REFERENCES entrepreneur(id) ON DELETE CASCADE,"
+    "  account_id INTEGER"            /* to an account (a client) */
+    "    REFERENCES account(id) ON DELETE CASCADE,"
+    "  kind TEXT NOT NULL,"           /* request.match, request.answer,"
+                                         request.outcome */
+    "  request_id INTEGER REFERENCES request(id) ON DELETE CASCADE,"
+    "  text TEXT NOT NULL,"
+    "  created_at TEXT NOT NULL DEFAULT " NOW ","
+    "  read_at TEXT"
+    ");"
+    "CREATE INDEX notification_entrepreneur"
+    "  ON notification(entrepreneur_id, id);"
+    "CREATE INDEX notification_account ON notification(account_id, id);"
+    "CREATE TABLE outbox("           /* e-mails to send, written with the"
+                                         change that causes them */
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  recipient TEXT NOT NULL,"
+    "  subject TEXT NOT NULL,"
+    "  body TEXT NOT NULL,"
+    "  message_id TEXT NOT NULL UNIQUE,"
+    "  request_id INTEGER REFERENCES request(id) ON DELETE CASCADE,"
+    "  status TEXT NOT NULL DEFAULT 'pending'," /* pending, sent, failed */
+    "  attempts INTEGER NOT NULL DEFAULT 0,"
+    "  next_at TEXT NOT NULL DEFAULT " NOW ","
+    "  last_error TEXT,"
+    "  created_at TEXT NOT NULL DEFAULT " NOW ","
+    "  sent_at TEXT"
+    ");"
+    "CREATE INDEX outbox_due ON outbox(status, next_at);"
+    "CREATE INDEX outbox_recipient ON outbox(recipient);"
+    "CREATE TABLE demand("           /* pooled demand: counts only */
+    "  kind TEXT NOT NULL,"           /* request, search_empty, tender */
+    "  month TEXT NOT NULL,"          /* YYYY-MM */
+    "  departement TEXT NOT NULL,"    /* '' when unknown */
+    "  trade TEXT NOT NULL,"          /* 'rome:F1603', '' when none */
+    "  n INTEGER NOT NULL,"
+    "  PRIMARY KEY(kind, month, departement, trade)"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE demand_words("     /* searches without results: the words"
+                                         of the trade vocabulary only */
+    "  month TEXT NOT NULL,"
+    "  departement TEXT NOT NULL,"
+    "  words TEXT NOT NULL,"
+    "  n INTEGER NOT NULL,"
+    "  PRIMARY KEY(month, departement, words)"
+    ") WITHOUT ROWID;",
 };
 
 int db_schema_version(void)

@@ -23,6 +23,7 @@ ASSET asset_rome_appellations, "data/rome_appellations.tsv"
 ASSET asset_rome_naf, "data/rome_naf.tsv"
 ASSET asset_naf, "data/naf.tsv"
 ASSET asset_cpv, "data/cpv.tsv"
+ASSET asset_needs, "data/needs.tsv"
 ASSET asset_openapi, "server/openapi.json"
 
 .section .note.GNU-stack, "", @progbits

@@ -1,0 +1,96 @@
+/*
+ * request.h: client requests: the need, the providers it is matched to,
+ * who is told, their answers and the outcome.
+ *
+ * A request: {id, status (unconfirmed, open, won, cancelled), title,
+ * description, location, wanted[] (trade refs {scheme, code, label} or
+ * words), deadline, budget {min, max} (euros; shown, never ranked on),
+ * contact {name, email, phone}, won_by, created_at, updated_at,
+ * closed_at}.
+ *
+ * Who sees a request: its client and administrators; the providers told
+ * of it (and their cooperative's staff), who see the client's contact
+ * once they answer interested or quoted. Everyone else: 404.
+ *
+ * The funnel of a provider on a request: notified -> viewed ->
+ * interested | declined (reason) | quoted (amount, message); interested
+ * -> quoted | declined; quoted -> quoted (revised) | declined. "viewed"
+ * again is harmless (no change). Anything else, or any answer once the
+ * request is closed, is a conflict (409). The client closes with won (by
+ * a matched provider) or cancelled. Every step is timestamped.
+ *
+ * request_init() once before threads start; the rest is thread-safe
+ * given one struct db per thread.
+ */
+#ifndef ESSAIM_REQUEST_H
+#define ESSAIM_REQUEST_H
+
+#include <jansson.h>
+
+#include "../store/db.h"
+
+struct viewer;
+struct account_session;
+
+/* request_init: how many of the best matches are told (default 10), and
+ * the address of the pages for the links in e-mails
+ * ("http://localhost:8080"). */
+void request_init(int notify_top, const char *public_url);
+
+/* request_create: POST /requests as v. A client (or an administrator)
+ * gets an open request, matched and its providers told in the same
+ * transaction. Anonymous: contact.email is required, the request waits
+ * for the confirmation sent there (status unconfirmed); at most 5 a
+ * quarter of an hour per address and per client IP addr (RC_THROTTLED,
+ * *retry_after). Providers and staff may not post requests (403). */
+enum rc request_create(struct db *db, const struct viewer *v, json_t *in,
+                       const char *addr, json_t *errs, json_t **out,
+                       long *retry_after);
+
+/* request_confirm: the token of a confirmation e-mail opens its request
+ * (matched, providers told). The address's client account (made when
+ * needed) owns it; when that account is a client's, *session is a new
+ * session of it (session->token "" otherwise). RC_INVALID naming token
+ * when unknown or used. */
+enum rc request_confirm(struct db *db, const char *token, json_t *errs,
+                        json_t **out, struct account_session *session);
+
+/* request_get: GET /requests/{id} as v may see it (RC_NOTFOUND). */
+enum rc request_get(struct db *db, const struct viewer *v, const char *id,
+                    json_t **out);
+
+/* request_matches: GET /requests/{id}/matches: {total, results} -- all
+ * for the client and administrators, their own for a provider, their
+ * cooperative's for staff. */
+enum rc request_matches(struct db *db, const struct viewer *v,
+                        const char *id, json_t **out);
+
+/* request_respond: POST /requests/{id}/responses {status, reason, quote,
+ * entrepreneur_id (staff and administrators answer for one)}. */
+enum rc request_respond(struct db *db, const struct viewer *v,
+                        const char *id, json_t *in, json_t *errs,
+                        json_t **out);
+
+/* request_outcome: POST /requests/{id}/outcome {outcome: won, won_by} |
+ * {outcome: cancelled}: the client or an administrator, on an open
+ * request (409 otherwise). */
+enum rc request_outcome(struct db *db, const struct viewer *v,
+                        const char *id, json_t *in, json_t *errs,
+                        json_t **out);
+
+/* request_list: GET /requests: the requests v may see, newest first:
+ * a client's own, a provider's inbox (told of), the requests told to a
+ * cooperative's providers for its staff, all for administrators. status
+ * filters (NULL: all). */
+enum rc request_list(struct db *db, const struct viewer *v,
+                     const char *status, int limit, const char *cursor,
+                     json_t *errs, json_t **out);
+
+/* request_notifications: GET /me/notifications: {total, unread, results:
+ * [{id, kind, request_id, text, created_at, read_at}], next_cursor},
+ * newest first; mark_read: mark them all read first. */
+enum rc request_notifications(struct db *db, const struct viewer *v,
+                              int limit, const char *cursor, int mark_read,
+                              json_t *errs, json_t **out);
+
+#endif
