@@ -285,10 +285,11 @@ static int check_wanted(struct db *db, const struct check *c, json_t *in,
             search_trade_check(db, &sub, tmp, "t", 1, out) < 0) {
             json_array_foreach(errs, j, e) {
                 const char *f = str(e, "field");
+                char field[96];
 
-                check_fail(c, NULL, "%s%s: %s", name,
-                           !strncmp(f, "t[0]", 4) ? f + 4 : "",
-                           str(e, "message"));
+                snprintf(field, sizeof field, "%s%s", name,
+                         !strncmp(f, "t[0]", 4) ? f + 4 : "");
+                check_fail(c, field, "%s", str(e, "message"));
             }
             bad = 1;
         } else {
