@@ -73,6 +73,26 @@ static const char sql_own_audit[] =
     "SELECT id, at, cooperative_id, action, target FROM audit"
     " WHERE actor_id = ?1 ORDER BY id";
 static const char sql_delete[] = "DELETE FROM account WHERE id = ?1";
+static const char sql_mail_delete[] =
+    "DELETE FROM outbox WHERE recipient = (SELECT email FROM account"
+    " WHERE id = ?1)";
+/* What the person's requests, answers and inbox hold, for the export. */
+static const char sql_export_requests[] =
+    "SELECT json_group_array(json_object('id', cast(id AS TEXT), 'status',"
+    " status, 'request', json(doc), 'created_at', created_at, 'closed_at',"
+    " closed_at)) FROM request WHERE client_id = ?1";
+static const char sql_export_answers[] =
+    "SELECT json_group_array(json_object('request_id',"
+    " cast(request_id AS TEXT), 'status', status, 'reason', reason, 'quote',"
+    " json(quote), 'notified_at', notified_at, 'viewed_at', viewed_at,"
+    " 'interested_at', interested_at, 'declined_at', declined_at,"
+    " 'quoted_at', quoted_at)) FROM request_match"
+    " WHERE entrepreneur_id = ?2 AND ?2 <> 0";
+static const char sql_export_inbox[] =
+    "SELECT json_group_array(json_object('kind', kind, 'request_id',"
+    " cast(request_id AS TEXT), 'text', text, 'created_at', created_at,"
+    " 'read_at', read_at)) FROM notification"
+    " WHERE account_id = ?1 OR (?2 <> 0 AND entrepreneur_id = ?2)";
 static const char sql_role_coop[] =
     "SELECT a.role, coalesce(e.cooperative_id, a.cooperative_id)"
     " FROM account a LEFT JOIN entrepreneur e ON e.id = a.entrepreneur_id"
@@ -92,7 +112,8 @@ const char *const account_sql[] = {
     sql_coop_exists, sql_session_add,   sql_session_purge, sql_session_get,
     sql_session_del, sql_invite_add,    sql_invite_get,  sql_invite_del,
     sql_set_password, sql_me,           sql_sessions,    sql_own_audit,
-    sql_delete,      sql_sessions_del,  sql_role_coop,     sql_of_coop,     sql_count_coop,
+    sql_delete,      sql_mail_delete,   sql_export_requests,
+    sql_export_answers, sql_export_inbox, sql_sessions_del,  sql_role_coop,     sql_of_coop,     sql_count_coop,
     NULL};
 
 /* ------------------------------------------------------------- helpers */
@@ -761,6 +782,25 @@ static enum rc export_audit(struct db *db, long long id, json_t *arr)
     return src == SQLITE_DONE ? RC_OK : db_rc(db, src);
 }
 
+/* export_sql: the JSON array an export statement builds, into o[key]. */
+static enum rc export_sql(struct db *db, const struct viewer *v,
+                          const char *sql, const char *key, json_t *o)
+{
+    sqlite3_stmt *st = db_stmt(db, sql);
+    json_t *arr = NULL;
+    int src;
+
+    if (!st) return RC_DB;
+    sqlite3_bind_int64(st, 1, v->account_id);
+    sqlite3_bind_int64(st, 2, v->entrepreneur_id);
+    src = sqlite3_step(st);
+    if (src == SQLITE_ROW) arr = json_loads(db_text(st, 0), 0, NULL);
+    db_stmt_done(st);
+    if (src != SQLITE_ROW) return db_rc(db, src);
+    json_object_set_new(o, key, arr ? arr : json_array());
+    return RC_OK;
+}
+
 enum rc account_export(struct db *db, const struct viewer *v, json_t **out)
 {
     json_t *me = NULL, *profile = NULL, *sessions = json_array(),
@@ -787,18 +827,31 @@ enum rc account_export(struct db *db, const struct viewer *v, json_t **out)
     }
     if (rc == RC_OK) rc = export_sessions(db, v->account_id, sessions);
     if (rc == RC_OK) rc = export_audit(db, v->account_id, actions);
+    if (rc == RC_OK) {
+        *out = json_pack("{s:s, s:o, s:o, s:o, s:o}", "exported_at", "",
+                         "account", me, "entrepreneur",
+                         profile ? profile : json_null(), "sessions",
+                         sessions, "audit", actions);
+        me = profile = sessions = actions = NULL;
+        if (!*out) rc = RC_NOMEM;
+    }
+    if (rc == RC_OK)
+        rc = export_sql(db, v, sql_export_requests, "requests", *out);
+    if (rc == RC_OK)
+        rc = export_sql(db, v, sql_export_answers, "answers", *out);
+    if (rc == RC_OK)
+        rc = export_sql(db, v, sql_export_inbox, "notifications", *out);
     if (rc == RC_OK)
         rc = db_commit(db);
     else
         db_rollback(db);
-    if (rc != RC_OK) goto out;
+    if (rc != RC_OK) {
+        json_decref(*out);
+        *out = NULL;
+        goto out;
+    }
     account_time(0, now, sizeof now);
-    *out = json_pack("{s:s, s:o, s:o, s:o, s:o}", "exported_at", now,
-                     "account", me, "entrepreneur",
-                     profile ? profile : json_null(), "sessions", sessions,
-                     "audit", actions);
-    me = profile = sessions = actions = NULL;
-    if (!*out) rc = RC_NOMEM;
+    json_object_set_new(*out, "exported_at", json_string(now));
 out:
     json_decref(me);
     json_decref(profile);
@@ -852,6 +905,9 @@ enum rc account_erase(struct db *db, const struct viewer *v)
         snprintf(id, sizeof id, "%lld", v->entrepreneur_id);
         rc = dir_ent_delete(db, v, id);
     }
+    /* Mail waiting for the address goes too; the account's requests,
+     * their matches and notifications go with it (foreign keys). */
+    if (rc == RC_OK) rc = run_id(db, sql_mail_delete, v->account_id);
     if (rc == RC_OK) rc = run_id(db, sql_delete, v->account_id);
     if (rc == RC_OK)
         rc = db_commit(db);

@@ -10,6 +10,7 @@
 
 #include "../directory/dir_coop.h"
 #include "../directory/dir_ent.h"
+#include "../account/account.h"
 #include "../matching/request.h"
 #include "../notify/outbox.h"
 #include "../util/ids.h"
@@ -311,6 +312,16 @@ static enum rc answer(struct fix *f, const struct viewer *v, const char *id,
     return rc;
 }
 
+/* answer_first: Rémi answers interested to the latest request. */
+static enum rc answer_first(struct fix *f)
+{
+    char id[24];
+
+    snprintf(id, sizeof id, "%d",
+             test_count(f->db, "SELECT max(id) FROM request"));
+    return answer(f, &f->plumber, id, "{'status':'interested'}");
+}
+
 static enum rc outcome(struct fix *f, const struct viewer *v, const char *id,
                        const char *text)
 {
@@ -421,6 +432,47 @@ static void the_funnel(void **state)
     assert_int_equal(test_count(f->db, "SELECT count(*) FROM request_match"
                                        " WHERE status = 'won'"),
                      1);
+}
+
+/* A client's export holds their requests; their erasure takes them, with
+ * their matches, notifications and waiting mail. */
+static void client_export_and_erasure(void **state)
+{
+    struct fix *f = *state;
+    json_t *r, *out = NULL;
+
+    r = post(f, &f->client,
+             "{'title':'Fuite','location':{'insee':'44143'},'wanted':"
+             "['F1603'],'deadline':'%s','contact':{'email':"
+             "'claire@example.org'}}",
+             RC_OK, NULL);
+    json_decref(r);
+    assert_int_equal(answer_first(f), RC_OK);
+    assert_int_equal(account_export(f->db, &f->client, &out), RC_OK);
+    assert_string_equal(
+        json_string_value(json_object_get(
+            json_object_get(json_array_get(json_object_get(out, "requests"),
+                                           0),
+                            "request"),
+            "title")),
+        "Fuite");
+    assert_true(json_array_size(json_object_get(out, "notifications")) > 0);
+    json_decref(out);
+    assert_int_equal(account_export(f->db, &f->plumber, &out), RC_OK);
+    assert_string_equal(
+        json_string_value(json_object_get(
+            json_array_get(json_object_get(out, "answers"), 0), "status")),
+        "interested");
+    json_decref(out);
+    assert_int_equal(account_erase(f->db, &f->client), RC_OK);
+    assert_int_equal(test_count(f->db, "SELECT count(*) FROM request"), 0);
+    assert_int_equal(test_count(f->db, "SELECT count(*) FROM request_match"),
+                     0);
+    assert_int_equal(test_count(f->db, "SELECT count(*) FROM notification"),
+                     0);
+    assert_int_equal(test_count(f->db, "SELECT count(*) FROM outbox"), 0);
+    /* The pooled counts stay: they name nobody. */
+    assert_int_equal(test_count(f->db, "SELECT sum(n) FROM demand"), 1);
 }
 
 /* When more providers are equally good than are told, the next request
@@ -812,6 +864,8 @@ int main(void)
                                         fix_teardown),
         cmocka_unit_test_setup_teardown(the_funnel, fix_setup, fix_teardown),
         cmocka_unit_test_setup_teardown(fair_spread, fix_setup, fix_teardown),
+        cmocka_unit_test_setup_teardown(client_export_and_erasure, fix_setup,
+                                        fix_teardown),
         cmocka_unit_test(outbox_survives_failures_and_restarts),
     };
     const struct CMUnitTest e2e[] = {
