@@ -57,7 +57,8 @@ run: deps $(BUILD)/essaim
 	@mkdir -p var
 	@if [ ! -f var/essaim.db ]; then \
 	    echo "creating var/essaim.db with the demo data (first run)"; \
-	    $(BUILD)/essaim demo --db var/essaim.db --size 10000 || exit 1; \
+	    $(BUILD)/essaim demo --db var/essaim.db --size 10000 \
+	        --demo-accounts 1 || exit 1; \
 	    $(BUILD)/essaim admin create admin@essaim.demo --db var/essaim.db \
 	        > var/demo-admin.txt || exit 1; \
 	fi

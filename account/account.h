@@ -122,6 +122,11 @@ enum rc account_for_email(struct db *db, const char *email, long long *id,
 enum rc account_session_open(struct db *db, long long id,
                              struct account_session *out);
 
+/* account_demo: accounts for the demo data, all with one password:
+ * DEMO-N@essaim.demo for each demo entrepreneur, staff-coop-N@essaim.demo
+ * for each demo cooperative. *count is the number made. */
+enum rc account_demo(struct db *db, const char *password, long *count);
+
 /* account_token_new: a fresh random token (URL-safe). */
 void account_token_new(char out[ACCOUNT_TOKEN_LEN + 1]);
 

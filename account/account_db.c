@@ -1085,3 +1085,52 @@ enum rc account_session_open(struct db *db, long long id,
 {
     return session_new(db, id, out);
 }
+
+/* ---------------------------------------------------------------- demo */
+
+static const char sql_demo_ent[] =
+    "INSERT OR IGNORE INTO account(email, password, role, cooperative_id,"
+    " entrepreneur_id, display_name)"
+    " SELECT external_id || '@essaim.demo', ?1, 'entrepreneur',"
+    " cooperative_id, id, display_name FROM entrepreneur"
+    " WHERE external_id LIKE 'demo-%'";
+static const char sql_demo_staff[] =
+    "INSERT OR IGNORE INTO account(email, password, role, cooperative_id,"
+    " display_name)"
+    " SELECT 'staff-' || substr(external_id, 6) || '@essaim.demo', ?1,"
+    " 'staff', id, 'Équipe ' || name FROM cooperative"
+    " WHERE external_id LIKE 'demo-coop-%'";
+
+const char *const account_demo_sql[] = {sql_demo_ent, sql_demo_staff, NULL};
+
+enum rc account_demo(struct db *db, const char *password, long *count)
+{
+    char hash[crypto_pwhash_STRBYTES];
+    const char *const sql[] = {sql_demo_ent, sql_demo_staff};
+    enum rc rc;
+    int i;
+
+    *count = 0;
+    /* One hash for all: a demo, not a secret. */
+    if (account_hash_password(password, hash) != 0) return RC_NOMEM;
+    rc = db_begin(db);
+    for (i = 0; rc == RC_OK && i < 2; i++) {
+        sqlite3_stmt *st = db_stmt(db, sql[i]);
+        int src;
+
+        if (!st) {
+            rc = RC_DB;
+            break;
+        }
+        sqlite3_bind_text(st, 1, hash, -1, SQLITE_TRANSIENT);
+        src = sqlite3_step(st);
+        db_stmt_done(st);
+        if (src != SQLITE_DONE) rc = db_rc(db, src);
+        *count += sqlite3_changes(db_handle(db));
+    }
+    if (rc == RC_OK)
+        rc = db_commit(db);
+    else
+        db_rollback(db);
+    return rc;
+}

@@ -72,6 +72,10 @@ static const struct setting settings[] = {
     {"size", T_INT, F(demo_size), "5000",
      "demo: number of entrepreneurs to generate"},
     {"seed", T_INT, F(demo_seed), "1", "demo: random seed"},
+    {"demo_accounts", T_BOOL, F(demo_accounts), "0",
+     "demo: an account for each demo entrepreneur (demo-N@essaim.demo) and"
+     " cooperative staff (staff-coop-N@essaim.demo), all with the password"
+     " essaim-demo"},
     {"batch", T_INT, F(batch), "10000",
      "import: records per transaction (a crash loses at most the batch"
      " in progress, never one already reported)"},

@@ -35,6 +35,7 @@ struct config {
     int outbox_retry_s;      /* first retry of an e-mail; doubles */
     int demo_size;           /* demo: number of entrepreneurs */
     int demo_seed;           /* demo: random seed */
+    int demo_accounts;       /* demo: make accounts for its people */
     int batch;               /* import: records per transaction */
     const char *password;    /* admin create: "" to generate one */
 };

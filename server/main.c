@@ -235,7 +235,16 @@ static int cmd_demo(const struct config *cfg)
     if (rc == RC_OK)
         printf("demo: %ld cooperatives, %ld entrepreneurs\n",
                st.cooperatives, st.entrepreneurs);
-    else
+    if (rc == RC_OK && cfg->demo_accounts) {
+        long n = 0;
+
+        rc = account_demo(db, "essaim-demo", &n);
+        if (rc == RC_OK)
+            printf("demo: %ld accounts (demo-N@essaim.demo,"
+                   " staff-coop-N@essaim.demo), password essaim-demo\n",
+                   n);
+    }
+    if (rc != RC_OK)
         fprintf(stderr, "essaim: demo failed (%s)\n", rc_name(rc));
     db_close(db);
     return rc == RC_OK ? 0 : 1;

@@ -11,6 +11,7 @@
 
 #include "../account/account_int.h"
 #include "../directory/dir_coop.h"
+#include "../directory/dir_demo.h"
 #include "../directory/dir_ent.h"
 #include "../util/ids.h"
 #include "../util/viewer.h"
@@ -554,6 +555,46 @@ static void export_and_erase(void **state)
                      2);
     assert_int_equal(account_session(f->db, s.token, &v, &s2), RC_NOTFOUND);
     json_decref(errs);
+}
+
+/* The demo's accounts: one per demo entrepreneur and cooperative. */
+static void demo_accounts(void **state)
+{
+    char dir[] = "/tmp/essaim-demo-XXXXXX", path[96];
+    struct db *db = NULL;
+    struct dir_demo_stats st;
+    struct account_session s, s2;
+    struct viewer v;
+    json_t *errs = json_array();
+    char email[64];
+    long n = 0, wait;
+
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/d.db", dir);
+    assert_int_equal(db_open(path, NULL, &db), RC_OK);
+    assert_int_equal(search_place_ensure(db), RC_OK);
+    assert_int_equal(search_trade_ensure(db), RC_OK);
+    assert_int_equal(dir_demo(db, 40, 1, &st), RC_OK);
+    assert_int_equal(account_demo(db, "essaim-demo", &n), RC_OK);
+    assert_int_equal(n, st.entrepreneurs + st.cooperatives);
+    snprintf(email, sizeof email, "demo-%d@essaim.demo",
+             test_count(db, "SELECT min(substr(external_id, 6) + 0)"
+                            " FROM entrepreneur"));
+    assert_int_equal(account_login(db, email, "essaim-demo", "10.0.9.1",
+                                   errs, &s, &wait),
+                     RC_OK);
+    assert_int_equal(account_session(db, s.token, &v, &s2), RC_OK);
+    assert_int_equal(v.role, VIEWER_ENTREPRENEUR);
+    assert_true(v.entrepreneur_id > 0);
+    assert_int_equal(account_login(db, "staff-coop-1@essaim.demo",
+                                   "essaim-demo", "10.0.9.1", errs, &s,
+                                   &wait),
+                     RC_OK);
+    json_decref(errs);
+    db_close(db);
+    snprintf(path, sizeof path, "rm -rf %s", dir);
+    assert_int_equal(system(path), 0);
 }
 
 /* ========================================================== end to end */
@@ -1391,6 +1432,7 @@ int main(void)
                                         fix_teardown),
         cmocka_unit_test_setup_teardown(export_and_erase, fix_setup,
                                         fix_teardown),
+        cmocka_unit_test(demo_accounts),
     };
     const struct CMUnitTest e2e[] = {
         cmocka_unit_test(authorization_matrix),
