@@ -13,6 +13,7 @@
 #include "../util/buf.h"
 #include "../util/csv.h"
 #include "../search/search_text.h"
+#include "../search/search_trade.h"
 #include "../util/text.h"
 #include "../util/viewer.h"
 #include "dir_coop.h"
@@ -154,37 +155,6 @@ static json_t *split(const char *s, int spaces)
     return arr;
 }
 
-/* trade_item: "rome:F1603", "F1603", "43.22A", "45330000" or a free
- * label -> a trade reference object. */
-static json_t *trade_item(const char *s)
-{
-    const char *colon = strchr(s, ':');
-    size_t n = strlen(s), i, digits = 0;
-
-    if (colon && (colon - s == 3 || colon - s == 4)) {
-        char scheme[8];
-
-        memcpy(scheme, s, (size_t)(colon - s));
-        scheme[colon - s] = 0;
-        for (i = 0; scheme[i]; i++)
-            scheme[i] = (char)tolower((unsigned char)scheme[i]);
-        if (!strcmp(scheme, "free"))
-            return json_pack("{s:s, s:s}", "scheme", "free", "label",
-                             colon + 1);
-        return json_pack("{s:s, s:s}", "scheme", scheme, "code", colon + 1);
-    }
-    for (i = 0; i < n; i++)
-        if (isdigit((unsigned char)s[i])) digits++;
-    if (n == 5 && isalpha((unsigned char)s[0]) && digits == 4)
-        return json_pack("{s:s, s:s}", "scheme", "rome", "code", s);
-    if ((n == 8 && digits == 8) || (n == 10 && digits == 9 && s[8] == '-'))
-        return json_pack("{s:s, s:s}", "scheme", "cpv", "code", s);
-    if (n >= 2 && n <= 6 && digits >= 2 && isdigit((unsigned char)s[0]) &&
-        isdigit((unsigned char)s[1]))
-        return json_pack("{s:s, s:s}", "scheme", "naf", "code", s);
-    return json_pack("{s:s, s:s}", "scheme", "free", "label", s);
-}
-
 /* cell_value: a CSV cell as the JSON value its column wants. */
 static json_t *cell_value(const struct column *col, const char *s)
 {
@@ -211,7 +181,7 @@ static json_t *cell_value(const struct column *col, const char *s)
             const char *item = json_string_value(v);
 
             if (col->type == 't')
-                json_array_append_new(out, trade_item(item));
+                json_array_append_new(out, search_trade_ref(item));
             else if (col->type == 'r')
                 json_array_append_new(out, json_pack("{s:s}", "title", item));
             else

@@ -246,34 +246,31 @@ static int check_wanted(struct db *db, const struct check *c, json_t *in,
 
         snprintf(name, sizeof name, "wanted[%zu]", i);
         if (json_is_string(item)) {
-            char *s = NULL;
+            json_t *ref = search_trade_ref(json_string_value(item));
+            char *w = NULL;
 
-            /* A bare code ("F1603", "rome:F1603", "43.22A") is a trade. */
-            tmp = json_pack("{s:[{s:O}]}", "t", "code", item);
-            out = json_object();
-            errs = json_array();
-            sub = (struct check){errs, ""};
-            if (tmp && out && errs &&
-                search_trade_check(db, &sub, tmp, "t", 1, out) > 0 &&
-                !json_array_size(errs)) {
-                json_array_extend(arr, json_object_get(out, "t"));
-            } else if (check_string_value(c, name, item, 100, 0, &s) > 0 &&
-                       *s) {
-                json_array_append_new(arr, json_string(s));
-            } else if (s) {
-                check_fail(c, name, "must not be empty");
-                bad = 1;
+            /* A code ("F1603", "rome:F1603", "43.22A") is a trade,
+             * checked as one; other strings are words. */
+            if (ref && strcmp(str(ref, "scheme"), "free")) {
+                item = ref; /* checked as an object below */
             } else {
-                bad = 1;
+                json_decref(ref);
+                if (check_string_value(c, name, item, 100, 0, &w) > 0 &&
+                    *w) {
+                    json_array_append_new(arr, json_string(w));
+                } else {
+                    if (w) check_fail(c, name, "must not be empty");
+                    bad = 1;
+                }
+                free(w);
+                continue;
             }
-            free(s);
-            json_decref(tmp);
-            json_decref(out);
-            json_decref(errs);
-            continue;
+        } else {
+            json_incref(item);
         }
         if (!json_is_object(item)) {
             check_fail(c, name, "must be a trade {scheme, code} or words");
+            json_decref(item);
             bad = 1;
             continue;
         }
@@ -295,6 +292,7 @@ static int check_wanted(struct db *db, const struct check *c, json_t *in,
         } else {
             json_array_extend(arr, json_object_get(out, "t"));
         }
+        json_decref(item);
         json_decref(tmp);
         json_decref(out);
         json_decref(errs);
@@ -319,8 +317,7 @@ static int check_budget(const struct check *c, json_t *in, json_t *clean)
             check_fail(c, "budget", "must be from 0 to 1,000,000,000 euros");
             return -1;
         }
-        json_object_set_new(clean, "budget",
-                            json_pack("{s:n, s:O}", "min", "max", v));
+        json_object_set_new(clean, "budget", json_pack("{s:O}", "max", v));
         return 1;
     }
     if (!json_is_object(v)) {

@@ -75,3 +75,32 @@ int search_trade_normalize(const char *scheme, const char *code, char *out,
     if (!strcmp(scheme, "cpv")) return cpv(trimmed, out, size);
     return 0;
 }
+
+json_t *search_trade_ref(const char *s)
+{
+    const char *colon = strchr(s, ':');
+    size_t n = strlen(s), i, digits = 0;
+
+    if (colon && (colon - s == 3 || colon - s == 4)) {
+        char scheme[8];
+
+        memcpy(scheme, s, (size_t)(colon - s));
+        scheme[colon - s] = 0;
+        for (i = 0; scheme[i]; i++)
+            scheme[i] = (char)tolower((unsigned char)scheme[i]);
+        if (!strcmp(scheme, "free"))
+            return json_pack("{s:s, s:s}", "scheme", "free", "label",
+                             colon + 1);
+        return json_pack("{s:s, s:s}", "scheme", scheme, "code", colon + 1);
+    }
+    for (i = 0; i < n; i++)
+        if (isdigit((unsigned char)s[i])) digits++;
+    if (n == 5 && isalpha((unsigned char)s[0]) && digits == 4)
+        return json_pack("{s:s, s:s}", "scheme", "rome", "code", s);
+    if ((n == 8 && digits == 8) || (n == 10 && digits == 9 && s[8] == '-'))
+        return json_pack("{s:s, s:s}", "scheme", "cpv", "code", s);
+    if (n >= 2 && n <= 6 && digits >= 2 && isdigit((unsigned char)s[0]) &&
+        isdigit((unsigned char)s[1]))
+        return json_pack("{s:s, s:s}", "scheme", "naf", "code", s);
+    return json_pack("{s:s, s:s}", "scheme", "free", "label", s);
+}

@@ -41,6 +41,11 @@ struct check;
 int search_trade_check(struct db *db, const struct check *c, json_t *in,
                        const char *key, size_t max_items, json_t *out);
 
+/* search_trade_ref: a trade as written in a list ("rome:F1603", "F1603",
+ * "43.22A", "45330000": the form tells the scheme) -> a new trade
+ * reference {scheme, code}; anything else is {scheme: "free", label}. */
+json_t *search_trade_ref(const char *s);
+
 /* search_trade_load: replace the vocabulary with the embedded data, in
  * one transaction. */
 enum rc search_trade_load(struct db *db);
