@@ -56,4 +56,7 @@ void api_request_outcome(struct req *r);
 void api_notifications(struct req *r);
 void api_notifications_read(struct req *r);
 
+/* api_stats.c */
+void api_stats_demand(struct req *r);
+
 #endif

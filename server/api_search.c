@@ -2,10 +2,13 @@
  * api_search.c: the search endpoint.
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../matching/demand.h"
 #include "../search/search.h"
+#include "../util/log.h"
 #include "api.h"
 
 /* GET /api/v1/search?q=&near=&radius_km=&kind=&trade=&cooperative=
@@ -21,8 +24,8 @@ void api_search(struct req *r)
     json_t *errs = json_array(), *out = NULL;
     char q[512], near[256], radius[32], kind[32], trade[32], coop[32],
         dep[8], status[16], qual[128], day[16], sort[16], scope[16],
-        cursor[48];
-    int ok = 1;
+        cursor[48], where[8];
+    int ok = 1, empty = 0;
     enum rc rc = RC_INVALID;
 
     memset(&p, 0, sizeof p);
@@ -88,5 +91,26 @@ void api_search(struct req *r)
         p.cursor = cursor;
         rc = search_run(r->db, srv_viewer(r), &p, errs, &out);
     }
+    /* A first page that found nobody for words or trades is demand
+     * nobody answers: counted (matching/demand.h) in the département of
+     * the place searched, else of the département filter. */
+    if (rc == RC_OK && !*cursor && (*q || *trade) &&
+        json_integer_value(json_object_get(out, "total")) == 0) {
+        const char *d = json_string_value(json_object_get(
+            json_object_get(out, "place"), "departement"));
+
+        snprintf(where, sizeof where, "%s", d ? d : dep);
+        empty = 1;
+    }
     srv_reply(r, rc, 200, out, errs);
+    /* After the answer has left: the client waits neither for this write
+     * nor for a lock held by another writer; a failure costs one count. */
+    if (empty) {
+        enum rc drc = demand_search_empty(r->db, where, trade, q);
+
+        if (drc != RC_OK)
+            log_warn("search: an empty search was not counted in the"
+                     " demand data (%s)",
+                     rc_name(drc));
+    }
 }

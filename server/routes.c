@@ -40,5 +40,6 @@ const struct srv_route srv_routes[] = {
     {"POST", "/api/v1/requests/{id}/outcome", api_request_outcome},
     {"GET", "/api/v1/me/notifications", api_notifications},
     {"POST", "/api/v1/me/notifications/read", api_notifications_read},
+    {"GET", "/api/v1/stats/demand", api_stats_demand},
     {NULL, NULL, NULL},
 };

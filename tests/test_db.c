@@ -20,11 +20,14 @@ extern const char *const account_sql[];
 extern const char *const request_sql[];
 extern const char *const match_sql[];
 extern const char *const outbox_sql[];
+extern const char *const demand_sql[];
+extern const char *const account_demo_sql[];
 
 static const char *const *const all_sql[] = {
     search_place_sql, search_trade_sql, search_index_sql, dir_sql,
     search_query_sql, search_mem_sql,   search_db_sql,    dir_audit_sql,
     account_sql,      request_sql,      match_sql,        outbox_sql,
+    demand_sql,       account_demo_sql,
 };
 
 static int user_version(struct db *db)

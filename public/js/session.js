@@ -4,7 +4,8 @@
 // something (without it the server treats the request as anonymous).
 // Nothing is kept in localStorage. The API words its errors in English:
 // french() says them in French. On a page with a #lien-compte link, the
-// link reads "Mon compte" once the session is confirmed.
+// link reads "Mon compte" once the session is confirmed; elements marked
+// data-roles show to those roles only.
 
 // csrf: the value of the essaim_csrf cookie, '' when signed out.
 export function csrf() {
@@ -56,6 +57,26 @@ export const ROLES = {
 };
 
 const FRENCH = [
+  // Client requests and the providers' answers (request.html, inbox.html).
+  [/is required: unavailable/, 'Choisissez une raison, ou écrivez la vôtre.'],
+  [/several communes are named ([^:]+):/, 'Plusieurs communes s’appellent « $1 » : choisissez la vôtre dans la liste, ou indiquez son code postal.'],
+  [/unknown commune (.*)/, 'Commune inconnue : « $1 ». Choisissez-la dans la liste.'],
+  [/needs insee, postcode, city/, 'Indiquez une commune.'],
+  [/must not be in the past/, 'Cette date est déjà passée.'],
+  [/must be a date/, 'Indiquez une date (JJ/MM/AAAA).'],
+  [/euros/, 'Indiquez un montant en euros (un nombre positif).'],
+  [/must be a number/, 'Indiquez un nombre.'],
+  [/must be between/, 'Ce nombre est hors des limites permises.'],
+  [/trades or words/, 'Indiquez au plus 20 métiers ou compétences.'],
+  [/cannot go from \w+ to \w+ \(the request is closed\)/, 'Cette demande est close : elle n’attend plus de réponse.'],
+  [/cannot go from declined/, 'Vous avez décliné cette demande : vous ne pouvez plus y répondre autrement.'],
+  [/cannot go from/, 'Cette réponse n’est plus possible à ce stade de la demande.'],
+  [/the request is already won/, 'Cette demande est déjà attribuée.'],
+  [/the request is already cancelled/, 'Cette demande est déjà annulée.'],
+  [/the request is already/, 'Cette demande est déjà close.'],
+  [/providers matched to the request/, 'Choisissez un des entrepreneurs proposés pour cette demande.'],
+  [/was not told of this request/, 'Cette demande ne vous a pas été transmise.'],
+  [/is unknown or already used/, 'Ce lien de confirmation est inconnu ou a déjà servi.'],
   [/the email or the password is wrong/, 'L’adresse e-mail ou le mot de passe est incorrect.'],
   [/^is required/, 'À remplir.'],
   [/must be an email address/, 'Indiquez une adresse e-mail valide (nom@exemple.fr).'],
@@ -156,4 +177,20 @@ if (link) {
       link.title = a.email;
     }
   });
+}
+
+// Elements marked data-roles="entrepreneur" (roles, space-separated),
+// hidden at first, show to those roles only: links to the pages of a
+// role. In a <section> that the page shows and hides (account.html), they
+// are checked again each time it shows.
+const byRole = [...document.querySelectorAll('[data-roles]')];
+if (byRole.length) {
+  const update = () => me().then((a) => {
+    for (const e of byRole) e.hidden = !a || !e.dataset.roles.split(' ').includes(a.role);
+  });
+  for (const section of new Set(byRole.map((e) => e.closest('section')).filter(Boolean))) {
+    new MutationObserver(() => { if (!section.hidden) update(); })
+      .observe(section, { attributes: true, attributeFilter: ['hidden'] });
+  }
+  update();
 }
