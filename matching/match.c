@@ -178,9 +178,7 @@ static const char *text_of(json_t *doc, const char *key)
     return s ? s : "";
 }
 
-/* derived_codes: the trades the request's words call for, as one
- * comma-separated trade filter ("rome:F1603,rome:F1608"; "" when none). */
-static void derived_codes(json_t *doc, struct buf *out)
+void match_needs(json_t *doc, struct buf *out)
 {
     struct buf text = {0};
     size_t i;
@@ -240,7 +238,7 @@ enum rc match_request(struct db *db, json_t *doc, long long id,
 
     *out = NULL;
     *n = 0;
-    derived_codes(doc, &codes);
+    match_needs(doc, &codes);
     if (buf_oom(&codes)) return RC_NOMEM;
     /* The trades the words call for: one item (a provider of any of
      * them covers it), without the commas that frame the list. */
