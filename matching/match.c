@@ -178,7 +178,10 @@ static const char *text_of(json_t *doc, const char *key)
     return s ? s : "";
 }
 
-void match_needs(json_t *doc, struct buf *out)
+/* match_needs: the trades the words of the request (title, description)
+ * call for through the curated needs, appended to out framed by commas:
+ * ",rome:F1603,rome:F1608," ("," when none). */
+static void match_needs(json_t *doc, struct buf *out)
 {
     struct buf text = {0};
     size_t i;

@@ -37,10 +37,4 @@ enum rc match_request(struct db *db, json_t *doc, long long id,
 
 void match_free(struct match *m, size_t n);
 
-/* match_needs: the trades the words of a request (title, description)
- * call for through the curated needs (data/needs.tsv), appended to out
- * framed by commas: ",rome:F1603,rome:F1608," ("," when none). */
-struct buf;
-void match_needs(json_t *doc, struct buf *out);
-
 #endif

@@ -656,12 +656,12 @@ static enum rc tell(struct db *db, long long id, json_t *doc)
     return rc;
 }
 
-/* count_demand: the request in the pooled demand counts, under the
- * trades it asks for, or else those its words call for. */
+/* count_demand: the request in the pooled demand counts, once per trade
+ * code it asks for (else under no trade): one request, one count per
+ * code, so that the totals count requests. */
 static enum rc count_demand(struct db *db, json_t *doc)
 {
     json_t *codes = json_array(), *w;
-    struct buf needs = {0};
     size_t i;
     enum rc rc;
 
@@ -674,19 +674,9 @@ static enum rc count_demand(struct db *db, json_t *doc)
                  str(w, "code"));
         json_array_append_new(codes, json_string(code));
     }
-    if (!json_array_size(codes)) {
-        char *p, *save = NULL, *tok;
-
-        match_needs(doc, &needs);
-        p = buf_oom(&needs) ? NULL : needs.p;
-        for (tok = p ? strtok_r(p, ",", &save) : NULL; tok;
-             tok = strtok_r(NULL, ",", &save))
-            json_array_append_new(codes, json_string(tok));
-    }
     rc = demand_add(db, "request",
                     str(json_object_get(doc, "location"), "departement"),
                     codes);
-    buf_free(&needs);
     json_decref(codes);
     return rc;
 }
