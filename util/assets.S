@@ -23,6 +23,8 @@ ASSET asset_rome_appellations, "data/rome_appellations.tsv"
 ASSET asset_rome_naf, "data/rome_naf.tsv"
 ASSET asset_naf, "data/naf.tsv"
 ASSET asset_cpv, "data/cpv.tsv"
+ASSET asset_cpv_trades, "data/cpv_trades.tsv"
+ASSET asset_nuts, "data/nuts.tsv"
 ASSET asset_needs, "data/needs.tsv"
 ASSET asset_openapi, "server/openapi.json"
 

@@ -18,6 +18,8 @@ ASSET_DECLARE(asset_rome_appellations); /* data/rome_appellations.tsv */
 ASSET_DECLARE(asset_rome_naf);          /* data/rome_naf.tsv */
 ASSET_DECLARE(asset_naf);               /* data/naf.tsv */
 ASSET_DECLARE(asset_cpv);               /* data/cpv.tsv */
+ASSET_DECLARE(asset_cpv_trades);        /* data/cpv_trades.tsv */
+ASSET_DECLARE(asset_nuts);              /* data/nuts.tsv */
 ASSET_DECLARE(asset_needs);             /* data/needs.tsv */
 ASSET_DECLARE(asset_openapi);           /* server/openapi.json */
 
