@@ -18,12 +18,8 @@
 #include <strings.h>
 
 #include "../util/check.h"
+#include "parse_int.h"
 
-/* Shared with parse.c and eforms.c (defined in parse.c). */
-int tender_cpv_code(const char *in, char out[9]);
-int tender_utc(const char *in, char *out, size_t size);
-int tender_add_unique(json_t *arr, const char *s);
-int tender_too_big(size_t len, json_t *errs);
 
 #define PATH_MAX_LEN 256
 

@@ -2,10 +2,7 @@
  * parse.c: which parser reads a tender notice (see tender.h), and the
  * helpers both parsers share: CPV codes, ISO 8601 date-times, lists
  * without duplicates, the size cap.
- *
- * The shared helpers are internal to tender/parse.c, ocds.c and eforms.c;
- * tender.h is the module's public header, so their prototypes are repeated
- * at the top of the two parsers (keep the three copies identical).
+ * Their prototypes are in parse_int.h.
  */
 #include "tender.h"
 
@@ -14,11 +11,8 @@
 #include <time.h>
 
 #include "../util/check.h"
+#include "parse_int.h"
 
-int tender_cpv_code(const char *in, char out[9]);
-int tender_utc(const char *in, char *out, size_t size);
-int tender_add_unique(json_t *arr, const char *s);
-int tender_too_big(size_t len, json_t *errs);
 
 /* skip_blank: buf past a UTF-8 byte order mark and white space. */
 static const char *skip_blank(const char *p, const char *end)
