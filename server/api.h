@@ -59,4 +59,24 @@ void api_notifications_read(struct req *r);
 /* api_stats.c */
 void api_stats_demand(struct req *r);
 
+/* api_group.c */
+void api_group_create(struct req *r);
+void api_group_get(struct req *r);
+void api_group_patch(struct req *r);
+void api_group_invite(struct req *r);
+void api_group_leave(struct req *r);
+void api_invitation_accept(struct req *r);
+void api_invitation_decline(struct req *r);
+void api_me_groups(struct req *r);
+
+/* api_tender.c */
+void api_tender_create(struct req *r);
+void api_tender_import(struct req *r);
+void api_tender_list(struct req *r);
+void api_tender_get(struct req *r);
+void api_tender_mine(struct req *r);
+
+/* api_team.c */
+void api_tender_teams(struct req *r);
+
 #endif

@@ -23,6 +23,7 @@
 #include "../search/search_place.h"
 #include "../search/search_trade.h"
 #include "../store/db.h"
+#include "../tender/tender_db.h"
 #include "../util/buf.h"
 #include "../util/fetch.h"
 #include "../util/log.h"
@@ -51,7 +52,9 @@ static void usage(FILE *f)
             "      KIND: communes (FILE optional: the shipped list is"
             " built in),\n"
             "            cooperatives, entrepreneurs (JSON lines, JSON array"
-            " or CSV)\n"
+            " or CSV),\n"
+            "            tenders (an OCDS release package, or an eForms"
+            " notice)\n"
             "  essaim demo [--db FILE] [--size N] [--seed S]\n"
             "  essaim reindex [--db FILE]\n"
             "  essaim admin create EMAIL [--db FILE] [--password P]\n"
@@ -182,6 +185,76 @@ static char *read_input(const char *src, size_t *len)
     return buf_take(&b);
 }
 
+/* import_tenders: essaim import tenders FILE|URL: one line per refused
+ * record ("RECORD: FIELD: message; FIELD: message"), then "imported N,
+ * rejected M" (N new and updated). A URL is fetched with the ETag and
+ * Last-Modified of its last import. Exit status 1 when nothing could be
+ * read, or nothing was imported and something was refused. */
+static int import_tenders(struct db *db, const char *src)
+{
+    json_t *errs = json_array(), *rejected = json_array(), *out = NULL, *r;
+    const char *last = NULL;
+    long imported = 0, nrej = 0;
+    char *data = NULL;
+    size_t len = 0, i;
+    enum rc rc;
+
+    if (!errs || !rejected) return 1;
+    if (fetch_is_url(src)) {
+        rc = tender_import_url(db, &viewer_system, src, errs, rejected, &out);
+    } else {
+        data = read_input(src, &len);
+        if (!data) {
+            json_decref(errs);
+            json_decref(rejected);
+            return 1;
+        }
+        rc = tender_import(db, &viewer_system, data, len, NULL, NULL, NULL,
+                           errs, rejected, &out);
+    }
+    /* One line per refused record, its fields joined. */
+    json_array_foreach(rejected, i, r) {
+        const char *rec = json_string_value(json_object_get(r, "record"));
+        const char *f = json_string_value(json_object_get(r, "field"));
+
+        if (!last || strcmp(last, rec)) {
+            printf("%s%s: ", last ? "\n" : "", rec);
+            nrej++;
+        } else {
+            printf("; ");
+        }
+        printf("%s%s%s", *f ? f : "", *f ? ": " : "",
+               json_string_value(json_object_get(r, "message")));
+        last = rec;
+    }
+    if (last) printf("\n");
+    if (rc == RC_OK) {
+        imported = (long)json_integer_value(json_object_get(out, "imported")) +
+                   (long)json_integer_value(json_object_get(out, "updated"));
+        if (json_is_true(json_object_get(out, "not_modified")))
+            fprintf(stderr, "essaim: %s has not changed since its last"
+                            " import\n", src);
+    } else if (!json_array_size(rejected)) {
+        /* Nothing could be read: the document is the refused record. */
+        json_array_foreach(errs, i, r) {
+            printf("%s: %s\n",
+                   json_string_value(json_object_get(r, "field")),
+                   json_string_value(json_object_get(r, "message")));
+        }
+        if (json_array_size(errs)) nrej = 1;
+        if (rc != RC_INVALID && rc != RC_TOOBIG)
+            fprintf(stderr, "essaim: import tenders failed (%s)\n",
+                    rc_name(rc));
+    }
+    printf("imported %ld, rejected %ld\n", imported, nrej);
+    free(data);
+    json_decref(out);
+    json_decref(errs);
+    json_decref(rejected);
+    if (rc != RC_OK) return 1;
+    return imported == 0 && nrej > 0 ? 1 : 0;
+}
+
 static int cmd_import(const struct config *cfg, const char *kind,
                       const char *src)
 {
@@ -205,9 +278,16 @@ static int cmd_import(const struct config *cfg, const char *kind,
         db_close(db);
         return 2;
     }
+    if (!strcmp(kind, "tenders")) {
+        int status = import_tenders(db, src);
+
+        db_close(db);
+        return status;
+    }
     if (strcmp(kind, "cooperatives") && strcmp(kind, "entrepreneurs")) {
         fprintf(stderr, "essaim: import %s is not available yet (only"
-                        " communes, cooperatives, entrepreneurs)\n", kind);
+                        " communes, cooperatives, entrepreneurs,"
+                        " tenders)\n", kind);
         db_close(db);
         return 2;
     }

@@ -287,12 +287,124 @@ static const char *const migrations[] = {
     "  PRIMARY KEY(month, departement, words)"
     ") WITHOUT ROWID;",
 
-    /* 5 -> 6: public tenders (tender/). PLACEHOLDER: being written. */
-    "SELECT 1;",
+    /* 5 -> 6: public tenders (tender/): the checked documents, the side
+     * tables the board filters on, their full-text index, and the URLs
+     * they were fetched from. */
+    "CREATE TABLE tender("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  ocid TEXT NOT NULL UNIQUE,"    /* the notice's key (OCDS ocid, eForms"
+                                         procedure id): re-import updates */
+    "  source TEXT NOT NULL,"         /* ocds, eforms, api */
+    "  status TEXT NOT NULL,"         /* planned, active, complete,"
+                                         cancelled, unsuccessful */
+    "  title TEXT NOT NULL,"
+    "  departement TEXT,"             /* of the place; NULL: none, several"
+                                         (NUTS-2) or outside France */
+    "  insee TEXT,"                   /* the commune of the place, or the"
+                                         département's most populous one"
+                                         (doc place.precision says which) */
+    "  lat REAL, lon REAL,"           /* of that commune; NULL without one */
+    "  deadline TEXT,"                /* YYYY-MM-DDTHH:MM:SSZ (UTC) or NULL */
+    "  cpv TEXT NOT NULL,"            /* every code of the tender and its"
+                                         lots, space-joined (for reading;"
+                                         filters use tender_cpv) */
+    "  doc TEXT NOT NULL,"            /* the checked JSON document */
+    "  created_at TEXT NOT NULL DEFAULT " NOW ","
+    "  updated_at TEXT NOT NULL DEFAULT " NOW ","
+    "  imported_by INTEGER"           /* the account that wrote it last;"
+                                         NULL: the command line */
+    "    REFERENCES account(id) ON DELETE SET NULL"
+    ");"
+    "CREATE INDEX tender_deadline ON tender(deadline);"
+    "CREATE TABLE tender_cpv("       /* a tender's CPV codes (and its lots') */
+    "  cpv TEXT NOT NULL,"            /* 8 digits: a prefix filter is a range"
+                                         on this key */
+    "  tender_id INTEGER NOT NULL REFERENCES tender(id) ON DELETE CASCADE,"
+    "  PRIMARY KEY(cpv, tender_id)"
+    ") WITHOUT ROWID;"
+    "CREATE INDEX tender_cpv_tender ON tender_cpv(tender_id);"
+    "CREATE TABLE tender_dep("       /* the départements of a place: one,"
+                                         or those of a NUTS-1 or NUTS-2 code */
+    "  departement TEXT NOT NULL,"
+    "  tender_id INTEGER NOT NULL REFERENCES tender(id) ON DELETE CASCADE,"
+    "  PRIMARY KEY(departement, tender_id)"
+    ") WITHOUT ROWID;"
+    "CREATE INDEX tender_dep_tender ON tender_dep(tender_id);"
+    /* Full-text index of the board's q: rowid = tender.id; the French
+     * analyzer of the search (search/search_text.h) as tokenizer. */
+    "CREATE VIRTUAL TABLE tender_fts USING fts5("
+    "  title,"                        /* the tender's title */
+    "  body,"                         /* description, buyer, lots' titles"
+                                         and descriptions */
+    "  tokenize='essaim_fr', detail='column');"
+    "CREATE TABLE tender_source("    /* URLs imported from, for re-fetching */
+    "  url TEXT PRIMARY KEY,"
+    "  etag TEXT,"                    /* ETag of the last answer, or NULL */
+    "  last_modified TEXT,"           /* its Last-Modified, or NULL */
+    "  fetched_at TEXT NOT NULL,"     /* last fetch (a 304 included) */
+    "  imported_at TEXT"              /* last fetch that imported something */
+    ") WITHOUT ROWID;",
 
-    /* 6 -> 7: groups, their members and invitations (group/).
-     * PLACEHOLDER: being written. */
-    "SELECT 1;",
+    /* 6 -> 7: groups of entrepreneurs (group/): tender teams, business
+     * groups and trade groups share one model. A member's row is their
+     * invitation first, then their membership. Notifications and e-mails
+     * about a group name it (and go with it). */
+    "CREATE TABLE grp("              /* a group ("group" is an SQL word) */
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  kind TEXT NOT NULL,"           /* tender_team, business_group,"
+                                         trade_group */
+    "  name TEXT NOT NULL,"
+    "  slug TEXT NOT NULL UNIQUE,"    /* a-z, 0-9 and hyphens: its address"
+                                         (/catalogues/{slug}) */
+    "  description TEXT,"             /* or NULL */
+    "  lead_id INTEGER"               /* tender_team: the lead (mandataire),"
+                                         a member; NULL: none yet */
+    "    REFERENCES entrepreneur(id) ON DELETE SET NULL,"
+    "  liability TEXT,"               /* tender_team: conjoint, solidaire;"
+                                         NULL: not decided */
+    "  revenue_split TEXT,"           /* business_group: JSON"
+                                         [{entrepreneur_id, share}], shares"
+                                         in percent summing to 100; NULL */
+    "  tender_id INTEGER,"            /* tender_team: the tender answered"
+                                         (tender.id; no foreign key: the"
+                                         tenders are a module of their own)"
+                                         */
+    "  lot TEXT,"                     /* its lot id; NULL: the whole tender */
+    "  created_by INTEGER"            /* the account that made it */
+    "    REFERENCES account(id) ON DELETE SET NULL,"
+    "  created_at TEXT NOT NULL DEFAULT " NOW ","
+    "  updated_at TEXT NOT NULL DEFAULT " NOW
+    ");"
+    "CREATE INDEX grp_tender ON grp(tender_id);"
+    "CREATE TABLE grp_member("       /* one row per group and person */
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT," /* the invitation id */
+    "  group_id INTEGER NOT NULL REFERENCES grp(id) ON DELETE CASCADE,"
+    "  entrepreneur_id INTEGER NOT NULL"      /* erased with the profile */
+    "    REFERENCES entrepreneur(id) ON DELETE CASCADE,"
+    "  role TEXT NOT NULL,"           /* admin, member (an invitee's role"
+                                         once they accept) */
+    "  status TEXT NOT NULL,"         /* invited, accepted, declined, left */
+    "  later INTEGER NOT NULL DEFAULT 0," /* 1: invited after the group was"
+                                         made, so taking the place of one"
+                                         who declined or left (the status"
+                                         `incomplete` counts them) */
+    "  invited_by INTEGER"            /* the member who invited (the maker"
+                                         at first); NULL: staff or an admin */
+    "    REFERENCES entrepreneur(id) ON DELETE SET NULL,"
+    "  invited_at TEXT NOT NULL DEFAULT " NOW ","
+    "  answered_at TEXT,"             /* accepted or declined; NULL before */
+    "  left_at TEXT,"                 /* left or removed; NULL before */
+    "  reason TEXT,"                  /* of a decline or a removal */
+    "  UNIQUE(group_id, entrepreneur_id)"
+    ");"
+    "CREATE INDEX grp_member_entrepreneur"
+    "  ON grp_member(entrepreneur_id, id);"
+    "ALTER TABLE notification ADD COLUMN group_id INTEGER"
+    "  REFERENCES grp(id) ON DELETE CASCADE;" /* the group it is about */
+    "ALTER TABLE outbox ADD COLUMN group_id INTEGER"
+    "  REFERENCES grp(id) ON DELETE CASCADE;" /* the group it is about */
+    "CREATE INDEX notification_group ON notification(group_id);"
+    "CREATE INDEX outbox_group ON outbox(group_id);",
 };
 
 int db_schema_version(void)

@@ -22,12 +22,16 @@ extern const char *const match_sql[];
 extern const char *const outbox_sql[];
 extern const char *const demand_sql[];
 extern const char *const account_demo_sql[];
+extern const char *const tender_sql[];
+extern const char *const tender_team_sql[];
+extern const char *const group_sql[];
 
 static const char *const *const all_sql[] = {
     search_place_sql, search_trade_sql, search_index_sql, dir_sql,
     search_query_sql, search_mem_sql,   search_db_sql,    dir_audit_sql,
     account_sql,      request_sql,      match_sql,        outbox_sql,
-    demand_sql,       account_demo_sql,
+    demand_sql,       account_demo_sql, tender_sql,       tender_team_sql,
+    group_sql,
 };
 
 static int user_version(struct db *db)

@@ -87,3 +87,54 @@ int viewer_can_see(const struct viewer *v, const char *visibility,
         return own_coop && v->role == VIEWER_ENTREPRENEUR;
     return 0;
 }
+
+enum viewer_group_access viewer_group_access(const struct viewer *v,
+                                             const struct viewer_group *g)
+{
+    size_t i;
+
+    if (v->role == VIEWER_ADMIN) return VIEWER_GROUP_EDIT;
+    if (v->role == VIEWER_ENTREPRENEUR && v->entrepreneur_id) {
+        if (g->group_admin) return VIEWER_GROUP_EDIT;
+        if (g->member) return VIEWER_GROUP_READ;
+    }
+    if (v->role == VIEWER_STAFF && v->cooperative_id)
+        for (i = 0; i < g->ncoops; i++)
+            if (g->coops[i] == v->cooperative_id) return VIEWER_GROUP_READ;
+    if (g->listed && g->visible_members > 0) return VIEWER_GROUP_PUBLIC;
+    return VIEWER_GROUP_NONE;
+}
+
+int viewer_can_create_group(const struct viewer *v, const long long *coops,
+                            size_t ncoops)
+{
+    size_t i;
+
+    if (v->role == VIEWER_ADMIN) return 1;
+    if (v->role == VIEWER_ENTREPRENEUR) return v->entrepreneur_id != 0;
+    if (v->role == VIEWER_STAFF && v->cooperative_id)
+        for (i = 0; i < ncoops; i++)
+            if (coops[i] == v->cooperative_id) return 1;
+    return 0;
+}
+
+int viewer_can_answer_invitation(const struct viewer *v,
+                                 long long entrepreneur_id)
+{
+    if (v->role == VIEWER_ADMIN) return 1;
+    return v->role == VIEWER_ENTREPRENEUR && v->entrepreneur_id &&
+           v->entrepreneur_id == entrepreneur_id;
+}
+
+int viewer_can_leave_group(const struct viewer *v, long long entrepreneur_id,
+                           enum viewer_group_access a)
+{
+    if (a == VIEWER_GROUP_EDIT) return 1;
+    return a >= VIEWER_GROUP_READ && v->role == VIEWER_ENTREPRENEUR &&
+           v->entrepreneur_id && v->entrepreneur_id == entrepreneur_id;
+}
+
+int viewer_can_write_tenders(const struct viewer *v)
+{
+    return v->role == VIEWER_ADMIN || v->role == VIEWER_STAFF;
+}

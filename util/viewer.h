@@ -11,6 +11,8 @@
 #ifndef ESSAIM_VIEWER_H
 #define ESSAIM_VIEWER_H
 
+#include <stddef.h>
+
 enum viewer_role {
     VIEWER_ANONYMOUS = 0,
     VIEWER_CLIENT,
@@ -79,6 +81,61 @@ int viewer_can_read_audit(const struct viewer *v, long long cooperative_id);
  * cooperative; an administrator any. */
 int viewer_can_create_account(const struct viewer *v, enum viewer_role role,
                               long long cooperative_id);
+
+/* Groups (group/group.h). What v may do with a group is decided from
+ * facts about it that the caller gathers: */
+struct viewer_group {
+    int listed;           /* a kind with a public face (business_group,
+                             trade_group); 0 for a tender_team */
+    int member;           /* v's own profile is in it, any status */
+    int group_admin;      /* v's own profile is in it, accepted, admin */
+    int visible_members;  /* its accepted members whose profiles v may
+                             see (viewer_can_see) */
+    const long long *coops; /* the cooperatives of its members, any
+                               status (borrowed) */
+    size_t ncoops;
+};
+
+enum viewer_group_access {
+    VIEWER_GROUP_NONE = 0, /* nothing (401 anonymous, 403 others) */
+    VIEWER_GROUP_PUBLIC,   /* its name, description and the accepted
+                              members v may see */
+    VIEWER_GROUP_READ,     /* all of it: members of every status,
+                              invitations, lead, split, suggestions */
+    VIEWER_GROUP_EDIT      /* read, change its settings, invite, remove */
+};
+
+/* viewer_group_access: administrators edit every group; an accepted
+ * admin member edits theirs; its members (any status) and the staff of
+ * its members' cooperatives read it; anyone else sees the public face of
+ * a business or trade group with at least one accepted member whose
+ * profile they may see, and nothing of a tender team. */
+enum viewer_group_access viewer_group_access(const struct viewer *v,
+                                             const struct viewer_group *g);
+
+/* viewer_can_create_group: an entrepreneur (who becomes its admin),
+ * staff when one of the invitees is of their cooperative (coops: the
+ * invitees' cooperatives), an administrator. */
+int viewer_can_create_group(const struct viewer *v, const long long *coops,
+                            size_t ncoops);
+
+/* viewer_can_answer_invitation: accept or decline an invitation made to
+ * this entrepreneur: their own account, or an administrator. */
+int viewer_can_answer_invitation(const struct viewer *v,
+                                 long long entrepreneur_id);
+
+/* viewer_can_leave_group: take this entrepreneur out of a group to which
+ * v has access a: the member themself (leaving), or an editor of the
+ * group (removing a member, withdrawing an invitation). */
+int viewer_can_leave_group(const struct viewer *v, long long entrepreneur_id,
+                           enum viewer_group_access a);
+
+/* Tenders (tender/tender_db.h): public notices that everyone reads. */
+
+/* viewer_can_write_tenders: create, update and import tenders: staff and
+ * administrators (and the command line); not entrepreneurs, clients,
+ * peers or anonymous callers. */
+int viewer_can_write_tenders(const struct viewer *v);
 
 /* viewer_role_parse / viewer_role_name: "client" <-> VIEWER_CLIENT;
  * -1 / "anonymous" for none. */
