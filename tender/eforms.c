@@ -341,30 +341,37 @@ static int add_cpv(const struct notice *nt, const xmlNode *pp, json_t *cpv,
  * ProcurementProject pp as {nuts, postcode, city, country}; NULL when
  * it says none of them (a region code like "anyw" alone is not a
  * place). */
+static json_t *read_address(const xmlNode *a)
+{
+    json_t *place = json_object();
+    xmlNode *nuts;
+    int fail = 0;
+
+    if (!place) return NULL;
+    for (nuts = find(a, "cbc:CountrySubentityCode"); nuts;
+         nuts = next_same(nuts))
+        if (attr_is(nuts, "listName", "nuts")) break;
+    fail |= set_text(place, "nuts", nuts, ONE_LINE);
+    fail |= set_text(place, "postcode", find(a, "cbc:PostalZone"), ONE_LINE);
+    fail |= set_text(place, "city", find(a, "cbc:CityName"), ONE_LINE);
+    fail |= set_text(place, "country",
+                     find(a, "cac:Country/cbc:IdentificationCode"), ONE_LINE);
+    if (!fail && json_object_size(place)) return place;
+    json_decref(place);
+    return NULL;
+}
+
 static json_t *read_place(const xmlNode *pp)
 {
     xmlNode *loc = find(pp, "cac:RealizedLocation");
     json_t *place;
 
     for (; loc; loc = next_same(loc)) {
-        xmlNode *a = find(loc, "cac:Address"), *nuts;
-        int fail = 0;
+        xmlNode *a = find(loc, "cac:Address");
 
         if (!a) continue;
-        place = json_object();
-        if (!place) return NULL;
-        for (nuts = find(a, "cbc:CountrySubentityCode"); nuts;
-             nuts = next_same(nuts))
-            if (attr_is(nuts, "listName", "nuts")) break;
-        fail |= set_text(place, "nuts", nuts, ONE_LINE);
-        fail |=
-            set_text(place, "postcode", find(a, "cbc:PostalZone"), ONE_LINE);
-        fail |= set_text(place, "city", find(a, "cbc:CityName"), ONE_LINE);
-        fail |=
-            set_text(place, "country",
-                     find(a, "cac:Country/cbc:IdentificationCode"), ONE_LINE);
-        if (!fail && json_object_size(place)) return place;
-        json_decref(place);
+        place = read_address(a);
+        if (place) return place;
     }
     return NULL;
 }
@@ -516,21 +523,25 @@ static json_t *read_value(const struct notice *nt, const xmlNode *pp)
 
 /* read_buyer: the name of the organisation (efac:Organizations) whose id
  * is the first contracting party's; else that party's own cac:PartyName.
- * New string or NULL. */
-static char *read_buyer(const xmlNode *root)
+ * New string or NULL. *address: that organisation's postal address
+ * {postcode, city, nuts, country} (new), or NULL. */
+static char *read_buyer(const xmlNode *root, json_t **address)
 {
     xmlNode *party = find(root, "cac:ContractingParty/cac:Party");
     char *id = text_of(find(party, "cac:PartyIdentification/cbc:ID"), ONE_LINE);
     char *name = NULL;
 
+    *address = NULL;
     for (xmlNode *org = find(find(root, ORGS), "efac:Organization");
          id && org && !name; org = next_same(org)) {
         xmlNode *co = find(org, "efac:Company");
         char *oid =
             text_of(find(co, "cac:PartyIdentification/cbc:ID"), ONE_LINE);
 
-        if (oid && !strcmp(oid, id))
+        if (oid && !strcmp(oid, id)) {
             name = text_of(in_french(co, "cac:PartyName/cbc:Name"), ONE_LINE);
+            *address = read_address(find(co, "cac:PostalAddress"));
+        }
         free(oid);
     }
     free(id);
@@ -605,7 +616,8 @@ static enum rc notice_doc(const struct notice *nt, json_t **out)
     char *version = text_of(find(root, "cbc:VersionID"), ONE_LINE);
     char *folder = text_of(find(root, "cbc:ContractFolderID"), ONE_LINE);
     char *type = text_of(find(root, "cbc:NoticeTypeCode"), ONE_LINE);
-    char *buyer = read_buyer(root), buf[512], deadline[32];
+    json_t *buyer_place = NULL;
+    char *buyer = read_buyer(root, &buyer_place), buf[512], deadline[32];
     char *title = text_of(in_french(pp, "cbc:Name"), ONE_LINE);
     size_t errs0 = json_array_size(nt->c.errs);
     enum rc rc = RC_NOMEM;
@@ -637,6 +649,10 @@ static enum rc notice_doc(const struct notice *nt, json_t **out)
     fail |=
         set_text(doc, "description", in_french(pp, "cbc:Description"), LINES);
     if (buyer) fail |= set(doc, "buyer", json_string(buyer));
+    if (buyer_place) {
+        fail |= set(doc, "buyer_place", buyer_place);
+        buyer_place = NULL;
+    }
     fail |= set_text(doc, "procedure",
                      find(root, "cac:TenderingProcess/cbc:ProcedureCode"),
                      ONE_LINE);
@@ -670,6 +686,7 @@ out:
     free(folder);
     free(type);
     free(buyer);
+    json_decref(buyer_place);
     free(title);
     return rc;
 }

@@ -955,6 +955,26 @@ static int commune(struct db *db, const struct check *c, json_t *clean,
         r = search_place_check_value(db, &tmp2, sub, NULL, &res, &p);
         json_decref(errs2);
     }
+    if (r < 0 && !json_object_get(clean, "insee") &&
+        strcasestr(str(clean, "city"), " cedex")) {
+        /* A CEDEX postcode is no commune's: the city without "Cedex 1",
+         * in the postcode's département when there is one. */
+        json_t *errs3 = json_array();
+        struct check tmp3 = {errs3, c->path};
+        const char *city = str(clean, "city");
+        char name[128];
+
+        snprintf(name, sizeof name, "%.*s",
+                 (int)(strcasestr(city, " cedex") - city), city);
+        json_object_clear(sub);
+        json_object_set_new(sub, "city", json_string(name));
+        r = search_place_check_value(db, &tmp3, sub, NULL, &res, &p);
+        if (r >= 0 && json_object_get(clean, "postcode") &&
+            strncmp(str(clean, "postcode"), p.departement,
+                    strlen(p.departement) < 2 ? 1 : 2))
+            r = -1; /* another Rouen, elsewhere */
+        json_decref(errs3);
+    }
     if (r < 0) {
         if (fallback && !json_object_get(clean, "insee")) {
             r = 0;
@@ -977,6 +997,45 @@ out:
     json_decref(sub);
     json_decref(res);
     json_decref(errs);
+    return r;
+}
+
+/* buyer_seat: a place known only by its département(s) stands at the
+ * buyer's own commune when the notice gives the buyer's address and that
+ * commune lies in one of them (Rouen Habitat at Rouen for NUTS FRD22,
+ * rather than Le Havre, the most populous commune): precision "buyer".
+ * 1 when placed so, else 0 (never an error: the address is a hint). */
+static int buyer_seat(struct db *db, json_t *in, const char *dep,
+                      const char **deps, size_t ndeps, json_t *place)
+{
+    json_t *bp = json_object_get(in, "buyer_place"), *clean, *errs, *got;
+    struct check c;
+    size_t i;
+    int r = 0, inside = 0;
+
+    if (!json_is_object(bp)) return 0;
+    clean = json_object();
+    errs = json_array();
+    got = json_object();
+    if (!clean || !errs || !got) goto out;
+    c.errs = errs;
+    c.path = "buyer_place";
+    check_string(&c, bp, "postcode", 10, 0, clean);
+    text_field(&c, bp, "city", 100, 0, 0, clean);
+    if (json_array_size(errs) || !json_object_size(clean)) goto out;
+    if (commune(db, &c, clean, 1, got) != 1) goto out;
+    if (dep && !strcmp(dep, str(got, "departement"))) inside = 1;
+    for (i = 0; i < ndeps; i++)
+        if (!strcmp(deps[i], str(got, "departement"))) inside = 1;
+    if (!inside) goto out;
+    json_object_update(place, got);
+    json_object_del(place, "postcode");
+    json_object_set_new(place, "precision", json_string("buyer"));
+    r = 1;
+out:
+    json_decref(clean);
+    json_decref(errs);
+    json_decref(got);
     return r;
 }
 
@@ -1053,6 +1112,7 @@ static void check_place(struct db *db, const struct check *c, json_t *in,
                     place);
     if (r < 0) goto out;
     dep = json_string_value(json_object_get(clean, "departement"));
+    if (!r && (dep || ndeps)) r = buyer_seat(db, in, dep, deps, ndeps, place);
     if (!r && dep) {
         if (set_seat(db, &sub, "departement", dep, place) < 0) goto out;
         r = 1;
@@ -1135,7 +1195,7 @@ enum rc tender_check(struct db *db, json_t *in, json_t *errs, json_t **out)
     static const char *const known[] = {
         "ocid",     "source", "notice_id", "status",   "title",
         "description", "buyer", "procedure", "cpv",    "place",
-        "lots",     "deadline", "value",
+        "lots",     "deadline", "value",  "buyer_place",
         /* what a stored document adds: ignored, so that a document read
          * from GET /tenders/{id} can be sent again */
         "id", "created_at", "updated_at", NULL};

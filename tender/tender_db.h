@@ -26,10 +26,13 @@
  *    "currency": "EUR"}, "created_at": "...", "updated_at": "..."}
  *
  * The place: `precision` "commune" (an INSEE code, a postcode or a commune
- * name was given), "departement" (only a NUTS-3 code or a département: the
+ * name was given), "buyer" (only a NUTS code or a département, and the
+ * notice's `buyer_place` address lies in it: the buyer's commune stands
+ * for the place), "departement" (only a NUTS-3 code or a département: the
  * département's most populous commune stands for the place: its insee,
- * name, lat, lon); a NUTS-2 or NUTS-1 code gives `departements[]` and no
- * single commune (no lat/lon, no precision); a place outside France
+ * name, lat, lon); otherwise a NUTS-2 or NUTS-1 code gives
+ * `departements[]` and no single commune (no lat/lon, no precision); a
+ * place outside France
  * (country, or a NUTS code not French) is kept as given with
  * `in_france: false`. A tender without any place has no `place`.
  *

@@ -301,10 +301,28 @@ static void places(void **state)
     p = place_of(db, "{'insee':'44109','nuts':'FRD22'}");
     assert_string_equal(str(p, "name"), "Nantes"); /* the most precise */
     json_decref(p);
-    /* A CEDEX address falls back on the NUTS code. */
+    /* A CEDEX address: the city without "Cedex 9", in the postcode's
+     * département; an unknown one falls back on the NUTS code. */
     p = place_of(db, "{'postcode':'76099','city':'Rouen Cedex 9',"
                      "'nuts':'FRD22'}");
+    assert_string_equal(str(p, "insee"), "76540");
+    assert_string_equal(str(p, "precision"), "commune");
+    json_decref(p);
+    p = place_of(db, "{'postcode':'76099','city':'Nullepart Cedex 9',"
+                     "'nuts':'FRD22'}");
     assert_string_equal(str(p, "departement"), "76");
+    assert_string_equal(str(p, "precision"), "departement");
+    json_decref(p);
+    /* Only a NUTS code, and the buyer's address inside it: the buyer's
+     * commune stands for the place; outside it, the most populous. */
+    p = place_of(db, "{'nuts':'FRD22'},'buyer_place':{'postcode':'76001',"
+                     "'city':'Rouen Cedex 1','nuts':'FRD22'}");
+    assert_string_equal(str(p, "name"), "Rouen");
+    assert_string_equal(str(p, "precision"), "buyer");
+    json_decref(p);
+    p = place_of(db, "{'nuts':'FRD22'},'buyer_place':{'postcode':'75001',"
+                     "'city':'Paris'}");
+    assert_string_equal(str(p, "name"), "Le Havre");
     assert_string_equal(str(p, "precision"), "departement");
     json_decref(p);
     p = place_of(db, "{'departement':'2A'}");
