@@ -93,6 +93,12 @@ static const char sql_export_inbox[] =
     " cast(request_id AS TEXT), 'text', text, 'created_at', created_at,"
     " 'read_at', read_at)) FROM notification"
     " WHERE account_id = ?1 OR (?2 <> 0 AND entrepreneur_id = ?2)";
+static const char sql_export_groups[] =
+    "SELECT json_group_array(json_object('group_id', cast(g.id AS TEXT),"
+    " 'kind', g.kind, 'name', g.name, 'role', m.role, 'status', m.status,"
+    " 'invited_at', m.invited_at, 'answered_at', m.answered_at, 'left_at',"
+    " m.left_at, 'reason', m.reason)) FROM grp_member m"
+    " JOIN grp g ON g.id = m.group_id WHERE ?2 <> 0 AND m.entrepreneur_id = ?2";
 static const char sql_role_coop[] =
     "SELECT a.role, coalesce(e.cooperative_id, a.cooperative_id)"
     " FROM account a LEFT JOIN entrepreneur e ON e.id = a.entrepreneur_id"
@@ -113,7 +119,8 @@ const char *const account_sql[] = {
     sql_session_del, sql_invite_add,    sql_invite_get,  sql_invite_del,
     sql_set_password, sql_me,           sql_sessions,    sql_own_audit,
     sql_delete,      sql_mail_delete,   sql_export_requests,
-    sql_export_answers, sql_export_inbox, sql_sessions_del,  sql_role_coop,     sql_of_coop,     sql_count_coop,
+    sql_export_answers, sql_export_inbox, sql_export_groups,
+    sql_sessions_del,  sql_role_coop,     sql_of_coop,     sql_count_coop,
     NULL};
 
 /* ------------------------------------------------------------- helpers */
@@ -841,6 +848,8 @@ enum rc account_export(struct db *db, const struct viewer *v, json_t **out)
         rc = export_sql(db, v, sql_export_answers, "answers", *out);
     if (rc == RC_OK)
         rc = export_sql(db, v, sql_export_inbox, "notifications", *out);
+    if (rc == RC_OK)
+        rc = export_sql(db, v, sql_export_groups, "groups", *out);
     if (rc == RC_OK)
         rc = db_commit(db);
     else

@@ -145,8 +145,8 @@ static const char sql_count_all[] =
     "SELECT count(*) FROM request WHERE ?1 = ?1"
     " AND (?2 = '' OR status = ?2)";
 static const char sql_notifs[] =
-    "SELECT id, kind, request_id, text, created_at, read_at FROM notification"
-    " WHERE (account_id = ?1 OR entrepreneur_id = ?2) AND (?3 = 0 OR id < ?3)"
+    "SELECT id, kind, request_id, text, created_at, read_at, group_id"
+    " FROM notification WHERE (account_id = ?1 OR entrepreneur_id = ?2) AND (?3 = 0 OR id < ?3)"
     " ORDER BY id DESC LIMIT ?4";
 static const char sql_notif_counts[] =
     "SELECT count(*), count(*) - count(read_at) FROM notification"
@@ -1553,11 +1553,15 @@ enum rc request_notifications(struct db *db, const struct viewer *v,
         last = sqlite3_column_int64(st, 0);
         json_array_append_new(
             res,
-            json_pack("{s:o, s:s, s:o, s:s, s:s, s:o}", "id", ids_json(last),
-                      "kind", db_text(st, 1), "request_id",
+            json_pack("{s:o, s:s, s:o, s:o, s:s, s:s, s:o}", "id",
+                      ids_json(last), "kind", db_text(st, 1), "request_id",
                       sqlite3_column_type(st, 2) == SQLITE_NULL
                           ? json_null()
                           : ids_json(sqlite3_column_int64(st, 2)),
+                      "group_id",
+                      sqlite3_column_type(st, 6) == SQLITE_NULL
+                          ? json_null()
+                          : ids_json(sqlite3_column_int64(st, 6)),
                       "text", db_text(st, 3), "created_at", db_text(st, 4),
                       "read_at", text_or_null(st, 5)));
     }

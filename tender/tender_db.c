@@ -893,6 +893,19 @@ static json_t *summary(long long id, json_t *doc, const char *updated_at)
                                                   l, "title"))));
     }
     json_object_set_new(s, "lots", lots);
+    /* The CPV codes' French labels, for the board: {code: label}. */
+    {
+        json_t *labels = json_object(), *x;
+
+        json_array_foreach(json_object_get(doc, "cpv"), i, x) {
+            const char *lab = tender_cpv_label(json_string_value(x));
+
+            if (labels && lab)
+                json_object_set_new(labels, json_string_value(x),
+                                    json_string(lab));
+        }
+        if (labels) json_object_set_new(s, "cpv_labels", labels);
+    }
     json_object_set_new(s, "updated_at", json_string(updated_at));
     return s;
 }

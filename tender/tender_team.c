@@ -48,7 +48,8 @@ static const char sql_teams[] =
     " AND m.status IN ('invited', 'accepted')";
 
 static const char sql_who[] =
-    "SELECT display_name, status FROM entrepreneur WHERE id = ?1";
+    "SELECT e.display_name, e.status, c.name FROM entrepreneur e"
+    " JOIN cooperative c ON c.id = e.cooperative_id WHERE e.id = ?1";
 
 const char *const tender_team_sql[] = {sql_doc, sql_recent, sql_teams,
                                        sql_who, NULL};
@@ -414,18 +415,21 @@ static json_t *covers_json(const struct ctx *x, uint64_t m)
     return a;
 }
 
-/* who: name and status of an entrepreneur. */
+/* who: name, status and cooperative (coop may be NULL) of an
+ * entrepreneur. */
 static void who(struct ctx *x, long long id, char *name, size_t nsize,
-                char *status, size_t ssize)
+                char *status, size_t ssize, char *coop, size_t csize)
 {
     sqlite3_stmt *st = db_stmt(x->db, sql_who);
 
     *name = *status = 0;
+    if (coop) *coop = 0;
     if (!st) return;
     sqlite3_bind_int64(st, 1, id);
     if (sqlite3_step(st) == SQLITE_ROW) {
         snprintf(name, nsize, "%s", db_text(st, 0));
         snprintf(status, ssize, "%s", db_text(st, 1));
+        if (coop) snprintf(coop, csize, "%s", db_text(st, 2));
     }
     db_stmt_done(st);
 }
@@ -434,10 +438,11 @@ static void who(struct ctx *x, long long id, char *name, size_t nsize,
  * why. */
 static json_t *member_json(struct ctx *x, const struct cand *c, uint64_t part)
 {
-    char name[200], status[16];
+    char name[200], status[16], coop[200];
     json_t *m, *why = json_array();
 
-    who(x, c->id, name, sizeof name, status, sizeof status);
+    who(x, c->id, name, sizeof name, status, sizeof status, coop,
+        sizeof coop);
     if (why) {
         struct buf b = {0};
         int i, first = 1;
@@ -452,9 +457,10 @@ static json_t *member_json(struct ctx *x, const struct cand *c, uint64_t part)
         buf_free(&b);
         json_array_extend(why, c->why);
     }
-    m = json_pack("{s:o, s:o, s:s, s:s, s:o, s:f, s:o}", "entrepreneur_id",
-                  ids_json(c->id), "cooperative_id", ids_json(c->coop),
-                  "name", name, "status", status, "covers",
+    m = json_pack("{s:o, s:o, s:s, s:s, s:s, s:o, s:f, s:o}",
+                  "entrepreneur_id", ids_json(c->id), "cooperative_id",
+                  ids_json(c->coop), "cooperative", coop, "name", name,
+                  "status", status, "covers",
                   covers_json(x, part), "distance_km",
                   round(c->dist * 10) / 10, "why", why ? why : json_array());
     return m;
@@ -472,7 +478,7 @@ static int lead(struct ctx *x, const struct team *t, char *why, size_t size)
         const struct cand *c = &x->c[t->member[i]];
         int n = popcount(c->covers & t->covered), assoc;
 
-        who(x, c->id, name, sizeof name, status, sizeof status);
+        who(x, c->id, name, sizeof name, status, sizeof status, NULL, 0);
         assoc = !strcmp(status, "associe");
         if (best < 0 || n > best_n ||
             (n == best_n && assoc > best_assoc) ||
@@ -486,7 +492,8 @@ static int lead(struct ctx *x, const struct team *t, char *why, size_t size)
         }
     }
     if (best < 0) return -1;
-    who(x, x->c[t->member[best]].id, name, sizeof name, status, sizeof status);
+    who(x, x->c[t->member[best]].id, name, sizeof name, status, sizeof status,
+        NULL, 0);
     snprintf(why, size,
              "%s couvre %d des %d besoins de l'équipe%s, à %.0f km du lieu",
              name, best_n, popcount(t->covered),
@@ -505,7 +512,7 @@ static const char *liability(struct ctx *x, const struct team *t,
     size_t i;
 
     if (t->size <= 1) {
-        *why = "une seule personne: pas de groupement";
+        *why = "une seule personne : pas de groupement";
         return "conjoint";
     }
     json_array_foreach(lots, i, l) {
@@ -601,10 +608,10 @@ static json_t *team_json(struct ctx *x, const struct team *t)
     json_array_append_new(why, json_string(buf_str(&b)));
     buf_free(&b);
     if (t->missing || popcount(t->covered) < x->nreq) {
-        buf_adds(&b, "non couvert: ");
+        buf_adds(&b, "non couvert : ");
         for (i = 0; i < x->nreq; i++)
             if (!(t->covered >> i & 1))
-                buf_addf(&b, "%s%s", b.len > 14 ? ", " : "", x->r[i].label);
+                buf_addf(&b, "%s%s", b.len > 15 ? ", " : "", x->r[i].label);
         json_array_append_new(why, json_string(buf_str(&b)));
         buf_free(&b);
     }
@@ -726,19 +733,19 @@ enum rc tender_teams(struct db *db, const struct viewer *v, long long id,
     if (!has_place)
         json_array_append_new(notes,
                               json_string("le lieu d'exécution n'est pas en"
-                                          " France (ou inconnu): aucune"
+                                          " France (ou inconnu) : aucune"
                                           " équipe proposée"));
     if (!x.nreq)
         json_array_append_new(notes,
                               json_string("aucun besoin connu (pas de code"
-                                          " CPV reconnu): aucune équipe"));
+                                          " CPV reconnu) : aucune équipe"));
     if (has_place && !*x.before)
         json_array_append_new(notes,
-                              json_string("date limite passée: les"
+                              json_string("date limite passée : les"
                                           " disponibilités ne sont pas"
                                           " vérifiées"));
     if (x.dropped)
-        json_array_append_new(notes, json_string("trop de besoins: les"
+        json_array_append_new(notes, json_string("trop de besoins : les"
                                                  " premiers 64 seulement"));
     if (has_place && x.nreq && !nt)
         json_array_append_new(notes, json_string("personne ne peut intervenir"

@@ -1515,6 +1515,24 @@ static void three_form_a_team(void **state)
     assert_string_equal(sget(e2e_member(out, w.bob), "name"), "Bob");
     assert_string_equal(sget(out, "lead"), w.ana);
     json_decref(out);
+    /* Carla's export holds her membership; her inbox links the group. */
+    assert_int_equal(call(w.carla_token, "GET", "/api/v1/me/export", NULL,
+                          &out),
+                     200);
+    assert_string_equal(
+        sget(json_array_get(json_object_get(out, "groups"), 0), "group_id"),
+        id);
+    assert_string_equal(
+        sget(json_array_get(json_object_get(out, "groups"), 0), "status"),
+        "accepted");
+    json_decref(out);
+    assert_int_equal(call(w.carla_token, "GET", "/api/v1/me/notifications",
+                          NULL, &out),
+                     200);
+    assert_string_equal(
+        sget(json_array_get(json_object_get(out, "results"), 0), "group_id"),
+        id);
+    json_decref(out);
     /* Outsiders. */
     assert_int_equal(call(w.token[DAN], "GET", path, NULL, NULL), 403);
     assert_int_equal(call(NULL, "GET", path, NULL, NULL), 401);

@@ -77,6 +77,10 @@ function notifications(d) {
       const a = el('a', null, n.text);
       a.href = `#request=${encodeURIComponent(n.request_id)}`;
       li.append(a);
+    } else if (n.group_id) {
+      const a = el('a', null, n.text);
+      a.href = `/group.html#id=${encodeURIComponent(n.group_id)}`;
+      li.append(a);
     } else {
       li.append(n.text);
     }
