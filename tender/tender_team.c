@@ -730,11 +730,20 @@ enum rc tender_teams(struct db *db, const struct viewer *v, long long id,
         }
         json_array_append_new(arr, t);
     }
-    if (!has_place)
-        json_array_append_new(notes,
-                              json_string("le lieu d'exécution n'est pas en"
-                                          " France (ou inconnu) : aucune"
-                                          " équipe proposée"));
+    if (!has_place) {
+        json_t *pl = json_object_get(x.doc, "place");
+        const char *why =
+            json_is_true(json_object_get(pl, "in_france"))
+                ? "le lieu d'exécution n'est connu qu'à l'échelle de la"
+                  " région (plusieurs départements) : aucune équipe"
+                  " proposée"
+            : pl ? "le lieu d'exécution n'est pas en France : aucune"
+                   " équipe proposée"
+                 : "l'avis ne donne pas de lieu d'exécution : aucune"
+                   " équipe proposée";
+
+        json_array_append_new(notes, json_string(why));
+    }
     if (!x.nreq)
         json_array_append_new(notes,
                               json_string("aucun besoin connu (pas de code"
@@ -756,7 +765,9 @@ enum rc tender_teams(struct db *db, const struct viewer *v, long long id,
                      p->lot ? json_string(p->lot) : json_null(),
                      "requirements", reqs_json(&x), "teams", arr, "notes",
                      notes, "candidates", (json_int_t)x.nc, "place",
-                     json_incref(json_object_get(x.doc, "place")));
+                     json_object_get(x.doc, "place")
+                         ? json_incref(json_object_get(x.doc, "place"))
+                         : json_null());
     arr = notes = NULL;
     if (!*out) rc = RC_NOMEM;
 out:

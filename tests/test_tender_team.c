@@ -348,6 +348,31 @@ static void abroad(void **state)
     json_decref(out);
 }
 
+/* A region (NUTS-2: two départements) or no place at all: no team, and
+ * the note says which. */
+static void no_single_place(void **state)
+{
+    struct fix *f = *state;
+    long long region = make_tender(
+        f->db, "{'ocid':'ocds-team-5','title':'Parcs normands',"
+               "'place':{'nuts':'FRD2'},'cpv':['77310000']}");
+    long long none = make_tender(
+        f->db, "{'ocid':'ocds-team-6','title':'Parcs','cpv':['77310000']}");
+    json_t *out = teams(f, &viewer_anonymous, region, 3, NULL, 0);
+
+    assert_int_equal(json_array_size(json_object_get(out, "teams")), 0);
+    assert_non_null(strstr(
+        json_string_value(json_array_get(json_object_get(out, "notes"), 0)),
+        "région"));
+    json_decref(out);
+    out = teams(f, &viewer_anonymous, none, 3, NULL, 0);
+    assert_int_equal(json_array_size(json_object_get(out, "teams")), 0);
+    assert_non_null(strstr(
+        json_string_value(json_array_get(json_object_get(out, "notes"), 0)),
+        "pas de lieu"));
+    json_decref(out);
+}
+
 /* Paul declines: who can take plumbing at Rouen? Bastien, never Paul. */
 static void replacements(void **state)
 {
@@ -463,6 +488,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(one_lot_two_trades, setup, teardown),
         cmocka_unit_test_setup_teardown(bad_parameters, setup, teardown),
         cmocka_unit_test_setup_teardown(abroad, setup, teardown),
+        cmocka_unit_test_setup_teardown(no_single_place, setup, teardown),
         cmocka_unit_test_setup_teardown(replacements, setup, teardown),
     };
     const struct CMUnitTest http_tests[] = {
