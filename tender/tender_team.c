@@ -393,7 +393,7 @@ static enum rc candidates(struct ctx *x)
         c->tie = mix((unsigned long long)x->tender_id * 0x9e3779b97f4a7c15ull ^
                      mix((unsigned long long)c->id));
     }
-    qsort(x->c, x->nc, sizeof *x->c, by_tie);
+    if (x->nc) qsort(x->c, x->nc, sizeof *x->c, by_tie);
     return RC_OK;
 }
 
