@@ -405,6 +405,62 @@ static const char *const migrations[] = {
     "  REFERENCES grp(id) ON DELETE CASCADE;" /* the group it is about */
     "CREATE INDEX notification_group ON notification(group_id);"
     "CREATE INDEX outbox_group ON outbox(group_id);",
+
+    /* 7 -> 8: offers (offer/): catalogue items owned by an entrepreneur
+     * or a group, who delivers them, their trades and photos. Groups get
+     * a change number too, so that the search index (and later the
+     * federation feed) sees groups and offers change. */
+    "CREATE TABLE offer("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  entrepreneur_id INTEGER"       /* owner, when an entrepreneur */
+    "    REFERENCES entrepreneur(id) ON DELETE CASCADE,"
+    "  group_id INTEGER"              /* owner, when a group */
+    "    REFERENCES grp(id) ON DELETE CASCADE,"
+    "  status TEXT NOT NULL DEFAULT 'active'," /* active, retired */
+    "  title TEXT NOT NULL,"
+    "  doc TEXT NOT NULL,"            /* validated JSON: title, description,"
+                                         trades, price {min, max, unit},"
+                                         delivered_by */
+    "  seq INTEGER NOT NULL DEFAULT 0," /* change number of the last write"
+                                         (db_next_seq) */
+    "  created_at TEXT NOT NULL DEFAULT " NOW ","
+    "  updated_at TEXT NOT NULL DEFAULT " NOW ","
+    "  retired_at TEXT,"              /* NULL while active */
+    "  CHECK ((entrepreneur_id IS NULL) <> (group_id IS NULL))"
+    ");"
+    "CREATE INDEX offer_entrepreneur ON offer(entrepreneur_id);"
+    "CREATE INDEX offer_group ON offer(group_id);"
+    "CREATE INDEX offer_seq ON offer(seq);"
+    "CREATE TABLE offer_member("      /* delivered_by: who delivers it */
+    "  offer_id INTEGER NOT NULL REFERENCES offer(id) ON DELETE CASCADE,"
+    "  entrepreneur_id INTEGER NOT NULL"
+    "    REFERENCES entrepreneur(id) ON DELETE CASCADE,"
+    "  PRIMARY KEY(offer_id, entrepreneur_id)"
+    ") WITHOUT ROWID;"
+    "CREATE INDEX offer_member_entrepreneur"
+    "  ON offer_member(entrepreneur_id);"
+    "CREATE TABLE offer_trade("       /* trade codes, for filters */
+    "  offer_id INTEGER NOT NULL REFERENCES offer(id) ON DELETE CASCADE,"
+    "  scheme TEXT NOT NULL,"
+    "  code TEXT NOT NULL,"
+    "  PRIMARY KEY(offer_id, scheme, code)"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE offer_photo("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  offer_id INTEGER NOT NULL REFERENCES offer(id) ON DELETE CASCADE,"
+    "  type TEXT NOT NULL,"           /* image/jpeg, image/png, image/webp:"
+                                         checked from the bytes */
+    "  width INTEGER, height INTEGER," /* pixels, when read from the header */
+    "  bytes BLOB NOT NULL,"          /* the file as sent, size-capped */
+    "  created_at TEXT NOT NULL DEFAULT " NOW
+    ");"
+    "CREATE INDEX offer_photo_offer ON offer_photo(offer_id);"
+    "ALTER TABLE grp ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;"
+    "CREATE INDEX grp_seq ON grp(seq);",
+
+    /* 8 -> 9: search over offers and groups (search/). PLACEHOLDER:
+     * being written. */
+    "SELECT 1;",
 };
 
 int db_schema_version(void)
