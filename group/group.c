@@ -682,9 +682,10 @@ static void check_members(const struct check *c, json_t *in, long long self,
                           struct invitee *m, size_t *n)
 {
     static const char *const known[] = {"entrepreneur_id", "role",
-                                        "cooperative_id",  "covers",
-                                        "distance_km",     "why",
-                                        NULL};
+                                        "cooperative_id",  "cooperative",
+                                        "name",            "status",
+                                        "covers",          "distance_km",
+                                        "why",             NULL};
     json_t *v = json_object_get(in, "members"), *item;
     size_t i, j;
 

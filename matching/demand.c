@@ -583,9 +583,10 @@ static json_t *notes_json(int by_trade, int truncated)
     json_t *a = json_array();
 
     json_array_append_new(
-        a, json_string("tenders: public tenders are not collected yet (a"
-                       " later version imports them); the count is 0, not a"
-                       " measure"));
+        a, json_string("tenders: public tenders imported (new ones only, not"
+                       " updates), counted once per CPV code under"
+                       " \"cpv:CODE\", in the month of the import and the"
+                       " département of the tender's place"));
     json_array_append_new(
         a, json_string("requests: confirmed client requests, counted once"
                        " per wanted trade (under trade \"\" when none), in"

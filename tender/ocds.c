@@ -124,7 +124,7 @@ static int set_text(json_t *out, const char *key, const char *s)
 static const char *const status_map[][2] = {
     {"planning", "planned"},    {"planned", "planned"},
     {"active", "active"},       {"complete", "complete"},
-    {"cancelled", "cancelled"}, {"unsuccessful", "cancelled"},
+    {"cancelled", "cancelled"}, {"unsuccessful", "unsuccessful"},
     {"withdrawn", "cancelled"},
 };
 

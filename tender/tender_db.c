@@ -1280,10 +1280,14 @@ static json_t *area_why(int area, const struct ent *e, const struct place *p,
                         double km, json_t *place)
 {
     char s[300];
-    const char *rep = !strcmp(str(place, "precision"), "commune")
-                          ? ""
-                          : " (le lieu n'est connu que par son département,"
-                            " sa commune la plus peuplée le représente)";
+    const char *prec = str(place, "precision");
+    const char *rep =
+        !strcmp(prec, "commune") ? ""
+        : !strcmp(prec, "buyer")
+            ? " (le lieu n'est connu que par son département: la commune"
+              " de l'acheteur le représente)"
+            : " (le lieu n'est connu que par son département, sa commune"
+              " la plus peuplée le représente)";
 
     switch (area) {
     case AREA_COMMUNE:

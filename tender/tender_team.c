@@ -619,8 +619,8 @@ static json_t *team_json(struct ctx *x, const struct team *t)
     /* A display figure: coverage first, then fewer members, then less
      * distance; the order is the cost's (team.h), not this number. */
     score = 100.0 * coverage - 5.0 * (t->size - 1) - (double)t->dist_km / 100;
-    o = json_pack("{s:o, s:o, s:s, s:s, s:s, s:f, s:f, s:o, s:o, s:{s:i, s:I,"
-                  " s:f}}",
+    o = json_pack("{s:o, s:o, s:s, s:s, s:s, s:f, s:f, s:o, s:o, s:b, s:{s:i,"
+                  " s:I, s:f}}",
                   "members", members, "lead",
                   l >= 0 ? ids_json(x->c[l].id) : json_null(), "lead_why",
                   lead_why, "liability", liab, "liability_why", liab_why,
@@ -629,7 +629,8 @@ static json_t *team_json(struct ctx *x, const struct team *t)
                   covers_json(x, ((x->nreq >= 64 ? ~0ull
                                                  : (1ull << x->nreq) - 1) &
                                   ~t->covered)),
-                  "why", why, "cost", "members", t->size, "distance_km",
+                  "why", why, "exact", t->exact, "cost", "members", t->size,
+                  "distance_km",
                   (json_int_t)t->dist_km, "load", t->load);
     return o;
 fail:

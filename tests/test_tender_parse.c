@@ -437,7 +437,7 @@ static void test_ocds_unsuccessful(void **state)
     assert_str(d, "ocid", "ocds-03ad3f-331547-1");
     assert_str(d, "notice_id",
                "331547-servicio-rastreo-satelital-1-1511346066");
-    assert_str(d, "status", "cancelled"); /* finalStatus "unsuccessful" */
+    assert_str(d, "status", "unsuccessful"); /* its finalStatus */
     assert_str(d, "title", "SERVICIO DE RASTREO SATELITAL");
     assert_str(d, "buyer", "Municipalidad de Loma Plata");
     assert_str(d, "procedure", "open (Contratación Directa)");
