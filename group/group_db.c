@@ -61,10 +61,6 @@ static const char sql_member_role[] =
 static const char sql_notify[] =
     "INSERT INTO notification(entrepreneur_id, kind, group_id, text)"
     " VALUES(?1, ?2, ?3, ?4)";
-static const char sql_emails[] =
-    "SELECT email FROM account WHERE entrepreneur_id = ?1";
-static const char sql_outbox_group[] =
-    "UPDATE outbox SET group_id = ?2 WHERE id = ?1";
 static const char sql_mine[] =
     "SELECT id, group_id FROM grp_member WHERE entrepreneur_id = ?1"
     " AND status IN ('invited', 'accepted') AND (?2 = 0 OR id < ?2)"
@@ -80,7 +76,7 @@ const char *const group_sql[] = {
     sql_get,         sql_members,      sql_invitation, sql_person,
     sql_slug,        sql_has_tender,   sql_insert,     sql_update,
     sql_member_add,  sql_reinvite,     sql_member_set, sql_member_role,
-    sql_notify,      sql_emails,       sql_outbox_group, sql_mine,
+    sql_notify,      sql_mine,
     sql_mine_count,  NULL};
 
 /* ------------------------------------------------------------- helpers */
@@ -453,39 +449,7 @@ enum rc group_db_notify(struct db *db, long long ent, long long group,
 enum rc group_db_mail(struct db *db, long long ent, long long group,
                       const char *subject, const char *body)
 {
-    sqlite3_stmt *st = db_stmt(db, sql_emails);
-    json_t *to = json_array(), *x;
-    enum rc rc = RC_OK;
-    size_t i;
-    int src;
-
-    if (!st || !to) {
-        db_stmt_done(st);
-        json_decref(to);
-        return st ? RC_NOMEM : RC_DB;
-    }
-    sqlite3_bind_int64(st, 1, ent);
-    while ((src = sqlite3_step(st)) == SQLITE_ROW)
-        json_array_append_new(to, json_string(db_text(st, 0)));
-    db_stmt_done(st);
-    if (src != SQLITE_DONE) rc = db_rc(db, src);
-    json_array_foreach(to, i, x) {
-        if (rc != RC_OK) break;
-        rc = outbox_add(db, json_string_value(x), subject, body, 0);
-        if (rc == RC_OK) {
-            st = db_stmt(db, sql_outbox_group);
-            if (!st) {
-                rc = RC_DB;
-                break;
-            }
-            sqlite3_bind_int64(st, 1,
-                               sqlite3_last_insert_rowid(db_handle(db)));
-            sqlite3_bind_int64(st, 2, group);
-            rc = step_done(db, st);
-        }
-    }
-    json_decref(to);
-    return rc;
+    return outbox_add_entrepreneur(db, ent, subject, body, 0, group);
 }
 
 enum rc group_db_mine(struct db *db, long long ent, long long before,

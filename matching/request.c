@@ -79,8 +79,6 @@ static const char sql_told_coop[] =
 static const char sql_counts[] =
     "SELECT count(*), coalesce(sum(notified), 0) FROM request_match"
     " WHERE request_id = ?1";
-static const char sql_emails_of[] =
-    "SELECT email FROM account WHERE entrepreneur_id = ?1";
 static const char sql_ent_name[] =
     "SELECT display_name, cooperative_id FROM entrepreneur WHERE id = ?1";
 static const char sql_notif_add[] =
@@ -158,7 +156,7 @@ static const char sql_notif_read[] =
 const char *const request_sql[] = {
     sql_insert,       sql_get,          sql_by_confirm,   sql_open,
     sql_match_add,    sql_match_get,    sql_matches,      sql_told_coop,
-    sql_counts,       sql_emails_of,    sql_ent_name,     sql_notif_add,
+    sql_counts,       sql_ent_name,     sql_notif_add,
     sql_viewed,       sql_viewed_again, sql_interested,   sql_declined,
     sql_quoted,       sql_close,        sql_close_matches, sql_told,
     sql_list_client,  sql_count_client, sql_list_ent,     sql_count_ent,
@@ -562,35 +560,6 @@ static enum rc notif_add(struct db *db, long long ent, long long account,
     return step_done(db, st);
 }
 
-/* mail_provider: an e-mail to every account of entrepreneur ent. */
-static enum rc mail_provider(struct db *db, long long ent,
-                             const char *subject, const char *body,
-                             long long request)
-{
-    sqlite3_stmt *st = db_stmt(db, sql_emails_of);
-    json_t *to = json_array(), *x;
-    enum rc rc = RC_OK;
-    size_t i;
-    int src;
-
-    if (!st || !to) {
-        db_stmt_done(st);
-        json_decref(to);
-        return st ? RC_NOMEM : RC_DB;
-    }
-    sqlite3_bind_int64(st, 1, ent);
-    while ((src = sqlite3_step(st)) == SQLITE_ROW)
-        json_array_append_new(to, json_string(db_text(st, 0)));
-    db_stmt_done(st);
-    if (src != SQLITE_DONE) rc = db_rc(db, src);
-    json_array_foreach(to, i, x) {
-        if (rc == RC_OK)
-            rc = outbox_add(db, json_string_value(x), subject, body, request);
-    }
-    json_decref(to);
-    return rc;
-}
-
 /* tell: record the matches of request id, tell the best notify_top. */
 static enum rc tell(struct db *db, long long id, json_t *doc)
 {
@@ -648,7 +617,8 @@ static enum rc tell(struct db *db, long long id, json_t *doc)
         if (rc == RC_OK && told)
             rc = notif_add(db, m[i].id, 0, "request.match", id, text);
         if (rc == RC_OK && told)
-            rc = mail_provider(db, m[i].id, subject, buf_str(&body), id);
+            rc = outbox_add_entrepreneur(db, m[i].id, subject, buf_str(&body),
+                                         id, 0);
     }
     if (buf_oom(&body) && rc == RC_OK) rc = RC_NOMEM;
     buf_free(&body);
@@ -1386,7 +1356,7 @@ enum rc request_outcome(struct db *db, const struct viewer *v,
                      "Bonjour,\n\n%s.\n\nLe contact du client : "
                      "%s/inbox.html#request=%lld\n\n-- essaim\n",
                      text, public_url, r.id);
-            rc = mail_provider(db, e, subject, body, r.id);
+            rc = outbox_add_entrepreneur(db, e, subject, body, r.id, 0);
         }
     }
     json_decref(r.doc);

@@ -4,6 +4,7 @@
 #include "outbox.h"
 
 #include <curl/curl.h>
+#include <jansson.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -17,6 +18,10 @@
 static const char sql_add[] =
     "INSERT INTO outbox(recipient, subject, body, message_id, request_id)"
     " VALUES(?1, ?2, ?3, ?4, ?5)";
+static const char sql_emails[] =
+    "SELECT email FROM account WHERE entrepreneur_id = ?1";
+static const char sql_group[] =
+    "UPDATE outbox SET group_id = ?2 WHERE id = ?1";
 static const char sql_due[] =
     "SELECT id, recipient, subject, body, message_id, attempts FROM outbox"
     " WHERE status = 'pending' AND next_at <= ?1 ORDER BY id LIMIT ?2";
@@ -28,8 +33,8 @@ static const char sql_failed[] =
     " next_at = ?3, status = CASE WHEN attempts + 1 >= ?4 THEN 'failed'"
     " ELSE 'pending' END WHERE id = ?1";
 
-const char *const outbox_sql[] = {sql_add, sql_due, sql_sent, sql_failed,
-                                  NULL};
+const char *const outbox_sql[] = {sql_add,  sql_emails, sql_group,
+                                  sql_due,  sql_sent,   sql_failed, NULL};
 
 #define MAX_BACKOFF_S 3600
 
@@ -65,6 +70,45 @@ enum rc outbox_add(struct db *db, const char *to, const char *subject,
     src = sqlite3_step(st);
     db_stmt_done(st);
     return src == SQLITE_DONE ? RC_OK : db_rc(db, src);
+}
+
+enum rc outbox_add_entrepreneur(struct db *db, long long ent,
+                                const char *subject, const char *body,
+                                long long request_id, long long group_id)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_emails);
+    json_t *to = json_array(), *x;
+    enum rc rc = RC_OK;
+    size_t i;
+    int src;
+
+    if (!st || !to) {
+        db_stmt_done(st);
+        json_decref(to);
+        return st ? RC_NOMEM : RC_DB;
+    }
+    sqlite3_bind_int64(st, 1, ent);
+    while ((src = sqlite3_step(st)) == SQLITE_ROW)
+        json_array_append_new(to, json_string(db_text(st, 0)));
+    db_stmt_done(st);
+    if (src != SQLITE_DONE) rc = db_rc(db, src);
+    json_array_foreach(to, i, x) {
+        if (rc != RC_OK) break;
+        rc = outbox_add(db, json_string_value(x), subject, body, request_id);
+        if (rc != RC_OK || !group_id) continue;
+        st = db_stmt(db, sql_group);
+        if (!st) {
+            rc = RC_DB;
+            break;
+        }
+        sqlite3_bind_int64(st, 1, sqlite3_last_insert_rowid(db_handle(db)));
+        sqlite3_bind_int64(st, 2, group_id);
+        src = sqlite3_step(st);
+        db_stmt_done(st);
+        if (src != SQLITE_DONE) rc = db_rc(db, src);
+    }
+    json_decref(to);
+    return rc;
 }
 
 /* ------------------------------------------------------------ message */

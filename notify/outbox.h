@@ -36,6 +36,13 @@ struct outbox_opts {
 enum rc outbox_add(struct db *db, const char *to, const char *subject,
                    const char *body, long long request_id);
 
+/* outbox_add_entrepreneur: the same message to every account of
+ * entrepreneur ent (none: nothing queued), tied to a request or a group
+ * (0: none; it goes when they are erased). */
+enum rc outbox_add_entrepreneur(struct db *db, long long ent,
+                                const char *subject, const char *body,
+                                long long request_id, long long group_id);
+
 /* outbox_send_due: one delivery pass on db: send every due message (at
  * most limit), record each result. *sent (may be NULL) counts
  * successes. The delivery thread calls it; tests call it directly. */
