@@ -23,7 +23,7 @@ LIBS     = -lcivetweb $(shell pkg-config --libs $(PKGS)) -lstemmer -lm -lpthread
 BUILD   ?= build
 SRC_LIB  = $(wildcard util/*.c store/*.c search/*.c directory/*.c \
              account/*.c matching/*.c notify/*.c \
-             tender/*.c group/*.c)
+             tender/*.c group/*.c offer/*.c timebank/*.c)
 SRC_SRV  = $(filter-out server/main.c,$(wildcard server/*.c))
 ASM      = util/assets.S
 OBJ_LIB  = $(SRC_LIB:%.c=$(BUILD)/%.o) $(SRC_SRV:%.c=$(BUILD)/%.o) \

@@ -68,6 +68,11 @@ static const char sql_mine[] =
 static const char sql_mine_count[] =
     "SELECT count(*), coalesce(sum(status = 'invited'), 0) FROM grp_member"
     " WHERE entrepreneur_id = ?1 AND status IN ('invited', 'accepted')";
+/* A write's change number (grp.seq; the search engine reads it). */
+static const char sql_seq[] = "UPDATE grp SET seq = ?2 WHERE id = ?1";
+static const char sql_seq_member[] =
+    "UPDATE grp SET seq = ?2"
+    " WHERE id = (SELECT group_id FROM grp_member WHERE id = ?1)";
 
 /* The statements of this file, for tests/test_group.c (each must
  * prepare against the schema). The tender look-ups are not among them:
@@ -77,7 +82,7 @@ const char *const group_sql[] = {
     sql_slug,        sql_has_tender,   sql_insert,     sql_update,
     sql_member_add,  sql_reinvite,     sql_member_set, sql_member_role,
     sql_notify,      sql_mine,
-    sql_mine_count,  NULL};
+    sql_mine_count,  sql_seq,          sql_seq_member, NULL};
 
 /* ------------------------------------------------------------- helpers */
 
@@ -117,6 +122,23 @@ void group_row_free(struct group_row *g)
     json_decref(g->revenue_split);
     free(g->m);
     memset(g, 0, sizeof *g);
+}
+
+/* touch: a new change number (db_next_seq, in the caller's write
+ * transaction) for the group of id: the group itself with sql_seq, the
+ * group of member row id with sql_seq_member. */
+static enum rc touch(struct db *db, const char *sql, long long id)
+{
+    sqlite3_stmt *st;
+    long long seq = 0;
+    enum rc rc = db_next_seq(db, &seq);
+
+    if (rc != RC_OK) return rc;
+    st = db_stmt(db, sql);
+    if (!st) return RC_DB;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, seq);
+    return step_done(db, st);
 }
 
 /* ---------------------------------------------------------------- read */
@@ -359,6 +381,7 @@ enum rc group_db_insert(struct db *db, const struct group_row *g,
     bind_id_or_null(st, 10, g->created_by);
     rc = step_done(db, st);
     if (rc == RC_OK) *id = sqlite3_last_insert_rowid(db_handle(db));
+    if (rc == RC_OK) rc = touch(db, sql_seq, *id);
     return rc;
 }
 
@@ -376,7 +399,9 @@ enum rc group_db_update(struct db *db, const struct group_row *g)
         db_stmt_done(st);
         return rc;
     }
-    return step_done(db, st);
+    rc = step_done(db, st);
+    if (rc == RC_OK) rc = touch(db, sql_seq, g->id);
+    return rc;
 }
 
 enum rc group_db_member_add(struct db *db, long long group, long long ent,
@@ -396,6 +421,7 @@ enum rc group_db_member_add(struct db *db, long long group, long long ent,
     bind_id_or_null(st, 6, invited_by);
     rc = step_done(db, st);
     if (rc == RC_OK) *id = sqlite3_last_insert_rowid(db_handle(db));
+    if (rc == RC_OK) rc = touch(db, sql_seq, group);
     return rc;
 }
 
@@ -403,34 +429,43 @@ enum rc group_db_member_reinvite(struct db *db, long long id,
                                  const char *role, long long invited_by)
 {
     sqlite3_stmt *st = db_stmt(db, sql_reinvite);
+    enum rc rc;
 
     if (!st) return RC_DB;
     sqlite3_bind_int64(st, 1, id);
     sqlite3_bind_text(st, 2, role, -1, SQLITE_STATIC);
     bind_id_or_null(st, 3, invited_by);
-    return step_done(db, st);
+    rc = step_done(db, st);
+    if (rc == RC_OK) rc = touch(db, sql_seq_member, id);
+    return rc;
 }
 
 enum rc group_db_member_set(struct db *db, long long id, const char *status,
                             const char *reason)
 {
     sqlite3_stmt *st = db_stmt(db, sql_member_set);
+    enum rc rc;
 
     if (!st) return RC_DB;
     sqlite3_bind_int64(st, 1, id);
     sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
     bind_text_or_null(st, 3, reason);
-    return step_done(db, st);
+    rc = step_done(db, st);
+    if (rc == RC_OK) rc = touch(db, sql_seq_member, id);
+    return rc;
 }
 
 enum rc group_db_member_role(struct db *db, long long id, const char *role)
 {
     sqlite3_stmt *st = db_stmt(db, sql_member_role);
+    enum rc rc;
 
     if (!st) return RC_DB;
     sqlite3_bind_int64(st, 1, id);
     sqlite3_bind_text(st, 2, role, -1, SQLITE_STATIC);
-    return step_done(db, st);
+    rc = step_done(db, st);
+    if (rc == RC_OK) rc = touch(db, sql_seq_member, id);
+    return rc;
 }
 
 enum rc group_db_notify(struct db *db, long long ent, long long group,

@@ -29,6 +29,13 @@
 #define TRADE_FACET_MAX 50
 #define BATCH 128      /* candidates checked together (see flush) */
 #define CACHE_MIN 2000 /* FTS5 answers this long are cached */
+#define ITEM_MEMBERS 512 /* members an offer or group is checked through */
+#define ITEM_TRADES 256  /* trades of an offer or group */
+
+/* The kinds a search returns (r->kinds), by enum search_kind. */
+#define KIND_BIT(k) (1u << (k))
+#define KINDS_ALL (KIND_BIT(SEARCH_KIND_ENTREPRENEUR) | \
+                   KIND_BIT(SEARCH_KIND_OFFER) | KIND_BIT(SEARCH_KIND_GROUP))
 
 /* ------------------------------------------------------------ set-up */
 
@@ -72,6 +79,7 @@ struct result {
     float dist;     /* km, when a place is searched */
     uint16_t score; /* 0..10000 */
     uint8_t cover;  /* enum explain_cover */
+    uint8_t kind;   /* enum search_kind */
     uint32_t tie;   /* per-query shuffle */
 };
 
@@ -82,7 +90,7 @@ struct run {
     const struct search_mem *m;
     struct search_query q;
     uint32_t hash;             /* of the query, for the shuffle and cursor */
-    int ok;                    /* 0: kind asks for what does not exist yet */
+    unsigned kinds;            /* KIND_BIT()s searched */
 
     int has_place;             /* near */
     struct place place;
@@ -103,6 +111,8 @@ struct run {
 
     uint32_t *f_trade, *f_dep, *f_coop; /* facet counts */
     size_t nf_coop;
+    long f_kind[3];            /* results by kind (offers, groups; the
+                                  profiles are the rest of total) */
 
     struct {
         uint32_t id;
@@ -111,11 +121,23 @@ struct run {
     size_t nbatch;
 
     struct postings *collect;  /* the FTS5 answer, for the cache */
-    size_t collect_cap;
+    size_t collect_cap, collect_xcap;
     int collect_failed;
+
+    struct {
+        uint32_t row;          /* id * 4 + kind */
+        unsigned fields;
+    } *items;                  /* offers and groups the FTS5 pass found */
+    size_t nitems, cap_items;
+    int items_failed;
 };
 
-static uint32_t mix(uint32_t h)
+/* HOT: the helpers of consider(), the per-candidate loop of the
+ * profiles, stay inlined there although the offers and groups use them
+ * too (out of line, they cost the profiles' searches 5 to 10%). */
+#define HOT static inline __attribute__((always_inline))
+
+HOT uint32_t mix(uint32_t h)
 {
     h ^= h >> 16;
     h *= 0x85ebca6bu;
@@ -133,8 +155,8 @@ static uint32_t fnv(uint32_t h, const char *s)
 }
 
 /* better: is a ranked before b? */
-static int better(const struct run *r, const struct result *a,
-                  const struct result *b)
+HOT int better(const struct run *r, const struct result *a,
+               const struct result *b)
 {
     if (r->p->sort_distance && r->has_place && a->dist != b->dist)
         return a->dist < b->dist;
@@ -142,7 +164,7 @@ static int better(const struct run *r, const struct result *a,
     return a->tie < b->tie;
 }
 
-static void sift_down(struct run *r, size_t i)
+HOT void sift_down(struct run *r, size_t i)
 {
     for (;;) {
         size_t l = 2 * i + 1, w = i;
@@ -160,7 +182,7 @@ static void sift_down(struct run *r, size_t i)
     }
 }
 
-static void keep(struct run *r, const struct result *x)
+HOT void keep(struct run *r, const struct result *x)
 {
     size_t i;
 
@@ -182,8 +204,8 @@ static void keep(struct run *r, const struct result *x)
 }
 
 /* visible: viewer_can_see on an in-memory entry. */
-static int visible(const struct viewer *v, const struct mem_doc *d,
-                   uint32_t id)
+HOT int visible(const struct viewer *v, const struct mem_doc *d,
+                uint32_t id)
 {
     static const char *const names[] = {"public", "network", "cooperative",
                                         "private"};
@@ -192,7 +214,7 @@ static int visible(const struct viewer *v, const struct mem_doc *d,
     return viewer_can_see(v, names[d->vis & 3], d->coop, id);
 }
 
-static float km(const struct run *r, float lat, float lon)
+HOT float km(const struct run *r, float lat, float lon)
 {
     float dy = (lat - r->plat) * 111.195f;
     float dx = (lon - r->plon) * 111.195f * r->coslat;
@@ -202,7 +224,7 @@ static float km(const struct run *r, float lat, float lon)
 
 /* cover: how d covers the searched place, COVER_NONE when it does not;
  * *dist is the distance of its home. */
-static int cover(const struct run *r, const struct mem_doc *d, float *dist)
+HOT int cover(const struct run *r, const struct mem_doc *d, float *dist)
 {
     float k = km(r, d->lat, d->lon);
     int i, best = COVER_NONE;
@@ -233,7 +255,7 @@ static int cover(const struct run *r, const struct mem_doc *d, float *dist)
  * distance, 100 at the place, 50 at 20 km, 20 at 80 km. Computed to the
  * hundredth: profiles of the same commune tie, and the shuffle orders
  * them. */
-static float proximity(float dist)
+HOT float proximity(float dist)
 {
     return 100.0f * 20.0f / (20.0f + dist);
 }
@@ -242,7 +264,7 @@ static float proximity(float dist)
  * when in the name or headline, 90 in the trades, skills or tags, 60 in
  * the rest of the text; found only through a synonym, 80, 70, 50; the
  * mean over the words, in steps of 5. */
-static int text_score(int nterms, unsigned fields)
+HOT int text_score(int nterms, unsigned fields)
 {
     int i, sum = 0;
 
@@ -338,12 +360,63 @@ static void candidate(struct run *r, uint32_t id, unsigned fields)
     if (++r->nbatch == BATCH) flush(r);
 }
 
+/* item_candidate: an offer or a group (row: id * 4 + kind) the FTS5
+ * pass found, kept for items() (they are few). */
+static void item_candidate(struct run *r, uint32_t row, unsigned fields)
+{
+    if (!(r->kinds & KIND_BIT(row & 3)) || r->items_failed) return;
+    if (r->nitems == r->cap_items) {
+        size_t cap = r->cap_items ? r->cap_items * 2 : 64;
+        void *v = realloc(r->items, cap * sizeof *r->items);
+
+        if (!v) {
+            r->items_failed = 1;
+            return;
+        }
+        r->items = v;
+        r->cap_items = cap;
+    }
+    r->items[r->nitems].row = row;
+    r->items[r->nitems].fields = fields;
+    r->nitems++;
+}
+
+/* collect_item: an offer's or group's row into the FTS5 answer being
+ * collected for the cache. */
+static void collect_item(struct run *r, uint32_t row, unsigned fields)
+{
+    struct postings *p = r->collect;
+
+    if (!p || r->collect_failed) return;
+    if (p->nx == r->collect_xcap) {
+        size_t cap = r->collect_xcap ? r->collect_xcap * 2 : 64;
+        uint32_t *x = realloc(p->xrow, cap * sizeof *x);
+        uint32_t *f = x ? realloc(p->xfields, cap * sizeof *f) : NULL;
+
+        if (x) p->xrow = x;
+        if (f) p->xfields = f;
+        if (!x || !f) {
+            r->collect_failed = 1;
+            return;
+        }
+        r->collect_xcap = cap;
+    }
+    p->xrow[p->nx] = row;
+    p->xfields[p->nx++] = fields;
+}
+
 static void on_match(long long rowid, unsigned fields, void *arg)
 {
     struct run *r = arg;
     struct postings *p = r->collect;
 
-    if ((rowid & 3) != SEARCH_KIND_ENTREPRENEUR) return;
+    if ((rowid & 3) != SEARCH_KIND_ENTREPRENEUR) {
+        if (rowid > 0 && rowid <= 0xffffffffLL) {
+            collect_item(r, (uint32_t)rowid, fields);
+            item_candidate(r, (uint32_t)rowid, fields);
+        }
+        return;
+    }
     if (p && !r->collect_failed) {
         if (p->n == r->collect_cap) {
             size_t cap = r->collect_cap ? r->collect_cap * 2 : 4096;
@@ -360,7 +433,243 @@ static void on_match(long long rowid, unsigned fields, void *arg)
             p->fields[p->n++] = fields;
         }
     }
-    candidate(r, (uint32_t)(rowid >> 2), fields);
+    if (r->kinds & KIND_BIT(SEARCH_KIND_ENTREPRENEUR))
+        candidate(r, (uint32_t)(rowid >> 2), fields);
+}
+
+/* ------------------------------------------------ offers and groups
+ *
+ * An offer or a group is found through people (search_item.h): those who
+ * deliver an offer (its delivered_by; none listed: its owner, or the
+ * members of the group that owns it), a group's members who deliver one
+ * of its active offers (none: all its accepted members). Only the people
+ * the viewer may see count: an entrepreneur's offer needs its owner
+ * visible, a group and its offers one visible accepted member; when none
+ * of the deliverers is visible, the visible owner or members stand in.
+ * The filters on people (cooperative, département, status, availability)
+ * and the place hold when one of them meets them all; the distance is
+ * the nearest such person's. The trade filter reads the item's trades: an
+ * offer's own, a group's active offers' and accepted members'. */
+
+struct item_eval {
+    uint32_t who[ITEM_MEMBERS]; /* the people it is found through */
+    int nwho;
+    uint32_t best;              /* the one that places it: the nearest of
+                                   those meeting the filters */
+    float dist;                 /* km from the place to best's home */
+    int cover;                  /* enum explain_cover, through best */
+    uint32_t trade[ITEM_TRADES]; /* its trade ids */
+    int ntrade;
+    uint32_t coop[ITEM_MEMBERS]; /* distinct cooperatives and départements */
+    uint16_t dep[ITEM_MEMBERS];  /* of those meeting the filters */
+    int ncoop, ndep;
+};
+
+/* seen: entrepreneur id's entry, when alive and visible to the viewer. */
+static const struct mem_doc *seen(const struct run *r, uint32_t id)
+{
+    const struct mem_doc *d;
+
+    if (!id || id >= r->m->ndocs) return NULL;
+    d = &r->m->docs[id];
+    return d->alive && visible(r->v, d, id) ? d : NULL;
+}
+
+static int has_u32(const uint32_t *v, int n, uint32_t x)
+{
+    int i;
+
+    for (i = 0; i < n; i++)
+        if (v[i] == x) return 1;
+    return 0;
+}
+
+/* add_seen: append the visible ones of list to ev->who; how many. */
+static int add_seen(const struct run *r, struct item_eval *ev,
+                    const uint32_t *list, int n, const struct mem_item *in)
+{
+    int i, added = 0;
+
+    for (i = 0; i < n && ev->nwho < ITEM_MEMBERS; i++) {
+        if (in && !has_u32(in->member, in->nmember, list[i])) continue;
+        if (!seen(r, list[i]) || has_u32(ev->who, ev->nwho, list[i]))
+            continue;
+        ev->who[ev->nwho++] = list[i];
+        added++;
+    }
+    return added;
+}
+
+/* through: the people item x (kind) is found through, into ev->who; 0
+ * when the viewer may not see it. */
+static int through(const struct run *r, int kind, const struct mem_item *x,
+                   struct item_eval *ev)
+{
+    const struct mem_item *g = x;
+
+    ev->nwho = 0;
+    if (kind == SEARCH_KIND_OFFER && x->owner) {
+        if (!seen(r, x->owner)) return 0;
+        if (!x->nmember || !add_seen(r, ev, x->member, x->nmember, NULL))
+            ev->who[ev->nwho++] = x->owner;
+        return 1;
+    }
+    if (kind == SEARCH_KIND_OFFER) {
+        g = search_mem_item(r->m, SEARCH_KIND_GROUP, x->group);
+        if (!g) return 0;
+        add_seen(r, ev, x->member, x->nmember, g);
+    } else if (g->ndeliver) {
+        add_seen(r, ev, g->deliver, g->ndeliver, NULL);
+    }
+    if (!ev->nwho) add_seen(r, ev, g->member, g->nmember, NULL);
+    return ev->nwho > 0;
+}
+
+/* item_trades: the trade ids of item x into ev->trade. */
+static void item_trades(const struct run *r, int kind,
+                        const struct mem_item *x, struct item_eval *ev)
+{
+    const struct search_mem *m = r->m;
+    int i, k;
+
+    ev->ntrade = 0;
+    for (i = 0; i < x->ntrade && ev->ntrade < ITEM_TRADES; i++)
+        if (x->trade[i] < m->ncodes &&
+            !has_u32(ev->trade, ev->ntrade, x->trade[i]))
+            ev->trade[ev->ntrade++] = x->trade[i];
+    if (kind != SEARCH_KIND_GROUP) return;
+    for (i = 0; i < x->nmember; i++) {
+        const struct mem_doc *d;
+
+        if (x->member[i] >= m->ndocs) continue;
+        d = &m->docs[x->member[i]];
+        if (!d->alive) continue;
+        for (k = 0; k < d->ntrades && ev->ntrade < ITEM_TRADES; k++) {
+            uint32_t t = search_mem_trade(m, d, k);
+
+            if (t < m->ncodes && !has_u32(ev->trade, ev->ntrade, t))
+                ev->trade[ev->ntrade++] = t;
+        }
+    }
+}
+
+/* eval_item: does offer or group row (id * 4 + kind) meet the search?
+ * 1 with ev filled, else 0. */
+static int eval_item(const struct run *r, uint32_t row, struct item_eval *ev)
+{
+    const struct mem_item *x = search_mem_item(r->m, (int)(row & 3), row >> 2);
+    int kind = (int)(row & 3), i, k, found = 0;
+
+    if (!x || !(r->kinds & KIND_BIT(kind)) || !through(r, kind, x, ev))
+        return 0;
+    item_trades(r, kind, x, ev);
+    if (r->trade_ok) {
+        for (i = 0; i < ev->ntrade; i++)
+            if (r->trade_ok[ev->trade[i]]) break;
+        if (i == ev->ntrade) return 0;
+    }
+    ev->ncoop = ev->ndep = 0;
+    ev->best = 0;
+    ev->dist = 0;
+    ev->cover = COVER_NONE;
+    for (i = 0; i < ev->nwho; i++) {
+        const struct mem_doc *d = &r->m->docs[ev->who[i]];
+        float dist = 0;
+        int c = COVER_NONE;
+
+        if (r->coop >= 0 && d->coop != (uint32_t)r->coop) continue;
+        if (r->dep >= 0 && d->dep != (uint16_t)r->dep) continue;
+        if (r->status >= 0 && d->status != (uint8_t)r->status) continue;
+        if (r->has_day && (r->day_hi < d->from || r->day > d->until))
+            continue;
+        if (r->has_place) {
+            c = cover(r, d, &dist);
+            if (c == COVER_NONE) continue;
+            if (r->p->radius_km >= 0 && dist > r->p->radius_km) continue;
+        }
+        if (!found || dist < ev->dist) {
+            ev->best = ev->who[i];
+            ev->dist = dist;
+            ev->cover = c;
+        }
+        found = 1;
+        if (!has_u32(ev->coop, ev->ncoop, d->coop))
+            ev->coop[ev->ncoop++] = d->coop;
+        for (k = 0; k < ev->ndep && ev->dep[k] != d->dep; k++)
+            ;
+        if (k == ev->ndep) ev->dep[ev->ndep++] = d->dep;
+    }
+    return found;
+}
+
+/* count_coop: one more result of cooperative coop in the facet. */
+static void count_coop(struct run *r, uint32_t coop)
+{
+    if (coop >= r->nf_coop) {
+        size_t n = r->nf_coop ? r->nf_coop : 64;
+        uint32_t *f;
+
+        while (n <= coop) n *= 2;
+        f = realloc(r->f_coop, n * sizeof *f);
+        if (!f) return;
+        memset(f + r->nf_coop, 0, (n - r->nf_coop) * sizeof *f);
+        r->f_coop = f;
+        r->nf_coop = n;
+    }
+    r->f_coop[coop]++;
+}
+
+/* consider_item: one offer or group through the filters into the
+ * results (as consider does for a profile). */
+static void consider_item(struct run *r, uint32_t row, unsigned fields)
+{
+    struct item_eval ev;
+    struct result x;
+    int text, i;
+
+    if (!eval_item(r, row, &ev)) return;
+    memset(&x, 0, sizeof x);
+    x.id = row >> 2;
+    x.kind = (uint8_t)(row & 3);
+    x.dist = ev.dist;
+    x.cover = (uint8_t)ev.cover;
+    text = text_score(r->q.nterms, fields);
+    x.score = (uint16_t)(r->has_place
+                             ? lrintf(70.0f * (float)text +
+                                      30.0f * proximity(x.dist))
+                             : 100 * text);
+    x.tie = mix(r->hash ^ mix(row ^ 0x80000000u));
+    r->total++;
+    r->f_kind[x.kind]++;
+    keep(r, &x);
+    for (i = 0; i < ev.ntrade; i++) r->f_trade[ev.trade[i]]++;
+    for (i = 0; i < ev.ndep; i++)
+        if (ev.dep[i] < r->m->ndeps) r->f_dep[ev.dep[i]]++;
+    for (i = 0; i < ev.ncoop; i++) count_coop(r, ev.coop[i]);
+}
+
+/* items: the offers and groups of the FTS5 pass; without words, every
+ * one (they are few). */
+static enum rc items(struct run *r, int browsing)
+{
+    const struct search_mem *m = r->m;
+    size_t i;
+
+    if (r->items_failed) return RC_NOMEM;
+    if (!browsing) {
+        for (i = 0; i < r->nitems; i++)
+            consider_item(r, r->items[i].row, r->items[i].fields);
+        return RC_OK;
+    }
+    if (r->kinds & KIND_BIT(SEARCH_KIND_OFFER))
+        for (i = 1; i < m->noffers && i <= 0x3fffffff; i++)
+            if (m->offers[i].alive)
+                consider_item(r, (uint32_t)i * 4 + SEARCH_KIND_OFFER, 0);
+    if (r->kinds & KIND_BIT(SEARCH_KIND_GROUP))
+        for (i = 1; i < m->ngroups && i <= 0x3fffffff; i++)
+            if (m->groups[i].alive)
+                consider_item(r, (uint32_t)i * 4 + SEARCH_KIND_GROUP, 0);
+    return RC_OK;
 }
 
 /* ------------------------------------------------------- parameters */
@@ -446,11 +755,15 @@ static void filters(struct run *r, json_t *errs)
     r->coop = -1;
     r->dep = -1;
     r->status = -1;
-    r->ok = 1;
+    r->kinds = KINDS_ALL;
     if (p->kind && *p->kind) {
-        if (!strcmp(p->kind, "offer") || !strcmp(p->kind, "group"))
-            r->ok = 0; /* none exist yet: an empty answer, not an error */
-        else if (strcmp(p->kind, "entrepreneur"))
+        if (!strcmp(p->kind, "entrepreneur"))
+            r->kinds = KIND_BIT(SEARCH_KIND_ENTREPRENEUR);
+        else if (!strcmp(p->kind, "offer"))
+            r->kinds = KIND_BIT(SEARCH_KIND_OFFER);
+        else if (!strcmp(p->kind, "group"))
+            r->kinds = KIND_BIT(SEARCH_KIND_GROUP);
+        else
             check_fail(&c, "kind", "must be entrepreneur, offer or group");
     }
     if (p->cooperative && *p->cooperative) {
@@ -650,6 +963,7 @@ static void facets(struct run *r, json_t *out)
     const struct search_mem *m = r->m;
     json_t *trade = json_object(), *coop = json_object(), *dep = json_object();
     json_t *lt = json_object(), *lc = json_object(), *ld = json_object();
+    json_t *kind, *lk;
     size_t i, k;
     char key[32];
 
@@ -682,17 +996,38 @@ static void facets(struct run *r, json_t *out)
         if (i < m->ncoops && m->coop_names[i])
             json_object_set_new(lc, key, json_string(m->coop_names[i]));
     }
+    /* Kinds: how many of each (offers and groups are counted as they
+     * pass; the profiles are the rest). */
+    {
+        static const char *const kinds[] = {"entrepreneur", "offer", "group"};
+        static const char *const names[] = {"Entrepreneurs", "Offres",
+                                            "Groupes"};
+        long n[3];
+
+        n[1] = r->f_kind[SEARCH_KIND_OFFER];
+        n[2] = r->f_kind[SEARCH_KIND_GROUP];
+        n[0] = r->total - n[1] - n[2];
+        kind = json_object();
+        lk = json_object();
+        for (k = 0; k < 3; k++) {
+            if (!n[k]) continue;
+            json_object_set_new(kind, kinds[k], json_integer(n[k]));
+            json_object_set_new(lk, kinds[k], json_string(names[k]));
+        }
+    }
     json_object_set_new(out, "facets",
-                        json_pack("{s:o, s:o, s:o}", "trade", trade,
-                                  "cooperative", coop, "departement", dep));
+                        json_pack("{s:o, s:o, s:o, s:o*}", "trade", trade,
+                                  "cooperative", coop, "departement", dep,
+                                  "kind", kind));
     json_object_set_new(out, "facet_labels",
-                        json_pack("{s:o, s:o, s:o}", "trade", lt,
-                                  "cooperative", lc, "departement", ld));
+                        json_pack("{s:o, s:o, s:o, s:o*}", "trade", lt,
+                                  "cooperative", lc, "departement", ld,
+                                  "kind", lk));
 }
 
-/* item: one result as the answer shows it. */
-static json_t *item(struct run *r, struct search_text *an,
-                    const struct result *x)
+/* item_entrepreneur: one profile as the answer shows it. */
+static json_t *item_entrepreneur(struct run *r, struct search_text *an,
+                                 const struct result *x)
 {
     json_t *row = NULL, *doc, *o, *loc, *why = NULL;
     struct explain_ctx ctx;
@@ -750,6 +1085,230 @@ static json_t *item(struct run *r, struct search_text *an,
     return o;
 }
 
+/* trades_json: trade ids as the answer shows trades. */
+static json_t *trades_json(const struct search_mem *m, const uint32_t *t,
+                           int n)
+{
+    json_t *a = json_array();
+    int i;
+
+    for (i = 0; a && i < n; i++)
+        json_array_append_new(
+            a, json_pack("{s:s, s:s, s:s?}", "code", m->codes[t[i]], "scheme",
+                         m->schemes[t[i]], "label", m->code_labels[t[i]]));
+    return a;
+}
+
+/* start_of: the beginning of text s, about n characters cut at a space,
+ * "…" when cut (a new string). */
+static json_t *start_of(const char *s, size_t n)
+{
+    size_t len, cut;
+    char *t;
+    json_t *j;
+
+    if (!s || !*s) return json_null();
+    len = strlen(s);
+    if (text_utf8_chars(s) <= n) return json_string(s);
+    cut = n * 3 / 2 < len ? n * 3 / 2 : len; /* bytes: accents take two */
+    while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80) cut--;
+    while (cut > n / 2 && s[cut] != ' ') cut--;
+    t = malloc(cut + 4);
+    if (!t) return NULL;
+    memcpy(t, s, cut);
+    memcpy(t + cut, "\xe2\x80\xa6", 4); /* … */
+    j = json_string(t);
+    free(t);
+    return j;
+}
+
+/* group_people: the accepted members of group g the viewer may see, and
+ * their distinct cooperatives. */
+static void group_people(const struct run *r, const struct mem_item *g,
+                         int *members, int *coops)
+{
+    uint32_t seen_coop[ITEM_MEMBERS];
+    int i, n = 0;
+
+    *members = 0;
+    for (i = 0; i < g->nmember; i++) {
+        const struct mem_doc *d = seen(r, g->member[i]);
+
+        if (!d) continue;
+        (*members)++;
+        if (n < ITEM_MEMBERS && !has_u32(seen_coop, n, d->coop))
+            seen_coop[n++] = d->coop;
+    }
+    *coops = n;
+}
+
+/* lead_of_group: "groupe de 3 membres de 2 coopératives". */
+static json_t *lead_of_group(int members, int coops)
+{
+    char a[48], b[48];
+
+    if (members == 1)
+        snprintf(a, sizeof a, "d'un membre");
+    else
+        snprintf(a, sizeof a, "de %d membres", members);
+    if (coops == 1)
+        snprintf(b, sizeof b, " d'une coopérative");
+    else
+        snprintf(b, sizeof b, " de %d coopératives", coops);
+    return json_sprintf("groupe %s%s", a, b);
+}
+
+/* item_other: an offer or a group as the answer shows it (search_item.h
+ * for the rules; the answer's fields in README "Search"). */
+static json_t *item_other(struct run *r, struct search_text *an,
+                          const struct result *x)
+{
+    const struct mem_item *it = search_mem_item(r->m, x->kind, x->id);
+    int offer = x->kind == SEARCH_KIND_OFFER, members = 0, coops = 0;
+    json_t *row = NULL, *who = NULL, *o = NULL, *why = NULL, *edoc = NULL;
+    json_t *trades = NULL, *wdoc, *loc, *coop = NULL, *lead = NULL;
+    struct item_eval *ev = malloc(sizeof *ev);
+    struct explain_ctx ctx;
+    char *snippet = NULL;
+    const char *member = NULL;
+    long long owner;
+    double dist = 0;
+    enum rc rc;
+
+    if (!ev || !it || !eval_item(r, x->id * 4 + x->kind, ev)) goto out;
+    rc = offer ? search_db_offer(r->db, x->id, &row)
+               : search_db_group(r->db, x->id, &row);
+    if (rc != RC_OK) goto out;
+    if (search_db_entrepreneur(r->db, ev->best, &who) != RC_OK) goto out;
+    wdoc = json_object_get(who, "doc");
+    loc = json_object_get(wdoc, "location");
+    memset(&ctx, 0, sizeof ctx);
+    ctx.cover = (enum explain_cover)x->cover;
+    if (r->has_place) {
+        dist = search_place_km(r->place.lat, r->place.lon,
+                               json_number_value(json_object_get(loc, "lat")),
+                               json_number_value(json_object_get(loc, "lon")));
+        ctx.distance_km = dist;
+        ctx.place_name = *r->place.name ? r->place.name : NULL;
+    }
+    ctx.trade_filter = r->p->trade;
+    ctx.available_on = r->has_day ? r->p->available_on : NULL;
+    if (offer) {
+        json_t *dt = json_object_get(json_object_get(row, "doc"), "trades");
+
+        trades = json_array_size(dt) ? json_incref(dt)
+                                     : trades_json(r->m, ev->trade,
+                                                   ev->ntrade);
+        lead = json_sprintf("offre de %s",
+                            json_string_value(json_object_get(row,
+                                                              "owner_name")));
+        if ((json_int_t)ev->best !=
+            json_integer_value(json_object_get(row, "entrepreneur_id")))
+            member =
+                json_string_value(json_object_get(wdoc, "display_name"));
+        edoc = json_pack("{s:O?, s:O}", "description",
+                         json_object_get(json_object_get(row, "doc"),
+                                         "description"),
+                         "trades", trades);
+    } else {
+        trades = trades_json(r->m, ev->trade, ev->ntrade);
+        group_people(r, it, &members, &coops);
+        lead = lead_of_group(members, coops);
+        member = json_string_value(json_object_get(wdoc, "display_name"));
+        edoc = json_pack("{s:O?, s:O, s:O}", "description",
+                         json_object_get(row, "description"), "skills",
+                         json_object_get(row, "offers"), "trades", trades);
+    }
+    if (!trades || !edoc || !lead) goto out;
+    ctx.member = member;
+    ctx.lead = json_string_value(lead);
+    search_explain(an, &r->q, edoc, &ctx, &snippet, &why);
+    /* Whose cooperative: an entrepreneur's offer, its owner's; else the
+     * one of the person that places it. */
+    owner = json_integer_value(json_object_get(row, "entrepreneur_id"));
+    if (offer && owner)
+        coop = json_pack("{s:o, s:O}", "id",
+                         ids_json(json_integer_value(
+                             json_object_get(row, "owner_cooperative_id"))),
+                         "name",
+                         json_object_get(row, "owner_cooperative_name"));
+    else if (offer)
+        coop = json_pack("{s:o, s:O}", "id",
+                         ids_json(json_integer_value(
+                             json_object_get(who, "cooperative_id"))),
+                         "name", json_object_get(who, "cooperative_name"));
+    else
+        coop = json_null();
+    o = json_pack("{s:s, s:o, s:n, s:O, s:o, s:O, s:O?,"
+                  " s:{s:O?, s:O?, s:O?, s:O?, s:O?}}",
+                  "kind", offer ? "offer" : "group",
+                  "id", ids_json(x->id),
+                  "external_id",
+                  "name", offer ? json_object_get(row, "title")
+                                : json_object_get(row, "name"),
+                  "cooperative", coop,
+                  "trades", trades,
+                  "city", json_object_get(loc, "city"),
+                  "location", "insee", json_object_get(loc, "insee"),
+                  "city", json_object_get(loc, "city"),
+                  "departement", json_object_get(loc, "departement"),
+                  "lat", json_object_get(loc, "lat"),
+                  "lon", json_object_get(loc, "lon"));
+    coop = NULL;
+    if (!o) goto out;
+    if (offer) {
+        json_object_set(o, "title", json_object_get(row, "title"));
+        json_object_set(o, "headline", json_object_get(row, "owner_name"));
+        json_object_set_new(
+            o, "owner",
+            owner ? json_pack("{s:s, s:o, s:O}", "kind", "entrepreneur", "id",
+                              ids_json(owner), "name",
+                              json_object_get(row, "owner_name"))
+                  : json_pack("{s:s, s:o, s:O, s:O}", "kind", "group", "id",
+                              ids_json(json_integer_value(
+                                  json_object_get(row, "group_id"))),
+                              "name", json_object_get(row, "owner_name"),
+                              "slug", json_object_get(row, "owner_slug")));
+    } else {
+        json_object_set(o, "slug", json_object_get(row, "slug"));
+        json_object_set(o, "group_kind", json_object_get(row, "kind"));
+        json_object_set_new(
+            o, "headline",
+            start_of(json_string_value(json_object_get(row, "description")),
+                     160));
+        json_object_set_new(o, "members", json_integer(members));
+        json_object_set_new(o, "cooperatives", json_integer(coops));
+    }
+    json_object_set_new(o, "distance_km",
+                        r->has_place ? json_real(round(dist * 10) / 10)
+                                     : json_null());
+    json_object_set_new(o, "snippet", snippet ? json_string(snippet)
+                                              : json_string(""));
+    json_object_set_new(o, "score", json_real(x->score / 10000.0));
+    json_object_set_new(o, "why", why ? why : json_array());
+    why = NULL;
+out:
+    free(ev);
+    free(snippet);
+    json_decref(why);
+    json_decref(row);
+    json_decref(who);
+    json_decref(edoc);
+    json_decref(trades);
+    json_decref(coop);
+    json_decref(lead);
+    return o;
+}
+
+/* item: one result as the answer shows it. */
+static json_t *item(struct run *r, struct search_text *an,
+                    const struct result *x)
+{
+    if (x->kind == SEARCH_KIND_OFFER || x->kind == SEARCH_KIND_GROUP)
+        return item_other(r, an, x);
+    return item_entrepreneur(r, an, x);
+}
+
 /* ---------------------------------------------------------------- run */
 
 /* browse: a search without words: candidates from the shortest list the
@@ -761,6 +1320,7 @@ static enum rc browse(struct run *r)
     size_t i, k, by_trade = 0, by_dep = (size_t)-1;
     uint64_t *seen;
 
+    if (!(r->kinds & KIND_BIT(SEARCH_KIND_ENTREPRENEUR))) return RC_OK;
     if (r->dep >= 0 && m->by_dep) by_dep = m->by_dep[r->dep].n;
     if (r->trade_ok && m->by_code) {
         for (k = 0; k < m->ncodes; k++)
@@ -805,6 +1365,12 @@ static enum rc words(struct run *r, const char *qual)
 
     search_query_begin(&r->q);
     if (qual) search_query_and1(&r->q, qual);
+    /* One kind of item only: its tag (a short doclist) keeps the
+     * profiles out of the FTS5 answer. */
+    if (r->kinds == KIND_BIT(SEARCH_KIND_OFFER))
+        search_query_and1(&r->q, "_k_o");
+    else if (r->kinds == KIND_BIT(SEARCH_KIND_GROUP))
+        search_query_and1(&r->q, "_k_g");
     if (buf_oom(&r->q.expr)) return RC_NOMEM;
     n = r->q.nphrases < SEARCH_MAX_PHRASES ? r->q.nphrases : SEARCH_MAX_PHRASES;
     /* Only words still being typed, of 3 letters ("pla"): where they
@@ -820,8 +1386,11 @@ static enum rc words(struct run *r, const char *qual)
     map[n] = 0;
     cached = search_mem_cache_get(r->m, buf_str(&r->q.expr));
     if (cached) {
-        for (k = 0; k < cached->n; k++)
-            candidate(r, cached->id[k], cached->fields[k]);
+        if (r->kinds & KIND_BIT(SEARCH_KIND_ENTREPRENEUR))
+            for (k = 0; k < cached->n; k++)
+                candidate(r, cached->id[k], cached->fields[k]);
+        for (k = 0; k < cached->nx; k++)
+            item_candidate(r, cached->xrow[k], cached->xfields[k]);
         flush(r);
         search_mem_cache_release(r->m, cached);
         return RC_OK;
@@ -837,6 +1406,8 @@ static enum rc words(struct run *r, const char *qual)
     if (r->collect) {
         free(r->collect->id);
         free(r->collect->fields);
+        free(r->collect->xrow);
+        free(r->collect->xfields);
         free(r->collect);
         r->collect = NULL;
     }
@@ -962,12 +1533,12 @@ enum rc search_run(struct db *db, const struct viewer *v,
         }
         snprintf(tagbuf, sizeof tagbuf, "_q_%s", qual);
     }
-    if (!r.ok) {
-        /* Nothing of this kind yet. */
-    } else if (r.q.nterms || qual) {
+    if (r.q.nterms || qual) {
         rc = words(&r, qual ? tagbuf : NULL);
+        if (rc == RC_OK) rc = items(&r, 0);
     } else {
         rc = browse(&r);
+        if (rc == RC_OK) rc = items(&r, 1);
     }
     if (rc != RC_OK) goto out;
     qsort_r(r.heap, r.nheap, sizeof *r.heap, cmp_results, &r);
@@ -1018,5 +1589,6 @@ out:
     free(r.f_trade);
     free(r.f_dep);
     free(r.f_coop);
+    free(r.items);
     return rc;
 }

@@ -17,6 +17,13 @@
  *      read from SQLite for names, snippets and reasons.
  * Without words, step 2 is a scan of the in-memory table.
  *
+ * Offers and groups (kind=offer, kind=group; search_item.h) have entries
+ * in the same index and in-memory table; the FTS5 pass hands them out
+ * with the profiles, and each is checked through the people who deliver
+ * it (their areas, cooperatives and visibility), then scored by the same
+ * rule. Without kind, a search returns all three kinds, each result
+ * saying its kind.
+ *
  * search_init() once at start-up, before any database is opened (it
  * registers the FTS5 tokenizer and the index flush). search_run() is
  * thread-safe given one struct db per thread.

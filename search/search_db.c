@@ -18,9 +18,23 @@ static const char sql_entrepreneur[] =
     " FROM entrepreneur e JOIN cooperative c ON c.id = e.cooperative_id"
     " WHERE e.id = ?1";
 static const char sql_coop_name[] = "SELECT name FROM cooperative WHERE id = ?1";
+static const char sql_offer[] =
+    "SELECT o.id, o.title, o.doc, coalesce(o.entrepreneur_id, 0),"
+    " coalesce(o.group_id, 0), coalesce(e.display_name, g.name, ''), g.slug,"
+    " coalesce(e.cooperative_id, 0), c.name"
+    " FROM offer o LEFT JOIN entrepreneur e ON e.id = o.entrepreneur_id"
+    " LEFT JOIN cooperative c ON c.id = e.cooperative_id"
+    " LEFT JOIN grp g ON g.id = o.group_id WHERE o.id = ?1";
+static const char sql_group[] =
+    "SELECT id, kind, name, slug, description FROM grp WHERE id = ?1";
+static const char sql_group_offers[] =
+    "SELECT title FROM offer WHERE group_id = ?1 AND status = 'active'"
+    " ORDER BY id";
 
-const char *const search_db_sql[] = {sql_match, sql_match_plain,
-                                     sql_entrepreneur, sql_coop_name, NULL};
+const char *const search_db_sql[] = {sql_match,     sql_match_plain,
+                                     sql_entrepreneur, sql_coop_name,
+                                     sql_offer,     sql_group,
+                                     sql_group_offers, NULL};
 
 enum rc search_db_match(struct db *db, const char *expr, const char *map,
                         void (*fn)(long long rowid, unsigned fields,
@@ -77,6 +91,91 @@ enum rc search_db_entrepreneur(struct db *db, long long id, json_t **out)
     }
     db_stmt_done(st);
     return rc;
+}
+
+/* text_or_null: column i as a JSON string, null for SQL NULL. */
+static json_t *text_or_null(sqlite3_stmt *st, int i)
+{
+    return sqlite3_column_type(st, i) == SQLITE_NULL
+               ? json_null()
+               : json_string(db_text(st, i));
+}
+
+enum rc search_db_offer(struct db *db, long long id, json_t **out)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_offer);
+    enum rc rc = RC_NOTFOUND;
+    int src;
+
+    *out = NULL;
+    if (!st) return RC_DB;
+    sqlite3_bind_int64(st, 1, id);
+    src = sqlite3_step(st);
+    if (src == SQLITE_ROW) {
+        json_t *doc = json_loads(db_text(st, 2), 0, NULL);
+
+        *out = json_pack("{s:I, s:s, s:o, s:I, s:I, s:s, s:o, s:I, s:o}",
+                         "id", (json_int_t)sqlite3_column_int64(st, 0),
+                         "title", db_text(st, 1),
+                         "doc", doc ? doc : json_object(),
+                         "entrepreneur_id",
+                         (json_int_t)sqlite3_column_int64(st, 3),
+                         "group_id", (json_int_t)sqlite3_column_int64(st, 4),
+                         "owner_name", db_text(st, 5),
+                         "owner_slug", text_or_null(st, 6),
+                         "owner_cooperative_id",
+                         (json_int_t)sqlite3_column_int64(st, 7),
+                         "owner_cooperative_name", text_or_null(st, 8));
+        rc = *out ? RC_OK : RC_NOMEM;
+    } else if (src != SQLITE_DONE) {
+        rc = db_rc(db, src);
+    }
+    db_stmt_done(st);
+    return rc;
+}
+
+enum rc search_db_group(struct db *db, long long id, json_t **out)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_group);
+    json_t *g = NULL, *titles = NULL;
+    enum rc rc = RC_NOTFOUND;
+    int src;
+
+    *out = NULL;
+    if (!st) return RC_DB;
+    sqlite3_bind_int64(st, 1, id);
+    src = sqlite3_step(st);
+    if (src == SQLITE_ROW) {
+        g = json_pack("{s:I, s:s, s:s, s:s, s:o}", "id",
+                      (json_int_t)sqlite3_column_int64(st, 0), "kind",
+                      db_text(st, 1), "name", db_text(st, 2), "slug",
+                      db_text(st, 3), "description", text_or_null(st, 4));
+        rc = g ? RC_OK : RC_NOMEM;
+    } else if (src != SQLITE_DONE) {
+        rc = db_rc(db, src);
+    }
+    db_stmt_done(st);
+    if (rc != RC_OK) return rc;
+    st = db_stmt(db, sql_group_offers);
+    titles = json_array();
+    if (!st || !titles) {
+        json_decref(g);
+        json_decref(titles);
+        db_stmt_done(st);
+        return st ? RC_NOMEM : RC_DB;
+    }
+    sqlite3_bind_int64(st, 1, id);
+    while ((src = sqlite3_step(st)) == SQLITE_ROW)
+        json_array_append_new(titles, json_string(db_text(st, 0)));
+    db_stmt_done(st);
+    if (src != SQLITE_DONE) {
+        json_decref(g);
+        json_decref(titles);
+        return db_rc(db, src);
+    }
+    json_object_set_new(g, "offers", titles);
+    *out = g;
+    return RC_OK;
 }
 
 enum rc search_db_coop_name(struct db *db, long long id, char *buf,

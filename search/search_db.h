@@ -27,6 +27,16 @@ int search_db_register(sqlite3 *h);
  * cooperative_name, doc} of entrepreneur id (new object). */
 enum rc search_db_entrepreneur(struct db *db, long long id, json_t **out);
 
+/* search_db_offer: {id, title, doc, entrepreneur_id, group_id (0 for
+ * none), owner_name, owner_slug (a group's, else null),
+ * owner_cooperative_id (0), owner_cooperative_name (null)} of offer id
+ * (new object). RC_NOTFOUND. */
+enum rc search_db_offer(struct db *db, long long id, json_t **out);
+
+/* search_db_group: {id, kind, name, slug, description (null), offers
+ * (the titles of its active offers)} of group id (new object). */
+enum rc search_db_group(struct db *db, long long id, json_t **out);
+
 /* search_db_coop_name: the name of cooperative id into buf. */
 enum rc search_db_coop_name(struct db *db, long long id, char *buf,
                             size_t size);

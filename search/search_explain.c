@@ -301,15 +301,46 @@ static const char *of_place(const char *name, char *buf, size_t size)
     return buf;
 }
 
+/* place_reason: how the result covers the searched place, as a new
+ * string, or NULL. */
+static json_t *place_reason(const struct explain_ctx *ctx)
+{
+    char of[160];
+
+    switch (ctx->cover) {
+    case COVER_NONE: break;
+    case COVER_COMMUNE:
+        return json_sprintf("installé à %s", ctx->place_name
+                                                 ? ctx->place_name
+                                                 : "l'endroit cherché");
+    case COVER_RADIUS:
+        if (ctx->distance_km < 1) return json_string("à moins de 1 km");
+        if (ctx->place_name)
+            return json_sprintf("à %.0f km %s", ctx->distance_km,
+                                of_place(ctx->place_name, of, sizeof of));
+        return json_sprintf("à %.0f km", ctx->distance_km);
+    case COVER_DEP:
+        return json_sprintf("intervient dans tout le département (à %.0f km)",
+                            ctx->distance_km);
+    case COVER_REG:
+        return json_sprintf("intervient dans toute la région (à %.0f km)",
+                            ctx->distance_km);
+    case COVER_FR:
+        return json_sprintf("intervient dans toute la France (à %.0f km)",
+                            ctx->distance_km);
+    }
+    return NULL;
+}
+
 /* why_of: the reasons. */
 static json_t *why_of(const struct search_query *q, const struct fields *f,
                       json_t *doc, const struct explain_ctx *ctx)
 {
-    json_t *why = json_array(), *t;
-    char of[160];
+    json_t *why = json_array(), *t, *place;
     size_t i;
 
     if (!why) return NULL;
+    if (ctx->lead) json_array_append_new(why, json_string(ctx->lead));
     json_array_foreach(json_object_get(doc, "trades"), i, t) {
         const char *scheme = json_string_value(json_object_get(t, "scheme"));
         const char *code = json_string_value(json_object_get(t, "code"));
@@ -319,41 +350,13 @@ static json_t *why_of(const struct search_query *q, const struct fields *f,
             json_array_append_new(why, json_sprintf("métier : %s", label));
     }
     if (q->nterms) words_found(q, f, why);
-    switch (ctx->cover) {
-    case COVER_NONE: break;
-    case COVER_COMMUNE:
-        json_array_append_new(why, json_sprintf("installé à %s",
-                                                ctx->place_name
-                                                    ? ctx->place_name
-                                                    : "l'endroit cherché"));
-        break;
-    case COVER_RADIUS:
-        if (ctx->distance_km < 1)
-            json_array_append_new(why, json_string("à moins de 1 km"));
-        else if (ctx->place_name)
-            json_array_append_new(
-                why, json_sprintf("à %.0f km %s", ctx->distance_km,
-                                  of_place(ctx->place_name, of, sizeof of)));
-        else
-            json_array_append_new(why, json_sprintf("à %.0f km",
-                                                    ctx->distance_km));
-        break;
-    case COVER_DEP:
-        json_array_append_new(
-            why, json_sprintf("intervient dans tout le département (à %.0f km)",
-                              ctx->distance_km));
-        break;
-    case COVER_REG:
-        json_array_append_new(
-            why, json_sprintf("intervient dans toute la région (à %.0f km)",
-                              ctx->distance_km));
-        break;
-    case COVER_FR:
-        json_array_append_new(
-            why, json_sprintf("intervient dans toute la France (à %.0f km)",
-                              ctx->distance_km));
-        break;
-    }
+    place = place_reason(ctx);
+    if (place && ctx->member)
+        json_array_append_new(why, json_sprintf("%s : %s", ctx->member,
+                                                json_string_value(place)));
+    else if (place)
+        json_array_append(why, place);
+    json_decref(place);
     if (ctx->available_on)
         json_array_append_new(why, json_sprintf("disponible le %s",
                                                 ctx->available_on));

@@ -31,6 +31,12 @@ struct explain_ctx {
     const char *place_name;   /* "Nantes", or NULL */
     const char *trade_filter; /* the trade= prefix ("F16"), or NULL */
     const char *available_on; /* YYYY-MM-DD, or NULL */
+    const char *member;       /* an offer or a group: the person through
+                                 whom it covers the place, named before
+                                 the place reason ("Léa Martin : à 3 km
+                                 de Rezé"), or NULL */
+    const char *lead;         /* a first reason ("offre de Jardins du
+                                 Val"), or NULL */
 };
 
 /* search_explain: a profile's snippet and reasons at once (its text is

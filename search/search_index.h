@@ -11,7 +11,8 @@
  * trades, skills, body), stored analyzed (index tokens: the tokenizer
  * only splits them), and its tags: '_' tokens:
  *
- *   _k_e                 kind: entrepreneur
+ *   _k_e                 kind: entrepreneur (_k_o an offer, _k_g a group:
+ *                        search_item.h)
  *   _t_rome_f _t_rome_f16 _t_rome_f1603
  *                        each trade code and its parents (NAF: 43, 43.2,
  *                        43.22, 43.22a; CPV: 45, 453, 4533, 45330...)
@@ -31,8 +32,13 @@
  * another version is rebuilt (search_index_stale). */
 #define SEARCH_INDEX_VERSION "4"
 
-/* Kinds, in the low bits of an index rowid: rowid = id * 4 + kind. */
-enum search_kind { SEARCH_KIND_ENTREPRENEUR = 0 };
+/* Kinds, in the low bits of an index rowid: rowid = id * 4 + kind (id:
+ * entrepreneur.id, offer.id, grp.id). */
+enum search_kind {
+    SEARCH_KIND_ENTREPRENEUR = 0,
+    SEARCH_KIND_OFFER = 1,
+    SEARCH_KIND_GROUP = 2
+};
 
 /* The index columns of one profile, already analyzed: each a list of
  * index tokens separated by spaces. The analysis (the costly part) can so
@@ -64,12 +70,35 @@ enum rc search_index_entrepreneur(struct db *db, long long id, long long coop,
 /* search_index_remove: drop entrepreneur id from the index. */
 enum rc search_index_remove(struct db *db, long long id);
 
+/* search_index_put_row, search_index_remove_row: the same for any index
+ * rowid (id * 4 + kind); put_row assumes the rowid may be indexed
+ * already (search_item_db.c uses them for offers and groups). */
+enum rc search_index_put_row(struct db *db, long long rowid,
+                             const struct search_entry *e);
+enum rc search_index_remove_row(struct db *db, long long rowid);
+
+/* search_index_trade_tags: append the tags of trade (scheme, code): the
+ * code and its parents ("_t_rome_f _t_rome_f16 _t_rome_f1603"); nothing
+ * for a scheme that has no tags (free). */
+void search_index_trade_tags(struct buf *b, const char *scheme,
+                             const char *code);
+
+/* search_index_add_text: append user text s to an index column's source
+ * text, '_' made a space (it cannot forge a tag), after " ; ". */
+void search_index_add_text(struct buf *b, const char *s);
+
+/* search_index_analyze: append the analyzed tokens of text s to col. */
+void search_index_analyze(struct search_text *an, struct buf *col,
+                          const char *s);
+
 /* search_index_qualification: the tag value of a qualification (folded,
  * '-' for spaces), a new string to free(), NULL when out of memory. */
 char *search_index_qualification(const char *q);
 
 /* search_index_flush: write the transaction's pending index changes
- * into the index (a db_precommit_fn, registered by search_init). */
+ * into the index (a db_precommit_fn, registered by search_init); first,
+ * in a write transaction, the offers and groups marked changed
+ * (search_item_flush). */
 enum rc search_index_flush(struct db *db);
 
 /* search_index_stale: 1 when the index was written by another version
@@ -85,7 +114,9 @@ enum rc search_index_clear(struct db *db);
 enum rc search_index_optimize(struct db *db);
 
 /* search_index_done: record that the index is complete and current, and
- * merge its segments. */
+ * merge its segments. Offers and groups are (re)indexed here too (every
+ * one is marked changed: search_item_all), so that a rebuild of the
+ * entrepreneurs' index (dir_ent_reindex) rebuilds theirs. */
 enum rc search_index_done(struct db *db);
 
 #endif

@@ -8,6 +8,7 @@
 
 #include "../util/buf.h"
 #include "../util/text.h"
+#include "search_item.h"
 #include "search_text.h"
 #include "search_trade.h"
 
@@ -64,6 +65,11 @@ static void add_text(struct buf *b, const char *s)
     if (!s || !*s) return;
     if (b->len) buf_adds(b, " ; ");
     for (p = s; *p; p++) buf_addc(b, *p == '_' ? ' ' : *p);
+}
+
+void search_index_add_text(struct buf *b, const char *s)
+{
+    add_text(b, s);
 }
 
 /* add_list: add_text for each string of an array (or a field of its
@@ -123,6 +129,13 @@ static void trade_tags(struct buf *b, const char *scheme, const char *code)
         for (i = 2; i <= last; i++) tag_lower(b, prefix, code, i);
         if (last < n) tag_lower(b, prefix, code, n);
     }
+}
+
+void search_index_trade_tags(struct buf *b, const char *scheme,
+                             const char *code)
+{
+    if (code && *code && search_trade_scheme_ok(scheme))
+        trade_tags(b, scheme, code);
 }
 
 /* tags: the tags of an entrepreneur: its kind, trade codes with their
@@ -185,7 +198,11 @@ static enum rc step_done(struct db *db, sqlite3_stmt *st)
 
 enum rc search_index_remove(struct db *db, long long id)
 {
-    long long rowid = id * 4 + SEARCH_KIND_ENTREPRENEUR;
+    return search_index_remove_row(db, id * 4 + SEARCH_KIND_ENTREPRENEUR);
+}
+
+enum rc search_index_remove_row(struct db *db, long long rowid)
+{
     int del = pending_del(db, rowid);
     sqlite3_stmt *st;
 
@@ -224,6 +241,12 @@ static int on_token(void *arg, const char *tok, int ntok, const char *word,
 static void analyze(struct search_text *an, struct buf *col, const char *s)
 {
     if (s && *s) search_text_each(an, s, (int)strlen(s), 0, on_token, col);
+}
+
+void search_index_analyze(struct search_text *an, struct buf *col,
+                          const char *s)
+{
+    analyze(an, col, s);
 }
 
 int search_index_build(struct search_text *an, json_t *doc,
@@ -278,10 +301,10 @@ void search_index_entry_free(struct search_entry *e)
     for (i = 0; i < 6; i++) buf_free(&e->col[i]);
 }
 
-enum rc search_index_put(struct db *db, long long id,
-                         const struct search_entry *e, int fresh)
+/* put: (re)index rowid with e; fresh: never indexed before. */
+static enum rc put(struct db *db, long long rowid,
+                   const struct search_entry *e, int fresh)
 {
-    long long rowid = id * 4 + SEARCH_KIND_ENTREPRENEUR;
     sqlite3_stmt *st;
     int i, del = fresh ? 0 : 1, was;
 
@@ -294,6 +317,18 @@ enum rc search_index_put(struct db *db, long long id,
     for (i = 0; i < 6; i++)
         sqlite3_bind_text(st, i + 3, buf_str(&e->col[i]), -1, SQLITE_STATIC);
     return step_done(db, st);
+}
+
+enum rc search_index_put(struct db *db, long long id,
+                         const struct search_entry *e, int fresh)
+{
+    return put(db, id * 4 + SEARCH_KIND_ENTREPRENEUR, e, fresh);
+}
+
+enum rc search_index_put_row(struct db *db, long long rowid,
+                             const struct search_entry *e)
+{
+    return put(db, rowid, e, 0);
 }
 
 enum rc search_index_entrepreneur(struct db *db, long long id, long long coop,
@@ -314,10 +349,12 @@ enum rc search_index_entrepreneur(struct db *db, long long id, long long coop,
 
 enum rc search_index_flush(struct db *db)
 {
-    sqlite3_stmt *st = db_stmt(db, sql_pending_any);
+    enum rc rc = search_item_flush(db); /* offers and groups: pending too */
+    sqlite3_stmt *st;
     int any;
-    enum rc rc;
 
+    if (rc != RC_OK) return rc;
+    st = db_stmt(db, sql_pending_any);
     if (!st) return RC_DB;
     any = sqlite3_step(st) == SQLITE_ROW;
     db_stmt_done(st);
@@ -368,6 +405,7 @@ enum rc search_index_done(struct db *db)
     src = sqlite3_step(st);
     db_stmt_done(st);
     rc = src == SQLITE_DONE ? RC_OK : db_rc(db, src);
+    if (rc == RC_OK) rc = search_item_all(db);
     if (rc == RC_OK) rc = search_index_flush(db);
     if (rc == RC_OK) rc = db_exec(db, sql_optimize);
     return rc;

@@ -10,6 +10,11 @@
  * FTS5's bm25 ranking ~33 µs each. So the text goes to FTS5, and every
  * filter, the area, the facets and the ranking read this table.
  *
+ * Beside them, a small entry per offer and per group (struct mem_item,
+ * search_item.h): who delivers an offer, who the members of a group are;
+ * their areas, cooperatives and visibility are those of the members'
+ * entries, read at query time.
+ *
  * The table is a cache of the entrepreneur rows, never a source of truth.
  * It is kept per database file and brought up to date before each use
  * from the change sequence (store/db.h: db_next_seq): rows written with a
@@ -65,7 +70,28 @@ struct mem_doc {
     uint8_t alive;        /* 0: no entrepreneur has this id */
 } __attribute__((aligned(64)));
 
+/* An offer or a group. Lists are ascending and owned by the table. */
+struct mem_item {
+    uint32_t *member;     /* offer: who delivers it (offer_member); group:
+                             its accepted members */
+    uint32_t *trade;      /* offer: its trade ids; group: the trade ids of
+                             its active offers (derived) */
+    uint32_t *deliver;    /* group (derived): its accepted members who
+                             deliver one of its active offers; none: all
+                             its members (no offer, or one delivered by
+                             every member) */
+    uint32_t owner;       /* offer: the entrepreneur who owns it, 0 */
+    uint32_t group;       /* offer: the group that owns it, 0 */
+    uint16_t nmember, ntrade, ndeliver;
+    uint8_t alive;        /* an active offer; a business or trade group */
+};
+
 struct search_mem {
+    struct mem_item *offers; /* by offer id; noffers entries */
+    size_t noffers;
+    struct mem_item *groups; /* by group id; ngroups entries */
+    size_t ngroups;
+    long items_alive;     /* offers and groups alive */
     struct mem_doc *docs; /* by entrepreneur id; ndocs entries */
     size_t ndocs;
     uint32_t *pool;       /* zones and trade ids beyond the inline room */
@@ -97,6 +123,18 @@ struct search_mem {
 enum rc search_mem_acquire(struct db *db, const struct search_mem **out);
 void search_mem_release(const struct search_mem *m);
 
+/* search_mem_item: offer (kind 1) or group (kind 2) id, NULL when the
+ * table has no such entry alive. */
+static inline const struct mem_item *search_mem_item(const struct search_mem *m,
+                                                     int kind, uint32_t id)
+{
+    const struct mem_item *x =
+        kind == 1 ? (id < m->noffers ? &m->offers[id] : NULL)
+                  : (kind == 2 && id < m->ngroups ? &m->groups[id] : NULL);
+
+    return x && x->alive ? x : NULL;
+}
+
 /* search_mem_zone: zone i of an entry (i < nzones). */
 static inline uint32_t search_mem_zone(const struct search_mem *m,
                                        const struct mem_doc *d, int i)
@@ -117,7 +155,8 @@ static inline uint32_t search_mem_trade(const struct search_mem *m,
 }
 
 /* Postings: the ids (rowid >> 2, ascending) an FTS5 expression matched
- * and where its words matched (essaim_fields), kept per table in a cache
+ * and where its words matched (essaim_fields), the offers' and groups'
+ * apart (their rowids, id * 4 + kind), kept per table in a cache
  * bounded in bytes, least recently used first out, emptied whenever the
  * table changes. A popular word ("plombier") is then read from FTS5 once
  * per change, not once per search. */
@@ -125,6 +164,9 @@ struct postings {
     uint32_t *id;
     uint32_t *fields;
     size_t n;
+    uint32_t *xrow;    /* offers and groups: rowids */
+    uint32_t *xfields;
+    size_t nx;
 };
 
 /* search_mem_cache_get: the cached postings of key, or NULL; a reference

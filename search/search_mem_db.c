@@ -29,10 +29,28 @@ static const char sql_codes[] =
 static const char sql_deps[] =
     "SELECT code, name FROM departement ORDER BY code";
 static const char sql_coops[] = "SELECT id, name FROM cooperative";
+/* Offers and groups (search_item.h). */
+static const char sql_offers[] =
+    "SELECT id, coalesce(entrepreneur_id, 0), coalesce(group_id, 0), status"
+    " FROM offer WHERE seq > ?1";
+static const char sql_offer_members[] =
+    "SELECT entrepreneur_id FROM offer_member WHERE offer_id = ?1"
+    " ORDER BY entrepreneur_id";
+static const char sql_offer_codes[] =
+    "SELECT code FROM offer_trade WHERE offer_id = ?1";
+static const char sql_groups[] = "SELECT id, kind FROM grp WHERE seq > ?1";
+static const char sql_group_members[] =
+    "SELECT entrepreneur_id FROM grp_member WHERE group_id = ?1"
+    " AND status = 'accepted' ORDER BY entrepreneur_id";
+static const char sql_dead_items[] =
+    "SELECT kind, id FROM tombstone WHERE seq > ?1"
+    " AND kind IN ('offer', 'group')";
 
-const char *const search_mem_sql[] = {sql_seq,   sql_rows,  sql_all_trades,
-                                      sql_trades, sql_dead, sql_codes,
-                                      sql_deps,  sql_coops, NULL};
+const char *const search_mem_sql[] = {
+    sql_seq,        sql_rows,          sql_all_trades,  sql_trades,
+    sql_dead,       sql_codes,         sql_deps,        sql_coops,
+    sql_offers,     sql_offer_members, sql_offer_codes, sql_groups,
+    sql_group_members, sql_dead_items, NULL};
 
 static void free_lists(struct mem_list *l, size_t n)
 {
@@ -98,6 +116,8 @@ static void postings_free(struct postings *p)
     if (!p) return;
     free(p->id);
     free(p->fields);
+    free(p->xrow);
+    free(p->xfields);
     free(p);
 }
 
@@ -218,7 +238,8 @@ void search_mem_cache_put(const struct search_mem *m, const char *key,
                           struct postings *p)
 {
     struct entry *e = entry_of(m);
-    size_t bytes = p->n * (sizeof *p->id + sizeof *p->fields) + strlen(key);
+    size_t bytes = (p->n + p->nx) * (sizeof *p->id + sizeof *p->fields) +
+                   strlen(key);
     int i, slot = -1;
 
     if (!e->key[0] || bytes > cache_limit / 4) {
@@ -269,10 +290,28 @@ void search_mem_cache_put(const struct search_mem *m, const char *key,
     postings_free(p);
 }
 
+static void item_clear(struct mem_item *x)
+{
+    free(x->member);
+    free(x->trade);
+    free(x->deliver);
+    memset(x, 0, sizeof *x);
+}
+
+static void items_free(struct mem_item *v, size_t n)
+{
+    size_t i;
+
+    for (i = 0; v && i < n; i++) item_clear(&v[i]);
+    free(v);
+}
+
 static void entry_free(struct entry *e)
 {
     if (!e) return;
     cache_clear(e);
+    items_free(e->m.offers, e->m.noffers);
+    items_free(e->m.groups, e->m.ngroups);
     pthread_mutex_destroy(&e->cache_lock);
     free(e->m.docs);
     free(e->m.pool);
@@ -742,10 +781,246 @@ fail:
     return -1;
 }
 
+/* ------------------------------------------------ offers and groups */
+
+/* grow_items: room for entry id in *v (n entries, zeroed when new). */
+static int grow_items(struct mem_item **v, size_t *n, size_t id)
+{
+    size_t cap = *n ? *n : 64;
+    struct mem_item *w;
+
+    if (id < *n) return 0;
+    while (cap <= id) cap *= 2;
+    w = realloc(*v, cap * sizeof *w);
+    if (!w) return -1;
+    memset(w + *n, 0, (cap - *n) * sizeof *w);
+    *v = w;
+    *n = cap;
+    return 0;
+}
+
+/* ids_of: the first column of every row of st (bound, stepped here) as a
+ * new array of ids; trade codes become trade ids (codes set). Returns -1
+ * when out of memory or on an SQL error. */
+static int ids_of(struct db *db, struct entry *e, sqlite3_stmt *st, int codes,
+                  uint32_t **out, uint16_t *n)
+{
+    uint32_t *v = NULL;
+    size_t cap = 0, k = 0;
+    int src;
+
+    *out = NULL;
+    *n = 0;
+    while ((src = sqlite3_step(st)) == SQLITE_ROW && k < 0xffff) {
+        long long id = codes ? trade_id(e, db_text(st, 0))
+                             : sqlite3_column_int64(st, 0);
+
+        if (id < 0 || id > 0x7fffffff) continue;
+        if (k == cap) {
+            uint32_t *w;
+
+            cap = cap ? cap * 2 : 8;
+            w = realloc(v, cap * sizeof *w);
+            if (!w) {
+                free(v);
+                db_stmt_done(st);
+                return -1;
+            }
+            v = w;
+        }
+        v[k++] = (uint32_t)id;
+    }
+    db_stmt_done(st);
+    if (src != SQLITE_DONE && src != SQLITE_ROW) {
+        db_rc(db, src);
+        free(v);
+        return -1;
+    }
+    *out = v;
+    *n = (uint16_t)k;
+    return 0;
+}
+
+/* list_of: ids_of the statement sql bound to id. */
+static int list_of(struct db *db, struct entry *e, const char *sql,
+                   long long id, int codes, uint32_t **out, uint16_t *n)
+{
+    sqlite3_stmt *st = db_stmt(db, sql);
+
+    *out = NULL;
+    *n = 0;
+    if (!st) return -1;
+    sqlite3_bind_int64(st, 1, id);
+    return ids_of(db, e, st, codes, out, n);
+}
+
+/* load_items: the offers and groups written after since (all of them
+ * for -1), and their tombstones; *changed is set when any was. */
+static enum rc load_items(struct db *db, struct entry *e, long long since,
+                          int *changed)
+{
+    sqlite3_stmt *rows = NULL, *dead;
+    sqlite3 *h = db_handle(db);
+    enum rc rc = RC_OK;
+    int pass, src = SQLITE_DONE;
+
+    for (pass = 0; pass < 2 && rc == RC_OK; pass++) {
+        /* Private statements: list_of steps cached ones meanwhile. */
+        if (sqlite3_prepare_v2(h, pass ? sql_groups : sql_offers, -1, &rows,
+                               NULL))
+            return db_rc(db, sqlite3_errcode(h));
+        sqlite3_bind_int64(rows, 1, since);
+        while (rc == RC_OK && (src = sqlite3_step(rows)) == SQLITE_ROW) {
+            long long id = sqlite3_column_int64(rows, 0);
+            struct mem_item **v = pass ? &e->m.groups : &e->m.offers;
+            size_t *n = pass ? &e->m.ngroups : &e->m.noffers;
+            struct mem_item *x;
+
+            if (id <= 0 || id > 0x7fffffff) continue;
+            if (grow_items(v, n, (size_t)id)) {
+                rc = RC_NOMEM;
+                break;
+            }
+            x = &(*v)[id];
+            if (x->alive) e->m.items_alive--;
+            item_clear(x);
+            *changed = 1;
+            if (!pass) {
+                x->owner = (uint32_t)sqlite3_column_int64(rows, 1);
+                x->group = (uint32_t)sqlite3_column_int64(rows, 2);
+                if (strcmp(db_text(rows, 3), "active")) continue;
+                if (list_of(db, e, sql_offer_members, id, 0, &x->member,
+                            &x->nmember) ||
+                    list_of(db, e, sql_offer_codes, id, 1, &x->trade,
+                            &x->ntrade)) {
+                    rc = RC_NOMEM;
+                    break;
+                }
+            } else {
+                /* Tender teams are never searched. */
+                if (!strcmp(db_text(rows, 1), "tender_team")) continue;
+                if (list_of(db, e, sql_group_members, id, 0, &x->member,
+                            &x->nmember)) {
+                    rc = RC_NOMEM;
+                    break;
+                }
+            }
+            x->alive = 1;
+            e->m.items_alive++;
+        }
+        if (rc == RC_OK && src != SQLITE_DONE) rc = db_rc(db, src);
+        sqlite3_finalize(rows);
+        rows = NULL;
+    }
+    if (rc != RC_OK || since < 0) return rc;
+    dead = db_stmt(db, sql_dead_items);
+    if (!dead) return RC_DB;
+    sqlite3_bind_int64(dead, 1, since);
+    while ((src = sqlite3_step(dead)) == SQLITE_ROW) {
+        long long id = sqlite3_column_int64(dead, 1);
+        int group = !strcmp(db_text(dead, 0), "group");
+        struct mem_item *v = group ? e->m.groups : e->m.offers;
+        size_t n = group ? e->m.ngroups : e->m.noffers;
+
+        if (id <= 0 || (size_t)id >= n) continue;
+        if (v[id].alive) e->m.items_alive--;
+        item_clear(&v[id]);
+        *changed = 1;
+    }
+    db_stmt_done(dead);
+    return src == SQLITE_DONE ? RC_OK : db_rc(db, src);
+}
+
+/* add_id: v (n of them, room for cap) gets id unless it holds it. */
+static int add_id(uint32_t **v, uint16_t *n, size_t *cap, uint32_t id)
+{
+    uint16_t i;
+
+    for (i = 0; i < *n; i++)
+        if ((*v)[i] == id) return 0;
+    if (*n == 0xffff) return 0;
+    if (*n == *cap) {
+        size_t c = *cap ? *cap * 2 : 8;
+        uint32_t *w = realloc(*v, c * sizeof *w);
+
+        if (!w) return -1;
+        *v = w;
+        *cap = c;
+    }
+    (*v)[(*n)++] = id;
+    return 0;
+}
+
+static int has_id(const uint32_t *v, uint16_t n, uint32_t id)
+{
+    uint16_t i;
+
+    for (i = 0; i < n; i++)
+        if (v[i] == id) return 1;
+    return 0;
+}
+
+/* build_groups: what a group takes from its active offers: who delivers
+ * them (its deliver list) and their trades. 0 on success. */
+static int build_groups(struct entry *e)
+{
+    struct search_mem *m = &e->m;
+    size_t i, *cap_d = NULL, *cap_t = NULL;
+    unsigned char *all = NULL;
+    int bad = 0;
+
+    for (i = 0; i < m->ngroups; i++) {
+        struct mem_item *g = &m->groups[i];
+
+        free(g->deliver);
+        free(g->trade);
+        g->deliver = g->trade = NULL;
+        g->ndeliver = g->ntrade = 0;
+    }
+    if (!m->ngroups) return 0;
+    cap_d = calloc(m->ngroups, sizeof *cap_d);
+    cap_t = calloc(m->ngroups, sizeof *cap_t);
+    all = calloc(m->ngroups, 1);
+    if (!cap_d || !cap_t || !all) bad = 1;
+    for (i = 0; !bad && i < m->noffers; i++) {
+        const struct mem_item *o = &m->offers[i];
+        struct mem_item *g;
+        uint16_t k, hit = 0;
+
+        if (!o->alive || !o->group || o->group >= m->ngroups) continue;
+        g = &m->groups[o->group];
+        if (!g->alive) continue;
+        for (k = 0; k < o->ntrade && !bad; k++)
+            bad = add_id(&g->trade, &g->ntrade, &cap_t[o->group],
+                         o->trade[k]);
+        /* Its deliverers among the members; none: every member. */
+        for (k = 0; k < o->nmember && !bad; k++)
+            if (has_id(g->member, g->nmember, o->member[k])) {
+                hit++;
+                bad = add_id(&g->deliver, &g->ndeliver, &cap_d[o->group],
+                             o->member[k]);
+            }
+        if (!hit) all[o->group] = 1;
+    }
+    for (i = 0; !bad && i < m->ngroups; i++)
+        if (all[i]) {
+            struct mem_item *g = &m->groups[i];
+
+            free(g->deliver);
+            g->deliver = NULL;
+            g->ndeliver = 0;
+        }
+    free(cap_d);
+    free(cap_t);
+    free(all);
+    return bad ? -1 : 0;
+}
+
 /* refresh: bring e up to date, in one read transaction. */
 static enum rc refresh(struct db *db, struct entry *e)
 {
     long long seq;
+    int items = 0;
     enum rc rc = db_begin_read(db);
 
     if (rc != RC_OK) return rc;
@@ -754,10 +1029,13 @@ static enum rc refresh(struct db *db, struct entry *e)
     if (rc == RC_OK && !e->loaded) {
         rc = load_tables(db, e);
         if (rc == RC_OK) rc = load_all(db, e);
+        if (rc == RC_OK) rc = load_items(db, e, -1, &items);
         if (rc == RC_OK) e->loaded = 1;
     } else if (rc == RC_OK && seq != e->seq) {
         rc = load_changes(db, e);
+        if (rc == RC_OK) rc = load_items(db, e, e->seq, &items);
     }
+    if (rc == RC_OK && items && build_groups(e)) rc = RC_NOMEM;
     if (rc == RC_OK && seq != e->seq) rc = load_coops(db, e);
     if (rc == RC_OK && seq != e->seq && build_lists(e)) rc = RC_NOMEM;
     if (rc == RC_OK && seq != e->seq) cache_clear(e);

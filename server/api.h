@@ -69,6 +69,21 @@ void api_invitation_accept(struct req *r);
 void api_invitation_decline(struct req *r);
 void api_me_groups(struct req *r);
 
+/* api_catalogue.c */
+void api_catalogue_get(struct req *r);
+
+/* api_offer.c */
+void api_offer_create_ent(struct req *r);
+void api_offer_create_group(struct req *r);
+void api_offer_list_ent(struct req *r);
+void api_offer_list_group(struct req *r);
+void api_offer_get(struct req *r);
+void api_offer_patch(struct req *r);
+void api_offer_delete(struct req *r);
+void api_offer_photo_add(struct req *r);
+void api_offer_photo_get(struct req *r);
+void api_offer_photo_delete(struct req *r);
+
 /* api_tender.c */
 void api_tender_create(struct req *r);
 void api_tender_import(struct req *r);
@@ -78,5 +93,17 @@ void api_tender_mine(struct req *r);
 
 /* api_team.c */
 void api_tender_teams(struct req *r);
+
+/* api_time.c */
+void api_time_post_create(struct req *r);
+void api_time_post_list(struct req *r);
+void api_time_post_get(struct req *r);
+void api_time_transfer_create(struct req *r);
+void api_time_transfer_get(struct req *r);
+void api_time_transfer_confirm(struct req *r);
+void api_time_transfer_reject(struct req *r);
+void api_time_account_get(struct req *r);
+void api_time_report(struct req *r);
+void api_time_limits_patch(struct req *r);
 
 #endif

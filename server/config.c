@@ -69,6 +69,9 @@ static const struct setting settings[] = {
     {"outbox_retry_s", T_INT, F(outbox_retry_s), "30",
      "first retry of an e-mail the SMTP server refused, seconds; it"
      " doubles up to an hour, 12 attempts"},
+    {"time_transfer_max", T_INT, F(time_transfer_max), "8",
+     "time ledger: most hours one transfer may move (the per-cooperative"
+     " limits are set through the API)"},
     {"size", T_INT, F(demo_size), "5000",
      "demo: number of entrepreneurs to generate"},
     {"seed", T_INT, F(demo_seed), "1", "demo: random seed"},

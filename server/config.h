@@ -33,6 +33,7 @@ struct config {
     const char *public_url;  /* the pages' address, for links in e-mails */
     int request_notify;      /* best matches told of a request */
     int outbox_retry_s;      /* first retry of an e-mail; doubles */
+    int time_transfer_max;   /* time ledger: hours per transfer, at most */
     int demo_size;           /* demo: number of entrepreneurs */
     int demo_seed;           /* demo: random seed */
     int demo_accounts;       /* demo: make accounts for its people */

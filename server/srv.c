@@ -85,6 +85,10 @@ void srv_reply_raw(struct req *r, int status, const char *ctype,
                    const char *body, size_t len, const char *extra)
 {
     struct buf b = {0};
+    /* A Cache-Control line of extra replaces the default no-store (the
+     * photos of public offers may be cached). */
+    int own_cache = extra && (!strncmp(extra, "Cache-Control:", 14) ||
+                              strstr(extra, "\r\nCache-Control:"));
 
     if (r->status) {
         log_error("second reply to one request (status %d)", status);
@@ -95,8 +99,9 @@ void srv_reply_raw(struct req *r, int status, const char *ctype,
              "HTTP/1.1 %d %s\r\n"
              "Content-Length: %zu\r\n"
              "X-Content-Type-Options: nosniff\r\n"
-             "Cache-Control: no-store\r\n",
-             status, reason(status), status == 204 ? 0 : len);
+             "%s",
+             status, reason(status), status == 204 ? 0 : len,
+             own_cache ? "" : "Cache-Control: no-store\r\n");
     if (ctype && status != 204) buf_addf(&b, "Content-Type: %s\r\n", ctype);
     if (status == 429 && r->retry_after > 0)
         buf_addf(&b, "Retry-After: %ld\r\n", r->retry_after);
@@ -544,6 +549,38 @@ static int is_api(const char *path)
            !strcmp(path, "/metrics");
 }
 
+/* catalogue_page: is path /catalogues/SLUG (SLUG: a-z, 0-9, hyphens),
+ * the page of a group's catalogue? One file, public/catalogue.html,
+ * serves every slug; the page reads its slug from the address. */
+static int catalogue_page(const char *path)
+{
+    const char *p;
+
+    if (strncmp(path, "/catalogues/", 12) || !path[12]) return 0;
+    for (p = path + 12; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+              *p == '-'))
+            return 0;
+    return 1;
+}
+
+/* send_catalogue_page: public/catalogue.html for a GET or HEAD of
+ * /catalogues/SLUG; 0 (CivetWeb's 404) when there is no such file. */
+static int send_catalogue_page(struct mg_connection *conn, struct srv *s)
+{
+    const struct mg_request_info *ri = mg_get_request_info(conn);
+    char file[1024];
+    struct stat sb;
+
+    if (strcmp(ri->request_method, "GET") && strcmp(ri->request_method, "HEAD"))
+        return 0;
+    if (!s->cfg->public_dir || !*s->cfg->public_dir) return 0;
+    snprintf(file, sizeof file, "%s/catalogue.html", s->cfg->public_dir);
+    if (stat(file, &sb) != 0 || !S_ISREG(sb.st_mode)) return 0;
+    mg_send_mime_file(conn, file, "text/html; charset=utf-8");
+    return 200;
+}
+
 /* on_request: CivetWeb's begin_request: route API paths, leave the rest
  * to CivetWeb's static file handler (return 0). */
 static int on_request(struct mg_connection *conn)
@@ -564,6 +601,7 @@ static int on_request(struct mg_connection *conn)
     r.cfg = s->cfg;
     r.t0 = t0;
     r.route = s->nroutes + 1; /* unmatched until a route matches */
+    if (path && catalogue_page(path)) return send_catalogue_page(conn, s);
     if (!path || !is_api(path)) return 0;
     if (mg_get_header(conn, "Transfer-Encoding") &&
         mg_get_header(conn, "Content-Length")) {

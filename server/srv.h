@@ -81,7 +81,9 @@ void srv_stop(struct srv *s);
 void srv_reply_json(struct req *r, int status, json_t *body);
 
 /* srv_reply_raw: status with a body of the given content type; extra is
- * further header lines, each ending in "\r\n", or NULL. */
+ * further header lines, each ending in "\r\n", or NULL. Every reply has
+ * X-Content-Type-Options: nosniff and Cache-Control: no-store, unless
+ * extra has its own "Cache-Control:" line (spelled so). */
 void srv_reply_raw(struct req *r, int status, const char *ctype,
                    const char *body, size_t len, const char *extra);
 

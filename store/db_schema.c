@@ -458,9 +458,261 @@ static const char *const migrations[] = {
     "ALTER TABLE grp ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;"
     "CREATE INDEX grp_seq ON grp(seq);",
 
-    /* 8 -> 9: search over offers and groups (search/). PLACEHOLDER:
-     * being written. */
-    "SELECT 1;",
+    /* 8 -> 9: search over offers and groups (search/search_item.h).
+     * Offers and groups are written by their own modules; these triggers
+     * mark in search_dirty what each write changes, and the search
+     * engine indexes the marked ones just before COMMIT (its precommit
+     * hook), gives them a new change number (seq, or a tombstone) and
+     * empties the table. Kinds as in the index rowid: 1 an offer, 2 a
+     * group. A group's index entry holds its active offers' titles and
+     * trades and its accepted members' trades; an offer's its owner's
+     * name: their changes mark it too. It may run again (IF NOT EXISTS):
+     * the search engine applies it to a database made while this
+     * migration was a placeholder (search_item_db.c). */
+    "CREATE TABLE IF NOT EXISTS search_dirty(" /* to reindex */
+    "  kind INTEGER NOT NULL,"        /* 1 offer, 2 group */
+    "  id INTEGER NOT NULL,"          /* offer.id or grp.id */
+    "  PRIMARY KEY(kind, id)"
+    ") WITHOUT ROWID;"
+    "CREATE TRIGGER IF NOT EXISTS search_offer_insert"
+    " AFTER INSERT ON offer BEGIN"
+    "  INSERT OR IGNORE INTO search_dirty VALUES(1, NEW.id);"
+    "  INSERT OR IGNORE INTO search_dirty"
+    "    SELECT 2, NEW.group_id WHERE NEW.group_id IS NOT NULL;"
+    " END;"
+    "CREATE TRIGGER IF NOT EXISTS search_offer_update"
+    " AFTER UPDATE OF"
+    "  entrepreneur_id, group_id, status, title, doc ON offer BEGIN"
+    "  INSERT OR IGNORE INTO search_dirty VALUES(1, NEW.id);"
+    "  INSERT OR IGNORE INTO search_dirty"
+    "    SELECT 2, NEW.group_id WHERE NEW.group_id IS NOT NULL;"
+    "  INSERT OR IGNORE INTO search_dirty"
+    "    SELECT 2, OLD.group_id WHERE OLD.group_id IS NOT NULL;"
+    " END;"
+    "CREATE TRIGGER IF NOT EXISTS search_offer_delete"
+    " AFTER DELETE ON offer BEGIN"
+    "  INSERT OR IGNORE INTO search_dirty VALUES(1, OLD.id);"
+    "  INSERT OR IGNORE INTO search_dirty"
+    "    SELECT 2, OLD.group_id WHERE OLD.group_id IS NOT NULL;"
+    " END;"
+    "CREATE TRIGGER IF NOT EXISTS search_offer_member_insert"
+    " AFTER INSERT ON offer_member"
+    " BEGIN"
+    "  INSERT OR IGNORE INTO search_dirty VALUES(1, NEW.offer_id);"
+    "  INSERT OR IGNORE INTO search_dirty SELECT 2, group_id FROM offer"
+    "    WHERE id = NEW.offer_id AND group_id IS NOT NULL;"
+    " END;"
+    "CREATE TRIGGER IF NOT EXISTS search_offer_member_delete"
+    " AFTER DELETE ON offer_member"
+    " BEGIN"
+    "  INSERT OR IGNORE INTO search_dirty VALUES(1, OLD.offer_id);"
+    "  INSERT OR IGNORE INTO search_dirty SELECT 2, group_id FROM offer"
+    "    WHERE id = OLD.offer_id AND group_id IS NOT NULL;"
+    " END;"
+    "CREATE TRIGGER IF NOT EXISTS search_offer_trade_insert"
+    " AFTER INSERT ON offer_trade"
+    " BEGIN"
+    "  INSERT OR IGNORE INTO search_dirty VALUES(1, NEW.offer_id);"
+    "  INSERT OR IGNORE INTO search_dirty SELECT 2, group_id FROM offer"
+    "    WHERE id = NEW.offer_id AND group_id IS NOT NULL;"
+    " END;"
+    "CREATE TRIGGER IF NOT EXISTS search_offer_trade_delete"
+    " AFTER DELETE ON offer_trade"
+    " BEGIN"
+    "  INSERT OR IGNORE INTO search_dirty VALUES(1, OLD.offer_id);"
+    "  INSERT OR IGNORE INTO search_dirty SELECT 2, group_id FROM offer"
+    "    WHERE id = OLD.offer_id AND group_id IS NOT NULL;"
+    " END;"
+    "CREATE TRIGGER IF NOT EXISTS search_grp_insert"
+    " AFTER INSERT ON grp BEGIN"
+    "  INSERT OR IGNORE INTO search_dirty VALUES(2, NEW.id);"
+    " END;"
+    "CREATE TRIGGER IF NOT EXISTS search_grp_update"
+    " AFTER UPDATE OF"
+    "  kind, name, description ON grp"
+    "  WHEN OLD.kind IS NOT NEW.kind OR OLD.name IS NOT NEW.name"
+    "  OR OLD.description IS NOT NEW.description BEGIN"
+    "  INSERT OR IGNORE INTO search_dirty VALUES(2, NEW.id);"
+    "  INSERT OR IGNORE INTO search_dirty"
+    "    SELECT 1, id FROM offer WHERE group_id = NEW.id"
+    "    AND (OLD.kind IS NOT NEW.kind OR OLD.name IS NOT NEW.name);"
+    " END;"
+    "CREATE TRIGGER IF NOT EXISTS search_grp_delete"
+    " AFTER DELETE ON grp BEGIN"
+    "  INSERT OR IGNORE INTO search_dirty VALUES(2, OLD.id);"
+    " END;"
+    "CREATE TRIGGER IF NOT EXISTS search_grp_member_insert"
+    " AFTER INSERT ON grp_member"
+    " BEGIN"
+    "  INSERT OR IGNORE INTO search_dirty VALUES(2, NEW.group_id);"
+    " END;"
+    "CREATE TRIGGER IF NOT EXISTS search_grp_member_update"
+    " AFTER UPDATE OF status"
+    " ON grp_member BEGIN"
+    "  INSERT OR IGNORE INTO search_dirty VALUES(2, NEW.group_id);"
+    " END;"
+    "CREATE TRIGGER IF NOT EXISTS search_grp_member_delete"
+    " AFTER DELETE ON grp_member"
+    " BEGIN"
+    "  INSERT OR IGNORE INTO search_dirty VALUES(2, OLD.group_id);"
+    " END;"
+    /* A profile written again: its groups (their trades) and, when its
+     * name changes, its offers. New profiles belong to nothing yet. */
+    "CREATE TRIGGER IF NOT EXISTS search_entrepreneur_update"
+    " AFTER UPDATE OF"
+    "  display_name, doc ON entrepreneur BEGIN"
+    "  INSERT OR IGNORE INTO search_dirty SELECT 2, group_id"
+    "    FROM grp_member WHERE entrepreneur_id = NEW.id"
+    "    AND status = 'accepted';"
+    "  INSERT OR IGNORE INTO search_dirty SELECT 1, id FROM offer"
+    "    WHERE entrepreneur_id = NEW.id"
+    "    AND OLD.display_name IS NOT NEW.display_name;"
+    " END;"
+    /* What exists already is indexed at this migration's COMMIT. */
+    "INSERT OR IGNORE INTO search_dirty SELECT 1, id FROM offer;"
+    "INSERT OR IGNORE INTO search_dirty SELECT 2, id FROM grp;",
+
+    /* 9 -> 10: contribution-temps, the ledger of mutual-help hours
+     * (timebank/timebank.h): posts of help offered and needed, transfers
+     * of hours, the double-entry ledger, each cooperative's limits and
+     * the Idempotency-Keys of recorded transfers. Amounts are integer
+     * quarter-hours (1 h = 4). A transfer moves hours from the one who
+     * received help (from_id, the payer) to the one who helped (to_id,
+     * the earner). Time accounts and transfers have no foreign key to
+     * entrepreneur: they outlive an erased profile, so that balances
+     * still sum to zero (the triggers below cancel its pending
+     * transfers and blank the texts). */
+    "CREATE TABLE time_post("         /* help offered or needed */
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  entrepreneur_id INTEGER NOT NULL" /* the author; erased with them */
+    "    REFERENCES entrepreneur(id) ON DELETE CASCADE,"
+    "  kind TEXT NOT NULL,"           /* offer, need */
+    "  status TEXT NOT NULL DEFAULT 'open'," /* open (closing: to come) */
+    "  title TEXT NOT NULL,"
+    "  doc TEXT NOT NULL,"            /* validated JSON: kind, title,"
+                                         description, trades, place, from,"
+                                         until */
+    "  insee TEXT NOT NULL,"          /* commune of the place */
+    "  departement TEXT NOT NULL,"    /* its département */
+    "  avail_from TEXT,"              /* YYYY-MM-DD or NULL */
+    "  avail_until TEXT,"             /* YYYY-MM-DD or NULL; listed until"
+                                         that day */
+    "  seq INTEGER NOT NULL DEFAULT 0," /* change number of the last write"
+                                         (db_next_seq) */
+    "  created_at TEXT NOT NULL DEFAULT " NOW ","
+    "  updated_at TEXT NOT NULL DEFAULT " NOW
+    ");"
+    "CREATE INDEX time_post_entrepreneur ON time_post(entrepreneur_id);"
+    "CREATE INDEX time_post_departement ON time_post(departement, id);"
+    "CREATE INDEX time_post_seq ON time_post(seq);"
+    "CREATE TABLE time_post_trade("   /* trade codes of a post, for filters */
+    "  post_id INTEGER NOT NULL REFERENCES time_post(id) ON DELETE CASCADE,"
+    "  scheme TEXT NOT NULL,"         /* rome, naf, cpv, free */
+    "  code TEXT NOT NULL,"           /* canonical code */
+    "  PRIMARY KEY(post_id, scheme, code)"
+    ") WITHOUT ROWID;"
+    "CREATE INDEX time_post_trade_code ON time_post_trade(scheme, code);"
+    "CREATE TABLE time_settings("    /* a cooperative's limits; none: the"
+                                         defaults of timebank.h */
+    "  cooperative_id INTEGER PRIMARY KEY"
+    "    REFERENCES cooperative(id) ON DELETE CASCADE,"
+    "  account_min INTEGER NOT NULL," /* lowest balance of a member (<= 0) */
+    "  account_max INTEGER NOT NULL," /* highest balance of a member (>= 0) */
+    "  coop_min INTEGER,"             /* lowest sum of the members'"
+                                         balances; NULL: no bound */
+    "  coop_max INTEGER,"             /* highest such sum; NULL: no bound */
+    "  pair_max INTEGER NOT NULL,"    /* cap on the absolute net of the"
+                                         exchanges with any one other"
+                                         cooperative (the pair takes the"
+                                         smaller cap of the two) */
+    "  updated_at TEXT NOT NULL DEFAULT " NOW ","
+    "  updated_by INTEGER"            /* account id, or NULL */
+    ");"
+    "CREATE TABLE time_account("      /* one per entrepreneur with a"
+                                         movement */
+    "  id INTEGER PRIMARY KEY,"       /* = entrepreneur.id */
+    "  cooperative_id INTEGER NOT NULL," /* the entrepreneur's, kept in step"
+                                         by time_account_move */
+    "  balance INTEGER NOT NULL DEFAULT 0," /* always the sum of its"
+                                         movements (written with them) */
+    "  created_at TEXT NOT NULL DEFAULT " NOW
+    ");"
+    "CREATE INDEX time_account_cooperative"
+    "  ON time_account(cooperative_id, balance);"
+    "CREATE TABLE time_transfer("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  from_id INTEGER NOT NULL,"     /* entrepreneur who received the help"
+                                         and pays the hours */
+    "  to_id INTEGER NOT NULL,"       /* entrepreneur who helped and earns"
+                                         them */
+    "  amount INTEGER NOT NULL CHECK (amount > 0)," /* quarter-hours */
+    "  note TEXT,"                    /* or NULL; blanked at an erasure */
+    "  post_id INTEGER"               /* the post it answers, or NULL */
+    "    REFERENCES time_post(id) ON DELETE SET NULL,"
+    "  recorded_by INTEGER NOT NULL," /* from_id or to_id: the side that"
+                                         recorded it; the other answers */
+    "  recorded_account INTEGER,"     /* the account that recorded it */
+    "  status TEXT NOT NULL DEFAULT 'pending'," /* pending, confirmed,"
+                                         rejected, cancelled (a side"
+                                         erased while pending) */
+    "  reason TEXT,"                  /* of a rejection, or NULL */
+    "  created_at TEXT NOT NULL DEFAULT " NOW ","
+    "  answered_at TEXT,"             /* confirmed, rejected or cancelled */
+    "  CHECK (from_id <> to_id),"
+    "  CHECK (recorded_by IN (from_id, to_id))"
+    ");"
+    "CREATE INDEX time_transfer_from ON time_transfer(from_id, status);"
+    "CREATE INDEX time_transfer_to ON time_transfer(to_id, status);"
+    "CREATE TABLE time_movement("     /* the ledger: two rows per confirmed"
+                                         transfer, summing to zero; never"
+                                         changed */
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  transfer_id INTEGER NOT NULL REFERENCES time_transfer(id),"
+    "  account_id INTEGER NOT NULL,"  /* time_account.id */
+    "  amount INTEGER NOT NULL,"      /* signed quarter-hours: - the payer,"
+                                         + the earner */
+    "  balance_after INTEGER NOT NULL," /* the account's balance after it */
+    "  coop_id INTEGER NOT NULL,"     /* the account's cooperative then */
+    "  other_id INTEGER NOT NULL,"    /* the other account of the transfer */
+    "  other_coop_id INTEGER NOT NULL," /* its cooperative then */
+    "  at TEXT NOT NULL DEFAULT " NOW "," /* when it was confirmed */
+    "  UNIQUE(transfer_id, account_id)"
+    ");"
+    "CREATE INDEX time_movement_account ON time_movement(account_id, id);"
+    "CREATE INDEX time_movement_coop ON time_movement(coop_id, at);"
+    "CREATE INDEX time_movement_pair"
+    "  ON time_movement(coop_id, other_coop_id, amount);"
+    "CREATE TRIGGER time_movement_frozen BEFORE UPDATE ON time_movement"
+    " BEGIN SELECT RAISE(ABORT, 'the ledger is never changed'); END;"
+    "CREATE TRIGGER time_movement_kept BEFORE DELETE ON time_movement"
+    " BEGIN SELECT RAISE(ABORT, 'the ledger is never changed'); END;"
+    "CREATE TABLE time_idem("         /* Idempotency-Keys of POST"
+                                         /time/transfers, kept 24 h */
+    "  account_id INTEGER NOT NULL,"  /* the account that sent it */
+    "  key TEXT NOT NULL,"            /* the header's value */
+    "  body_hash BLOB NOT NULL,"      /* BLAKE2b of the checked body */
+    "  transfer_id INTEGER NOT NULL REFERENCES time_transfer(id),"
+    "  created_at TEXT NOT NULL DEFAULT " NOW ","
+    "  PRIMARY KEY(account_id, key)"
+    ") WITHOUT ROWID;"
+    "CREATE INDEX time_idem_created ON time_idem(created_at);"
+    /* A profile moved to another cooperative takes its account along
+     * (its balance then counts in the new cooperative's sum); an erased
+     * one leaves its balance where it was, its pending transfers
+     * cancelled and the texts of its transfers blanked. */
+    "CREATE TRIGGER time_account_move AFTER UPDATE OF cooperative_id"
+    " ON entrepreneur BEGIN"
+    "  UPDATE time_account SET cooperative_id = NEW.cooperative_id"
+    "    WHERE id = NEW.id;"
+    " END;"
+    "CREATE TRIGGER time_entrepreneur_erase AFTER DELETE ON entrepreneur"
+    " BEGIN"
+    "  UPDATE time_transfer SET status = 'cancelled', answered_at = " NOW
+    "    WHERE status = 'pending' AND (from_id = OLD.id OR to_id = OLD.id);"
+    "  UPDATE time_transfer SET note = NULL, reason = NULL"
+    "    WHERE (from_id = OLD.id OR to_id = OLD.id)"
+    "    AND (note IS NOT NULL OR reason IS NOT NULL);"
+    " END;",
 };
 
 int db_schema_version(void)

@@ -613,6 +613,8 @@ struct world {
     char e_mate[16];  /* coop A, 'private': a colleague of ENT_A */
     char e_other[16]; /* coop B, 'public' */
     char e_hidden[16]; /* coop B, 'private' */
+    char o_own[16], o_other[16], o_hidden[16]; /* an offer of each of
+                                                  e_own, e_other, e_hidden */
     char token[NACTORS][64];
     char account[NACTORS][16]; /* account ids */
 };
@@ -676,6 +678,10 @@ static void ent_body(char *buf, size_t size, const char *coop,
              coop, name, vis);
 }
 
+#define OFFER_BODY                                                           \
+    "{\"title\":\"Tournage sur bois\",\"trades\":[{\"scheme\":\"rome\","     \
+    "\"code\":\"A1203\"}]}"
+
 /* account: an account made by admin (a password) or invited (staff,
  * entrepreneur: activated here); its token in w.token[a]. */
 static void account(enum actor a, const char *request)
@@ -710,6 +716,15 @@ static void account(enum actor a, const char *request)
     json_decref(out);
 }
 
+/* offer_of: an offer of entrepreneur ent made by the admin; its id. */
+static void offer_of(const char *ent, char *id, size_t size)
+{
+    char path[96];
+
+    snprintf(path, sizeof path, "/api/v1/entrepreneurs/%s/offers", ent);
+    post_id(server.admin, path, OFFER_BODY, 201, id, size);
+}
+
 static void build_world(void)
 {
     char body[512];
@@ -731,6 +746,9 @@ static void build_world(void)
     ent_body(body, sizeof body, w.coop_b, "Hidi", "private");
     post_id(server.admin, "/api/v1/entrepreneurs", body, 201, w.e_hidden,
             sizeof w.e_hidden);
+    offer_of(w.e_own, w.o_own, sizeof w.o_own);
+    offer_of(w.e_other, w.o_other, sizeof w.o_other);
+    offer_of(w.e_hidden, w.o_hidden, sizeof w.o_hidden);
     account(CLIENT,
             "{\"email\":\"client@example.org\",\"password\":\"secret-1\"}");
     account(PEER, "{\"email\":\"peer@example.org\",\"password\":"
@@ -765,7 +783,8 @@ struct row {
 
 enum {
     T_COOP_A, T_COOP_B, T_OWN, T_MATE, T_OTHER, T_HIDDEN,
-    T_ACC_ENT_A, T_ACC_STAFF_B, T_ACC_CLIENT
+    T_ACC_ENT_A, T_ACC_STAFF_B, T_ACC_CLIENT,
+    T_OFFER_OWN, T_OFFER_OTHER, T_OFFER_HIDDEN
 };
 
 static const char *target_id(int t)
@@ -779,6 +798,9 @@ static const char *target_id(int t)
     case T_HIDDEN: return w.e_hidden;
     case T_ACC_ENT_A: return w.account[ENT_A];
     case T_ACC_STAFF_B: return w.account[STAFF_B];
+    case T_OFFER_OWN: return w.o_own;
+    case T_OFFER_OTHER: return w.o_other;
+    case T_OFFER_HIDDEN: return w.o_hidden;
     default: return w.account[CLIENT];
     }
 }
@@ -830,6 +852,30 @@ static const struct row matrix[] = {
     /* Moving one's own profile to another cooperative: staff's call. */
     {"PATCH", "/api/v1/entrepreneurs/{id}", T_OWN, "MOVE_TO_B",
      {404, 404, 404, 403, 403, 404, 200}},
+    /* Offers (offer/): read as their owner's profile, written by who
+     * writes it (retiring: tests/test_offer.c). */
+    {"GET", "/api/v1/offers/{id}", T_OFFER_OWN, NULL,
+     {404, 404, 404, 200, 200, 404, 200}},
+    {"GET", "/api/v1/offers/{id}", T_OFFER_OTHER, NULL,
+     {200, 200, 200, 200, 200, 200, 200}},
+    {"GET", "/api/v1/offers/{id}", T_OFFER_HIDDEN, NULL,
+     {404, 404, 404, 404, 404, 200, 200}},
+    {"PATCH", "/api/v1/offers/{id}", T_OFFER_OWN, "{\"title\":\"Tournage\"}",
+     {401, 404, 404, 200, 200, 404, 200}},
+    {"PATCH", "/api/v1/offers/{id}", T_OFFER_OTHER,
+     "{\"title\":\"Tournage\"}", {401, 403, 403, 403, 403, 200, 200}},
+    {"PATCH", "/api/v1/offers/{id}", T_OFFER_HIDDEN,
+     "{\"title\":\"Tournage\"}", {401, 404, 404, 404, 404, 200, 200}},
+    {"GET", "/api/v1/entrepreneurs/{id}/offers", T_OWN, NULL,
+     {404, 404, 404, 200, 200, 404, 200}},
+    {"GET", "/api/v1/entrepreneurs/{id}/offers", T_OTHER, NULL,
+     {200, 200, 200, 200, 200, 200, 200}},
+    {"POST", "/api/v1/entrepreneurs/{id}/offers", T_OWN, OFFER_BODY,
+     {401, 404, 404, 201, 201, 404, 201}},
+    {"POST", "/api/v1/entrepreneurs/{id}/offers", T_OTHER, OFFER_BODY,
+     {401, 403, 403, 403, 403, 201, 201}},
+    {"POST", "/api/v1/entrepreneurs/{id}/offers", T_HIDDEN, OFFER_BODY,
+     {401, 404, 404, 404, 404, 201, 201}},
     {"DELETE", "/api/v1/entrepreneurs/{id}", T_OWN, NULL,
      {404, 404, 404, 204, 204, 404, 204}},
     {"DELETE", "/api/v1/entrepreneurs/{id}", T_MATE, NULL,

@@ -25,13 +25,18 @@ extern const char *const account_demo_sql[];
 extern const char *const tender_sql[];
 extern const char *const tender_team_sql[];
 extern const char *const group_sql[];
+extern const char *const offer_sql[];
+extern const char *const catalogue_sql[];
+extern const char *const timebank_sql[];
+extern const char *const search_item_sql[];
 
 static const char *const *const all_sql[] = {
     search_place_sql, search_trade_sql, search_index_sql, dir_sql,
     search_query_sql, search_mem_sql,   search_db_sql,    dir_audit_sql,
     account_sql,      request_sql,      match_sql,        outbox_sql,
     demand_sql,       account_demo_sql, tender_sql,       tender_team_sql,
-    group_sql,
+    group_sql,        offer_sql,        catalogue_sql,    timebank_sql,
+    search_item_sql,
 };
 
 static int user_version(struct db *db)

@@ -223,11 +223,12 @@ static void who_may_do_what(void **state)
     assert_int_equal(viewer_group_access(&staff1, &team), VIEWER_GROUP_READ);
     assert_int_equal(viewer_group_access(&staff3, &team), VIEWER_GROUP_NONE);
     assert_int_equal(viewer_group_access(&admin, &team), VIEWER_GROUP_EDIT);
-    /* A trade group shows its face when a member is visible. */
+    /* A trade group shows its public face (the members one may see), even
+     * with none visible: its catalogue and offers are public too. */
     assert_int_equal(viewer_group_access(&anon, &trade), VIEWER_GROUP_PUBLIC);
     assert_int_equal(viewer_group_access(&staff3, &trade),
                      VIEWER_GROUP_PUBLIC);
-    assert_int_equal(viewer_group_access(&anon, &hidden), VIEWER_GROUP_NONE);
+    assert_int_equal(viewer_group_access(&anon, &hidden), VIEWER_GROUP_PUBLIC);
     /* Creating. */
     assert_false(viewer_can_create_group(&anon, coops, 2));
     assert_false(viewer_can_create_group(&client, coops, 2));

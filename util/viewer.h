@@ -90,7 +90,8 @@ struct viewer_group {
     int member;           /* v's own profile is in it, any status */
     int group_admin;      /* v's own profile is in it, accepted, admin */
     int visible_members;  /* its accepted members whose profiles v may
-                             see (viewer_can_see) */
+                             see (viewer_can_see); a listed group shows
+                             its public face even with none */
     const long long *coops; /* the cooperatives of its members, any
                                status (borrowed) */
     size_t ncoops;
@@ -130,12 +131,80 @@ int viewer_can_answer_invitation(const struct viewer *v,
 int viewer_can_leave_group(const struct viewer *v, long long entrepreneur_id,
                            enum viewer_group_access a);
 
+/* Offers (offer/offer.h): catalogue items of an entrepreneur, or of a
+ * business or trade group. What v may do with one is decided from facts
+ * about its owner that the caller gathers: */
+struct viewer_offer {
+    int by_group;              /* owned by a group, else by an entrepreneur */
+    const char *visibility;    /* an entrepreneur's: of the owner's profile
+                                  (borrowed) */
+    long long cooperative_id;  /* an entrepreneur's: the owner's */
+    long long entrepreneur_id; /* an entrepreneur's: the owner */
+    int listed;                /* a group's: a business or trade group */
+    enum viewer_group_access group; /* a group's: v's access to the group
+                                       (viewer_group_access) */
+    int retired;               /* the offer is retired */
+};
+
+enum viewer_offer_access {
+    VIEWER_OFFER_NONE = 0, /* nothing: as if it did not exist (404) */
+    VIEWER_OFFER_READ,     /* read it and its photos */
+    VIEWER_OFFER_EDIT      /* read, change, retire, add and remove photos;
+                              list the owner's retired offers */
+};
+
+/* viewer_offer_access: an entrepreneur's offer is edited by those who
+ * edit the profile (viewer_can_edit_entrepreneur: the entrepreneur,
+ * their cooperative's staff, administrators) and read by those who see
+ * it (viewer_can_see); a group's offer is edited by those who edit the
+ * group (its accepted admins, administrators) and read by everyone when
+ * the group is a business or trade group (the catalogue is public). A
+ * retired offer is left to its editors. Creating an offer takes EDIT on
+ * the facts of its owner (retired 0). */
+enum viewer_offer_access viewer_offer_access(const struct viewer *v,
+                                             const struct viewer_offer *o);
+
 /* Tenders (tender/tender_db.h): public notices that everyone reads. */
 
 /* viewer_can_write_tenders: create, update and import tenders: staff and
  * administrators (and the command line); not entrepreneurs, clients,
  * peers or anonymous callers. */
 int viewer_can_write_tenders(const struct viewer *v);
+
+/* The time ledger (timebank/timebank.h): contribution-temps. */
+
+/* viewer_can_post_time: write time posts (help offered or needed) as
+ * entrepreneur ent: that entrepreneur's own account only. */
+int viewer_can_post_time(const struct viewer *v, long long entrepreneur_id);
+
+/* viewer_can_record_transfer: record a transfer of hours between from
+ * and to: one of the two sides (an entrepreneur's own account), nobody
+ * else (not staff, not administrators: the two people record and answer
+ * their exchanges themselves). */
+int viewer_can_record_transfer(const struct viewer *v, long long from,
+                               long long to);
+
+/* viewer_can_answer_transfer: confirm or reject a pending transfer
+ * recorded by recorded_by (from or to): the other side only. */
+int viewer_can_answer_transfer(const struct viewer *v, long long recorded_by,
+                               long long from, long long to);
+
+/* viewer_can_read_transfer: read a transfer: its two sides, the staff of
+ * either side's cooperative, administrators. */
+int viewer_can_read_transfer(const struct viewer *v, long long from,
+                             long long from_coop, long long to,
+                             long long to_coop);
+
+/* viewer_can_read_time_account: read the time account (balance,
+ * history, pending transfers) of an entrepreneur of this cooperative:
+ * the entrepreneur, their cooperative's staff, administrators. */
+int viewer_can_read_time_account(const struct viewer *v,
+                                 long long cooperative_id,
+                                 long long entrepreneur_id);
+
+/* viewer_can_manage_time: read a cooperative's time report and set its
+ * limits: its staff and administrators. */
+int viewer_can_manage_time(const struct viewer *v, long long cooperative_id);
 
 /* viewer_role_parse / viewer_role_name: "client" <-> VIEWER_CLIENT;
  * -1 / "anonymous" for none. */

@@ -1,16 +1,22 @@
 // search.js: the search page. The query string is the search (q, near,
-// radius_km, sort, status, available_on and the facet filters), so a
-// search can be shared, reloaded, and Back works. Calls GET
+// kind, radius_km, sort, status, available_on and the facet filters), so
+// a search can be shared, reloaded, and Back works. Calls GET
 // /api/v1/search; everything is inserted as text except `snippet`, which
-// the API escapes and marks with <mark>.
+// the API escapes and marks with <mark>. Results are entrepreneurs,
+// offers and groups (`kind`); a result is known by its key: the id for an
+// entrepreneur, "offer-ID" or "group-ID" for the others.
 import { placeBox } from './place.js';
 import { SearchMap } from './map.js';
 
 const $ = (id) => document.getElementById(id);
 const form = $('recherche');
-const FIELDS = ['q', 'near', 'radius_km', 'sort', 'status', 'available_on'];
+const FIELDS = ['q', 'near', 'kind', 'radius_km', 'sort', 'status', 'available_on'];
 const FACETS = [['trade', 'Métier'], ['cooperative', 'Coopérative'], ['departement', 'Département']];
 const STATUS = { porteur: 'porteur de projet', salarie: 'entrepreneur salarié', associe: 'associé' };
+// Each kind of result: its name, and the agreement of "trouvé".
+const KINDS = { entrepreneur: ['entrepreneur', 'trouvé'], offer: ['offre', 'trouvée'],
+  group: ['groupe', 'trouvé'] };
+const key = (r) => (r.kind && r.kind !== 'entrepreneur' ? `${r.kind}-${r.id}` : r.id);
 const NAMES = { trade: 'métier', cooperative: 'coopérative', departement: 'département',
   cursor: 'page', limit: 'nombre de résultats', kind: 'type' };
 // The API words its errors in English: say them in French.
@@ -22,6 +28,7 @@ const FRENCH = [
   [/must be relevance or distance/, 'Triez par pertinence ou par distance.'],
   [/must be a date/, 'Indiquez une date (AAAA-MM-JJ).'],
   [/must be porteur/, 'Statut inconnu.'],
+  [/must be entrepreneur, offer or group/, 'Cherchez des entrepreneurs, des offres ou des groupes.'],
   [/no trade code starts with (.*)/, 'aucun métier ne porte le code $1.'],
   [/unknown département (.*)/, 'département $1 inconnu.'],
   [/must be a cooperative id/, 'coopérative inconnue.'],
@@ -154,14 +161,21 @@ function render(d, append) {
   }
   const first = list.children.length + 1;
   list.append(...d.results.map((r, i) => item(r, first + i)));
-  map.add(d.results, first);
+  map.add(d.results.map((r) => ({ ...r, id: key(r) })), first);
   map.fit();
   next = d.next_cursor;
   $('plus').hidden = !next;
   $('vide').hidden = d.total > 0;
-  let count = d.total ? `${plural(d.total, 'entrepreneur')} trouvé${d.total > 1 ? 's' : ''}` : 'Aucun résultat';
+  // "12 entrepreneurs trouvés", or with several kinds "14 résultats
+  // trouvés … : 12 entrepreneurs, 1 offre, 1 groupe".
+  const kinds = Object.entries((d.facets || {}).kind || {});
+  const [word, found] = KINDS[kinds.length === 1 ? kinds[0][0] : 'entrepreneur'];
+  let count = !d.total ? 'Aucun résultat'
+    : kinds.length > 1 ? `${plural(d.total, 'résultat')} trouvés`
+      : `${plural(d.total, word)} ${found}${d.total > 1 ? 's' : ''}`;
   if (d.place) count += ` autour de ${d.place.name} (${d.place.departement})`;
   if (d.total > list.children.length) count += `, ${list.children.length} affichés`;
+  if (kinds.length > 1) count += ` : ${kinds.map(([k, n]) => plural(n, KINDS[k][0])).join(', ')}`;
   $('compte').textContent = count;
   alternatives(d.place);
   facets(d.facets || {});
@@ -241,21 +255,29 @@ function facets(counts) {
 
 function item(r, n) {
   const li = el('li', 'resultat');
-  li.id = `r-${r.id}`;
-  li.dataset.id = r.id;
+  const k = key(r);
+  const kind = r.kind || 'entrepreneur';
+  li.id = `r-${k}`;
+  li.dataset.id = k;
+  li.dataset.kind = kind;
   li.tabIndex = -1;
   const head = el('div', 'tete');
-  const num = button('num', String(n), () => map.open(r.id));
+  const num = button('num', String(n), () => map.open(k));
   num.setAttribute('aria-label', `Montrer ${r.name} sur la carte`);
-  head.append(num, el('h3', 'nom', r.name));
+  const name = el('h3', 'nom');
+  if (kind !== 'entrepreneur') name.append(el('span', 'type', kind === 'offer' ? 'Offre · ' : 'Groupe · '));
+  name.append(r.name);
+  head.append(num, name);
   li.append(head);
   const marked = document.createElement('template');
   marked.innerHTML = r.snippet || '';
   const sameAsHeadline = marked.content.textContent === r.headline;
   const headline = el('p', 'accroche');
   if (sameAsHeadline) { headline.innerHTML = r.snippet; headline.classList.add('extrait'); }
-  else headline.textContent = r.headline || '';
-  const meta = [r.cooperative && r.cooperative.name, r.city, STATUS[r.status], distance(r.distance_km)];
+  else headline.textContent = kind === 'offer' ? `Proposée par ${r.headline}` : r.headline || '';
+  const meta = kind === 'group'
+    ? [plural(r.members || 0, 'membre'), plural(r.cooperatives || 0, 'coopérative'), r.city, distance(r.distance_km)]
+    : [r.cooperative && r.cooperative.name, r.city, STATUS[r.status], distance(r.distance_km)];
   li.append(headline, el('p', 'meta', meta.filter(Boolean).join(' · ')));
   if (r.snippet && !sameAsHeadline) {
     const s = el('p', 'extrait');
@@ -275,13 +297,30 @@ function item(r, n) {
     if (t.scheme && t.scheme !== 'free') t1.title = `${t.scheme.toUpperCase()} ${t.code}`;
     trades.append(t1);
   }
-  li.append(trades, profile(r.id));
+  li.append(trades, more(r));
   return li;
 }
 
-function profile(id) {
+// more: what opens under a result: an entrepreneur's profile (the owner's,
+// for an entrepreneur's offer), a group's catalogue (the owner's, for a
+// group's offer).
+function more(r) {
+  const owner = r.owner || {};
+  const slug = r.kind === 'group' ? r.slug : owner.kind === 'group' ? owner.slug : null;
+  if (slug) {
+    const p = el('p', 'catalogue');
+    const a = el('a', 'lien', r.kind === 'group' ? 'Voir le catalogue du groupe' : `Voir le catalogue de ${owner.name}`);
+    a.href = `/catalogues/${encodeURIComponent(slug)}`;
+    p.append(a);
+    return p;
+  }
+  if (r.kind === 'offer') return profile(owner.id, `Voir le profil de ${owner.name}`);
+  return profile(r.id);
+}
+
+function profile(id, summary) {
   const box = el('details', 'profil');
-  box.append(el('summary', null, 'Voir le profil'));
+  box.append(el('summary', null, summary || 'Voir le profil'));
   box.addEventListener('toggle', async () => {
     if (!box.open || box.dataset.loaded) return;
     box.dataset.loaded = '1';
@@ -312,7 +351,7 @@ form.addEventListener('submit', (e) => {
   place.close();
   go(formParams());
 });
-for (const f of ['radius_km', 'sort', 'status', 'available_on']) {
+for (const f of ['kind', 'radius_km', 'sort', 'status', 'available_on']) {
   form.elements[f].addEventListener('change', () => go(formParams()));
 }
 $('plus').addEventListener('click', () => search(current, next));

@@ -1,0 +1,362 @@
+/*
+ * search_item_db.c: the index entries of offers and groups, written
+ * before COMMIT from what the triggers marked changed (see
+ * search_item.h).
+ */
+#include "search_item.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../store/db_schema.h"
+#include "../util/buf.h"
+#include "../util/log.h"
+#include "search_index.h"
+#include "search_text.h"
+
+/* The migration that makes search_dirty and its triggers: 8 -> 9. */
+#define MIGRATION 8
+
+static const char sql_dirty[] = "SELECT kind, id FROM search_dirty";
+static const char sql_dirty_clear[] = "DELETE FROM search_dirty";
+static const char sql_dirty_all[] =
+    "INSERT OR IGNORE INTO search_dirty(kind, id)"
+    " SELECT 1, id FROM offer UNION ALL SELECT 2, id FROM grp";
+static const char sql_offer[] =
+    "SELECT o.status, o.title, o.doc, o.entrepreneur_id,"
+    " coalesce(e.display_name, g.name), g.kind"
+    " FROM offer o LEFT JOIN entrepreneur e ON e.id = o.entrepreneur_id"
+    " LEFT JOIN grp g ON g.id = o.group_id WHERE o.id = ?1";
+static const char sql_offer_trades[] =
+    "SELECT t.scheme, t.code, tr.label FROM offer_trade t"
+    " LEFT JOIN trade tr ON tr.scheme = t.scheme AND tr.code = t.code"
+    " WHERE t.offer_id = ?1";
+static const char sql_group[] =
+    "SELECT kind, name, description FROM grp WHERE id = ?1";
+static const char sql_group_offers[] =
+    "SELECT title FROM offer WHERE group_id = ?1 AND status = 'active'"
+    " ORDER BY id";
+/* A group's trades: its active offers' and its accepted members'. */
+static const char sql_group_trades[] =
+    "SELECT t.scheme, t.code, tr.label FROM ("
+    " SELECT ot.scheme, ot.code FROM offer_trade ot"
+    " JOIN offer o ON o.id = ot.offer_id"
+    " WHERE o.group_id = ?1 AND o.status = 'active'"
+    " UNION SELECT et.scheme, et.code FROM grp_member m"
+    " JOIN entrepreneur_trade et ON et.entrepreneur_id = m.entrepreneur_id"
+    " WHERE m.group_id = ?1 AND m.status = 'accepted') t"
+    " LEFT JOIN trade tr ON tr.scheme = t.scheme AND tr.code = t.code";
+static const char sql_offer_seq[] = "UPDATE offer SET seq = ?2 WHERE id = ?1";
+static const char sql_group_seq[] = "UPDATE grp SET seq = ?2 WHERE id = ?1";
+static const char sql_tombstone[] =
+    "INSERT INTO tombstone(seq, kind, id) VALUES(?1, ?2, ?3)";
+static const char sql_seq_save[] =
+    "UPDATE change_seq SET n = ?1 WHERE n < ?1";
+
+const char *const search_item_sql[] = {
+    sql_dirty,        sql_dirty_clear,  sql_dirty_all,  sql_offer,
+    sql_offer_trades, sql_group,        sql_group_offers, sql_group_trades,
+    sql_offer_seq,    sql_group_seq,    sql_tombstone,  sql_seq_save,
+    NULL};
+
+static enum rc step_done(struct db *db, sqlite3_stmt *st)
+{
+    int src = sqlite3_step(st);
+
+    db_stmt_done(st);
+    return src == SQLITE_DONE ? RC_OK : db_rc(db, src);
+}
+
+/* trades_into: the labels of the trades a statement (scheme, code,
+ * label) answers into text, their tags into tags. */
+static enum rc trades_into(struct db *db, sqlite3_stmt *st, struct buf *text,
+                           struct buf *tags)
+{
+    int src;
+
+    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        search_index_add_text(text, db_text(st, 2));
+        search_index_trade_tags(tags, db_text(st, 0), db_text(st, 1));
+    }
+    db_stmt_done(st);
+    return src == SQLITE_DONE ? RC_OK : db_rc(db, src);
+}
+
+/* offer_entry: the entry of offer id into e; *exists 0 when there is no
+ * such offer, *indexed 0 when it has no entry (retired, or a tender
+ * team's). */
+static enum rc offer_entry(struct db *db, struct search_text *an,
+                           long long id, struct search_entry *e,
+                           int *exists, int *indexed)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_offer);
+    struct buf text = {0}, trades = {0};
+    json_t *doc = NULL, *t;
+    enum rc rc = RC_OK;
+    size_t i;
+    int src;
+
+    *exists = *indexed = 0;
+    if (!st) return RC_DB;
+    sqlite3_bind_int64(st, 1, id);
+    src = sqlite3_step(st);
+    if (src != SQLITE_ROW) {
+        db_stmt_done(st);
+        return src == SQLITE_DONE ? RC_OK : db_rc(db, src);
+    }
+    *exists = 1;
+    if (strcmp(db_text(st, 0), "active") ||
+        !strcmp(db_text(st, 5), "tender_team")) {
+        db_stmt_done(st);
+        return RC_OK;
+    }
+    *indexed = 1;
+    doc = json_loads(db_text(st, 2), 0, NULL);
+    search_index_add_text(&text, db_text(st, 1));
+    search_index_analyze(an, &e->col[0], buf_str(&text));
+    buf_reset(&text);
+    search_index_add_text(&text, db_text(st, 4));
+    search_index_analyze(an, &e->col[1], buf_str(&text));
+    db_stmt_done(st);
+    buf_reset(&text);
+    search_index_add_text(
+        &text, json_string_value(json_object_get(doc, "description")));
+    search_index_analyze(an, &e->col[4], buf_str(&text));
+    buf_adds(&e->col[5], "_k_o");
+    /* Trades: the codes of offer_trade (labels from the reference
+     * table), and the labels the document gives (free trades). */
+    st = db_stmt(db, sql_offer_trades);
+    if (!st) rc = RC_DB;
+    if (rc == RC_OK) {
+        sqlite3_bind_int64(st, 1, id);
+        rc = trades_into(db, st, &trades, &e->col[5]);
+    }
+    json_array_foreach(json_object_get(doc, "trades"), i, t)
+        search_index_add_text(&trades,
+                              json_string_value(json_object_get(t, "label")));
+    search_index_analyze(an, &e->col[2], buf_str(&trades));
+    if (buf_oom(&text) || buf_oom(&trades)) rc = RC_NOMEM;
+    json_decref(doc);
+    buf_free(&text);
+    buf_free(&trades);
+    return rc;
+}
+
+/* group_entry: the entry of group id into e (as offer_entry); tender
+ * teams have none. */
+static enum rc group_entry(struct db *db, struct search_text *an,
+                           long long id, struct search_entry *e,
+                           int *exists, int *indexed)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_group);
+    struct buf text = {0};
+    enum rc rc = RC_OK;
+    int src;
+
+    *exists = *indexed = 0;
+    if (!st) return RC_DB;
+    sqlite3_bind_int64(st, 1, id);
+    src = sqlite3_step(st);
+    if (src != SQLITE_ROW) {
+        db_stmt_done(st);
+        return src == SQLITE_DONE ? RC_OK : db_rc(db, src);
+    }
+    *exists = 1;
+    if (!strcmp(db_text(st, 0), "tender_team")) {
+        db_stmt_done(st);
+        return RC_OK;
+    }
+    *indexed = 1;
+    search_index_add_text(&text, db_text(st, 1));
+    search_index_analyze(an, &e->col[0], buf_str(&text));
+    buf_reset(&text);
+    search_index_add_text(&text, db_text(st, 2));
+    search_index_analyze(an, &e->col[4], buf_str(&text));
+    db_stmt_done(st);
+    buf_adds(&e->col[5], "_k_g");
+    buf_reset(&text);
+    st = db_stmt(db, sql_group_trades);
+    if (!st) rc = RC_DB;
+    if (rc == RC_OK) {
+        sqlite3_bind_int64(st, 1, id);
+        rc = trades_into(db, st, &text, &e->col[5]);
+    }
+    search_index_analyze(an, &e->col[2], buf_str(&text));
+    buf_reset(&text);
+    st = rc == RC_OK ? db_stmt(db, sql_group_offers) : NULL;
+    if (rc == RC_OK && !st) rc = RC_DB;
+    if (rc == RC_OK) {
+        sqlite3_bind_int64(st, 1, id);
+        while ((src = sqlite3_step(st)) == SQLITE_ROW)
+            search_index_add_text(&text, db_text(st, 0));
+        db_stmt_done(st);
+        if (src != SQLITE_DONE) rc = db_rc(db, src);
+    }
+    search_index_analyze(an, &e->col[3], buf_str(&text));
+    if (buf_oom(&text)) rc = RC_NOMEM;
+    buf_free(&text);
+    return rc;
+}
+
+/* one: index (or drop) one marked offer or group, and give it a new
+ * change number (or a tombstone); *seq is the last number taken. */
+static enum rc one(struct db *db, struct search_text *an, int kind,
+                   long long id, long long *seq)
+{
+    struct search_entry e;
+    sqlite3_stmt *st;
+    long long rowid = id * 4 + kind;
+    int exists = 0, indexed = 0, i;
+    enum rc rc;
+
+    memset(&e, 0, sizeof e);
+    rc = kind == SEARCH_KIND_OFFER
+             ? offer_entry(db, an, id, &e, &exists, &indexed)
+             : group_entry(db, an, id, &e, &exists, &indexed);
+    for (i = 0; i < 6; i++)
+        if (buf_oom(&e.col[i])) rc = RC_NOMEM;
+    if (rc == RC_OK)
+        rc = indexed ? search_index_put_row(db, rowid, &e)
+                     : search_index_remove_row(db, rowid);
+    search_index_entry_free(&e);
+    if (rc == RC_OK) rc = db_next_seq(db, seq);
+    if (rc != RC_OK) return rc;
+    if (exists) {
+        st = db_stmt(db, kind == SEARCH_KIND_OFFER ? sql_offer_seq
+                                                   : sql_group_seq);
+        if (!st) return RC_DB;
+        sqlite3_bind_int64(st, 1, id);
+        sqlite3_bind_int64(st, 2, *seq);
+    } else {
+        st = db_stmt(db, sql_tombstone);
+        if (!st) return RC_DB;
+        sqlite3_bind_int64(st, 1, *seq);
+        sqlite3_bind_text(st, 2,
+                          kind == SEARCH_KIND_OFFER ? "offer" : "group", -1,
+                          SQLITE_STATIC);
+        sqlite3_bind_int64(st, 3, id);
+    }
+    return step_done(db, st);
+}
+
+/* marked: the rows of search_dirty into *out (2 numbers each: kind, id),
+ * *n of them; NULL when none. */
+static enum rc marked(struct db *db, long long **out, size_t *n)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_dirty);
+    long long *v = NULL;
+    size_t cap = 0;
+    int src;
+
+    *out = NULL;
+    *n = 0;
+    if (!st) return RC_DB;
+    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        if (*n == cap) {
+            size_t c = cap ? cap * 2 : 64;
+            long long *w = realloc(v, c * 2 * sizeof *w);
+
+            if (!w) {
+                db_stmt_done(st);
+                free(v);
+                return RC_NOMEM;
+            }
+            v = w;
+            cap = c;
+        }
+        v[2 * *n] = sqlite3_column_int64(st, 0);
+        v[2 * *n + 1] = sqlite3_column_int64(st, 1);
+        (*n)++;
+    }
+    db_stmt_done(st);
+    if (src != SQLITE_DONE) {
+        free(v);
+        *n = 0;
+        return db_rc(db, src);
+    }
+    *out = v;
+    return RC_OK;
+}
+
+/* ensure: 1 when search_dirty exists, made now if needed; 0 when the
+ * schema is older than 9 (a migration is being applied); -1 on error.
+ * A database made while migration 8 -> 9 was a placeholder stands at
+ * version 9 without the table: the migration (written to run again) is
+ * applied at its first write transaction, and marks every offer and
+ * group. */
+static int ensure(struct db *db)
+{
+    sqlite3 *h = db_handle(db);
+    sqlite3_stmt *st = NULL;
+    int version = 0;
+
+    if (sqlite3_table_column_metadata(h, "main", "search_dirty", "kind", NULL,
+                                      NULL, NULL, NULL, NULL) == SQLITE_OK)
+        return 1;
+    if (sqlite3_prepare_v2(h, "PRAGMA user_version", -1, &st, NULL) ==
+            SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        version = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    if (version <= MIGRATION) return 0;
+    log_info("search: indexing offers and groups from now on (schema"
+             " migration 8 -> 9 applied again)");
+    return db_exec(db, db_schema_migration(MIGRATION)) == RC_OK ? 1 : -1;
+}
+
+enum rc search_item_flush(struct db *db)
+{
+    sqlite3 *h = db_handle(db);
+    struct search_text *an = NULL;
+    long long *v = NULL, seq = 0;
+    sqlite3_stmt *st;
+    size_t n = 0, i;
+    enum rc rc;
+
+    /* Only a write transaction can hold marks of its own; a reader must
+     * not start writing (a search commits its read transaction too). */
+    if (sqlite3_txn_state(h, "main") != SQLITE_TXN_WRITE) return RC_OK;
+    /* Migrations before 8 -> 9 commit without the table. */
+    switch (ensure(db)) {
+    case 0: return RC_OK;
+    case 1: break;
+    default: return RC_DB;
+    }
+    rc = marked(db, &v, &n);
+    if (rc != RC_OK || !n) return rc;
+    st = db_stmt(db, sql_dirty_clear);
+    rc = st ? step_done(db, st) : RC_DB;
+    if (rc == RC_OK) {
+        an = search_text_new(n > 64 ? 4096 : 0);
+        if (!an) rc = RC_NOMEM;
+    }
+    for (i = 0; i < n && rc == RC_OK; i++) {
+        int kind = (int)v[2 * i];
+
+        if (kind == SEARCH_KIND_OFFER || kind == SEARCH_KIND_GROUP)
+            rc = one(db, an, kind, v[2 * i + 1], &seq);
+    }
+    /* db_commit wrote change_seq before its precommit hooks ran: the
+     * numbers taken here are written back here. */
+    if (rc == RC_OK && seq) {
+        st = db_stmt(db, sql_seq_save);
+        if (!st) {
+            rc = RC_DB;
+        } else {
+            sqlite3_bind_int64(st, 1, seq);
+            rc = step_done(db, st);
+        }
+    }
+    if (rc != RC_OK)
+        log_error("search: cannot index the changed offers and groups (%s)",
+                  rc_name(rc));
+    search_text_free(an);
+    free(v);
+    return rc;
+}
+
+enum rc search_item_all(struct db *db)
+{
+    return db_exec(db, sql_dirty_all);
+}
