@@ -152,14 +152,6 @@ static int exists_id(struct db *db, const char *sql, long long id)
     return src == SQLITE_ROW ? 1 : src == SQLITE_DONE ? 0 : -1;
 }
 
-static void bind_id_or_null(sqlite3_stmt *st, int i, long long id)
-{
-    if (id)
-        sqlite3_bind_int64(st, i, id);
-    else
-        sqlite3_bind_null(st, i);
-}
-
 static json_t *id_or_null(sqlite3_stmt *st, int i)
 {
     return sqlite3_column_type(st, i) == SQLITE_NULL
@@ -461,8 +453,8 @@ static enum rc insert(struct db *db, const struct new_account *a,
         sqlite3_bind_null(st, 2);
     sqlite3_bind_text(st, 3, viewer_role_name((enum viewer_role)a->role), -1,
                       SQLITE_STATIC);
-    bind_id_or_null(st, 4, a->coop);
-    bind_id_or_null(st, 5, a->ent);
+    db_bind_id(st, 4, a->coop);
+    db_bind_id(st, 5, a->ent);
     if (name)
         sqlite3_bind_text(st, 6, name, -1, SQLITE_STATIC);
     else

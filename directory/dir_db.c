@@ -75,16 +75,6 @@ const char *const dir_sql[] = {
     sql_ent_trade_add, sql_ent_list, sql_ent_count, sql_tombstone,
     sql_ent_each, NULL};
 
-/* step_done: step a write statement and release it. */
-static enum rc step_done(struct db *db, sqlite3_stmt *st)
-{
-    int src = sqlite3_step(st);
-    enum rc rc = src == SQLITE_DONE ? RC_OK : db_rc(db, src);
-
-    db_stmt_done(st);
-    return rc;
-}
-
 static void bind_opt(sqlite3_stmt *st, int i, const char *s)
 {
     if (s)
@@ -150,7 +140,7 @@ enum rc dir_db_coop_insert(struct db *db, const char *external_id,
     sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, kind, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 4, doc, -1, SQLITE_STATIC);
-    rc = step_done(db, st);
+    rc = db_step_done(db, st);
     if (rc == RC_OK) *id = sqlite3_last_insert_rowid(db_handle(db));
     return rc;
 }
@@ -167,7 +157,7 @@ enum rc dir_db_coop_update(struct db *db, long long id,
     sqlite3_bind_text(st, 3, name, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 4, kind, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 5, doc, -1, SQLITE_STATIC);
-    return step_done(db, st);
+    return db_step_done(db, st);
 }
 
 static json_t *coop_row(sqlite3_stmt *st)
@@ -283,7 +273,7 @@ enum rc dir_db_ent_insert(struct db *db, const struct dir_ent_row *row,
 
     if (!st) return RC_DB;
     bind_ent(st, row);
-    rc = step_done(db, st);
+    rc = db_step_done(db, st);
     if (rc == RC_OK) *id = sqlite3_last_insert_rowid(db_handle(db));
     return rc;
 }
@@ -294,7 +284,7 @@ enum rc dir_db_ent_update(struct db *db, const struct dir_ent_row *row)
 
     if (!st) return RC_DB;
     bind_ent(st, row);
-    return step_done(db, st);
+    return db_step_done(db, st);
 }
 
 static json_t *ent_row(sqlite3_stmt *st)
@@ -347,14 +337,14 @@ enum rc dir_db_ent_delete(struct db *db, long long id, long long seq)
 
     if (!st) return RC_DB;
     sqlite3_bind_int64(st, 1, id);
-    rc = step_done(db, st);
+    rc = db_step_done(db, st);
     if (rc == RC_OK && sqlite3_changes(db_handle(db)) == 0) rc = RC_NOTFOUND;
     if (rc != RC_OK) return rc;
     st = db_stmt(db, sql_tombstone);
     if (!st) return RC_DB;
     sqlite3_bind_int64(st, 1, seq);
     sqlite3_bind_int64(st, 2, id);
-    return step_done(db, st);
+    return db_step_done(db, st);
 }
 
 enum rc dir_db_ent_each(struct db *db,
@@ -394,7 +384,7 @@ enum rc dir_db_ent_set_trades(struct db *db, long long id, json_t *trades,
         st = db_stmt(db, sql_ent_trades_clear);
         if (!st) return RC_DB;
         sqlite3_bind_int64(st, 1, id);
-        rc = step_done(db, st);
+        rc = db_step_done(db, st);
     }
     json_array_foreach(trades, i, t) {
         const char *scheme = json_string_value(json_object_get(t, "scheme"));
@@ -407,7 +397,7 @@ enum rc dir_db_ent_set_trades(struct db *db, long long id, json_t *trades,
         sqlite3_bind_int64(st, 1, id);
         sqlite3_bind_text(st, 2, scheme, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 3, code, -1, SQLITE_STATIC);
-        rc = step_done(db, st);
+        rc = db_step_done(db, st);
     }
     return rc;
 }

@@ -86,31 +86,10 @@ const char *const group_sql[] = {
 
 /* ------------------------------------------------------------- helpers */
 
-static enum rc step_done(struct db *db, sqlite3_stmt *st)
-{
-    int src = sqlite3_step(st);
-
-    db_stmt_done(st);
-    return src == SQLITE_DONE ? RC_OK : db_rc(db, src);
-}
-
-static void copy(char *dst, size_t size, sqlite3_stmt *st, int i)
-{
-    snprintf(dst, size, "%s", db_text(st, i));
-}
-
 static void bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
 {
     if (s && *s)
         sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
-    else
-        sqlite3_bind_null(st, i);
-}
-
-static void bind_id_or_null(sqlite3_stmt *st, int i, long long id)
-{
-    if (id)
-        sqlite3_bind_int64(st, i, id);
     else
         sqlite3_bind_null(st, i);
 }
@@ -138,7 +117,7 @@ static enum rc touch(struct db *db, const char *sql, long long id)
     if (!st) return RC_DB;
     sqlite3_bind_int64(st, 1, id);
     sqlite3_bind_int64(st, 2, seq);
-    return step_done(db, st);
+    return db_step_done(db, st);
 }
 
 /* ---------------------------------------------------------------- read */
@@ -170,17 +149,17 @@ static enum rc load_members(struct db *db, struct group_row *g)
         m->id = sqlite3_column_int64(st, 0);
         m->p.id = sqlite3_column_int64(st, 1);
         m->p.cooperative_id = sqlite3_column_int64(st, 2);
-        copy(m->p.name, sizeof m->p.name, st, 3);
-        copy(m->p.cooperative, sizeof m->p.cooperative, st, 4);
-        copy(m->p.visibility, sizeof m->p.visibility, st, 5);
-        copy(m->role, sizeof m->role, st, 6);
-        copy(m->status, sizeof m->status, st, 7);
+        db_text_copy(m->p.name, sizeof m->p.name, st, 3);
+        db_text_copy(m->p.cooperative, sizeof m->p.cooperative, st, 4);
+        db_text_copy(m->p.visibility, sizeof m->p.visibility, st, 5);
+        db_text_copy(m->role, sizeof m->role, st, 6);
+        db_text_copy(m->status, sizeof m->status, st, 7);
         m->later = sqlite3_column_int(st, 8);
         m->invited_by = sqlite3_column_int64(st, 9);
-        copy(m->invited_at, sizeof m->invited_at, st, 10);
-        copy(m->answered_at, sizeof m->answered_at, st, 11);
-        copy(m->left_at, sizeof m->left_at, st, 12);
-        copy(m->reason, sizeof m->reason, st, 13);
+        db_text_copy(m->invited_at, sizeof m->invited_at, st, 10);
+        db_text_copy(m->answered_at, sizeof m->answered_at, st, 11);
+        db_text_copy(m->left_at, sizeof m->left_at, st, 12);
+        db_text_copy(m->reason, sizeof m->reason, st, 13);
     }
     db_stmt_done(st);
     return src == SQLITE_DONE ? RC_OK : db_rc(db, src);
@@ -199,23 +178,23 @@ enum rc group_db_load(struct db *db, long long id, struct group_row *g)
     if (src == SQLITE_ROW) {
         g->id = sqlite3_column_int64(st, 0);
         g->kind = group_kind_parse(db_text(st, 1));
-        copy(g->name, sizeof g->name, st, 2);
-        copy(g->slug, sizeof g->slug, st, 3);
+        db_text_copy(g->name, sizeof g->name, st, 2);
+        db_text_copy(g->slug, sizeof g->slug, st, 3);
         if (sqlite3_column_type(st, 4) != SQLITE_NULL) {
             g->description = db_text_dup(st, 4);
             if (!g->description) rc = RC_NOMEM;
         }
         g->lead = sqlite3_column_int64(st, 5);
-        copy(g->liability, sizeof g->liability, st, 6);
+        db_text_copy(g->liability, sizeof g->liability, st, 6);
         if (sqlite3_column_type(st, 7) != SQLITE_NULL) {
             g->revenue_split = json_loads(db_text(st, 7), 0, NULL);
             if (!g->revenue_split) rc = RC_NOMEM;
         }
         g->tender_id = sqlite3_column_int64(st, 8);
-        copy(g->lot, sizeof g->lot, st, 9);
+        db_text_copy(g->lot, sizeof g->lot, st, 9);
         g->created_by = sqlite3_column_int64(st, 10);
-        copy(g->created_at, sizeof g->created_at, st, 11);
-        copy(g->updated_at, sizeof g->updated_at, st, 12);
+        db_text_copy(g->created_at, sizeof g->created_at, st, 11);
+        db_text_copy(g->updated_at, sizeof g->updated_at, st, 12);
     }
     db_stmt_done(st);
     if (src == SQLITE_DONE) return RC_NOTFOUND;
@@ -255,9 +234,9 @@ enum rc group_db_person(struct db *db, long long id, struct group_person *p)
     if (src == SQLITE_ROW) {
         p->id = sqlite3_column_int64(st, 0);
         p->cooperative_id = sqlite3_column_int64(st, 1);
-        copy(p->name, sizeof p->name, st, 2);
-        copy(p->cooperative, sizeof p->cooperative, st, 3);
-        copy(p->visibility, sizeof p->visibility, st, 4);
+        db_text_copy(p->name, sizeof p->name, st, 2);
+        db_text_copy(p->cooperative, sizeof p->cooperative, st, 3);
+        db_text_copy(p->visibility, sizeof p->visibility, st, 4);
     }
     db_stmt_done(st);
     if (src == SQLITE_DONE) return RC_NOTFOUND;
@@ -348,7 +327,7 @@ static enum rc bind_settings(sqlite3_stmt *st, int first,
     char *split = NULL;
 
     bind_text_or_null(st, first, g->description);
-    bind_id_or_null(st, first + 1, g->lead);
+    db_bind_id(st, first + 1, g->lead);
     bind_text_or_null(st, first + 2, g->liability);
     if (g->revenue_split) {
         split = json_dumps(g->revenue_split, JSON_COMPACT);
@@ -376,10 +355,10 @@ enum rc group_db_insert(struct db *db, const struct group_row *g,
         db_stmt_done(st);
         return rc;
     }
-    bind_id_or_null(st, 8, g->tender_id);
+    db_bind_id(st, 8, g->tender_id);
     bind_text_or_null(st, 9, g->lot);
-    bind_id_or_null(st, 10, g->created_by);
-    rc = step_done(db, st);
+    db_bind_id(st, 10, g->created_by);
+    rc = db_step_done(db, st);
     if (rc == RC_OK) *id = sqlite3_last_insert_rowid(db_handle(db));
     if (rc == RC_OK) rc = touch(db, sql_seq, *id);
     return rc;
@@ -399,7 +378,7 @@ enum rc group_db_update(struct db *db, const struct group_row *g)
         db_stmt_done(st);
         return rc;
     }
-    rc = step_done(db, st);
+    rc = db_step_done(db, st);
     if (rc == RC_OK) rc = touch(db, sql_seq, g->id);
     return rc;
 }
@@ -418,8 +397,8 @@ enum rc group_db_member_add(struct db *db, long long group, long long ent,
     sqlite3_bind_text(st, 3, role, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 4, status, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 5, later);
-    bind_id_or_null(st, 6, invited_by);
-    rc = step_done(db, st);
+    db_bind_id(st, 6, invited_by);
+    rc = db_step_done(db, st);
     if (rc == RC_OK) *id = sqlite3_last_insert_rowid(db_handle(db));
     if (rc == RC_OK) rc = touch(db, sql_seq, group);
     return rc;
@@ -434,8 +413,8 @@ enum rc group_db_member_reinvite(struct db *db, long long id,
     if (!st) return RC_DB;
     sqlite3_bind_int64(st, 1, id);
     sqlite3_bind_text(st, 2, role, -1, SQLITE_STATIC);
-    bind_id_or_null(st, 3, invited_by);
-    rc = step_done(db, st);
+    db_bind_id(st, 3, invited_by);
+    rc = db_step_done(db, st);
     if (rc == RC_OK) rc = touch(db, sql_seq_member, id);
     return rc;
 }
@@ -450,7 +429,7 @@ enum rc group_db_member_set(struct db *db, long long id, const char *status,
     sqlite3_bind_int64(st, 1, id);
     sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
     bind_text_or_null(st, 3, reason);
-    rc = step_done(db, st);
+    rc = db_step_done(db, st);
     if (rc == RC_OK) rc = touch(db, sql_seq_member, id);
     return rc;
 }
@@ -463,7 +442,7 @@ enum rc group_db_member_role(struct db *db, long long id, const char *role)
     if (!st) return RC_DB;
     sqlite3_bind_int64(st, 1, id);
     sqlite3_bind_text(st, 2, role, -1, SQLITE_STATIC);
-    rc = step_done(db, st);
+    rc = db_step_done(db, st);
     if (rc == RC_OK) rc = touch(db, sql_seq_member, id);
     return rc;
 }
@@ -478,7 +457,7 @@ enum rc group_db_notify(struct db *db, long long ent, long long group,
     sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, group);
     sqlite3_bind_text(st, 4, text, -1, SQLITE_TRANSIENT);
-    return step_done(db, st);
+    return db_step_done(db, st);
 }
 
 enum rc group_db_mail(struct db *db, long long ent, long long group,

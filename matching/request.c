@@ -183,14 +183,6 @@ static void today(char *buf, size_t size)
     strftime(buf, size, "%Y-%m-%d", &tm);
 }
 
-static enum rc step_done(struct db *db, sqlite3_stmt *st)
-{
-    int src = sqlite3_step(st);
-
-    db_stmt_done(st);
-    return src == SQLITE_DONE ? RC_OK : db_rc(db, src);
-}
-
 static json_t *text_or_null(sqlite3_stmt *st, int i)
 {
     return sqlite3_column_type(st, i) == SQLITE_NULL
@@ -557,7 +549,7 @@ static enum rc notif_add(struct db *db, long long ent, long long account,
     sqlite3_bind_text(st, 3, kind, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 4, request);
     sqlite3_bind_text(st, 5, text, -1, SQLITE_TRANSIENT);
-    return step_done(db, st);
+    return db_step_done(db, st);
 }
 
 /* tell: record the matches of request id, tell the best notify_top. */
@@ -613,7 +605,7 @@ static enum rc tell(struct db *db, long long id, json_t *doc)
             sqlite3_bind_text(st, 9, now, -1, SQLITE_TRANSIENT);
         else
             sqlite3_bind_null(st, 9);
-        rc = step_done(db, st);
+        rc = db_step_done(db, st);
         if (rc == RC_OK && told)
             rc = notif_add(db, m[i].id, 0, "request.match", id, text);
         if (rc == RC_OK && told)
@@ -851,7 +843,7 @@ enum rc request_confirm(struct db *db, const char *token, json_t *errs,
             sqlite3_bind_int64(st, 1, id);
             sqlite3_bind_int64(st, 2, account);
             sqlite3_bind_text(st, 3, now, -1, SQLITE_TRANSIENT);
-            rc = step_done(db, st);
+            rc = db_step_done(db, st);
         }
     }
     if (rc == RC_OK) rc = tell(db, id, r.doc);
@@ -1185,7 +1177,7 @@ enum rc request_respond(struct db *db, const struct viewer *v,
                 quote = NULL;
             }
             free(quote);
-            rc = step_done(db, st);
+            rc = db_step_done(db, st);
         }
     }
     if (rc == RC_OK && ok > 0 &&
@@ -1300,7 +1292,7 @@ enum rc request_outcome(struct db *db, const struct viewer *v,
             else
                 sqlite3_bind_null(st, 3);
             sqlite3_bind_text(st, 4, now, -1, SQLITE_TRANSIENT);
-            rc = step_done(db, st);
+            rc = db_step_done(db, st);
         }
     }
     if (rc == RC_OK) {
@@ -1311,7 +1303,7 @@ enum rc request_outcome(struct db *db, const struct viewer *v,
             sqlite3_bind_int64(st, 1, r.id);
             sqlite3_bind_int64(st, 2, won_by);
             sqlite3_bind_text(st, 3, now, -1, SQLITE_TRANSIENT);
-            rc = step_done(db, st);
+            rc = db_step_done(db, st);
         }
     }
     /* Tell the providers who were told of it. */
@@ -1502,7 +1494,7 @@ enum rc request_notifications(struct db *db, const struct viewer *v,
         sqlite3_bind_int64(st, 1, v->account_id);
         sqlite3_bind_int64(st, 2, ent);
         sqlite3_bind_text(st, 3, now, -1, SQLITE_TRANSIENT);
-        rc = step_done(db, st);
+        rc = db_step_done(db, st);
         if (rc != RC_OK) goto done;
     }
     res = json_array();

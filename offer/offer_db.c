@@ -84,27 +84,6 @@ const char *const offer_sql[] = {
 
 /* ------------------------------------------------------------- helpers */
 
-static enum rc step_done(struct db *db, sqlite3_stmt *st)
-{
-    int src = sqlite3_step(st);
-
-    db_stmt_done(st);
-    return src == SQLITE_DONE ? RC_OK : db_rc(db, src);
-}
-
-static void copy(char *dst, size_t size, sqlite3_stmt *st, int i)
-{
-    snprintf(dst, size, "%s", db_text(st, i));
-}
-
-static void bind_id_or_null(sqlite3_stmt *st, int i, long long id)
-{
-    if (id)
-        sqlite3_bind_int64(st, i, id);
-    else
-        sqlite3_bind_null(st, i);
-}
-
 void offer_row_free(struct offer_row *o)
 {
     if (!o) return;
@@ -135,16 +114,16 @@ enum rc offer_db_get(struct db *db, long long id, struct offer_row *o)
         o->id = sqlite3_column_int64(st, 0);
         o->entrepreneur_id = sqlite3_column_int64(st, 1);
         o->group_id = sqlite3_column_int64(st, 2);
-        copy(o->status, sizeof o->status, st, 3);
+        db_text_copy(o->status, sizeof o->status, st, 3);
         o->doc = json_loads(db_text(st, 4), 0, NULL);
         if (!json_is_object(o->doc)) {
             log_error("offer %lld: its document is not a JSON object", id);
             rc = RC_INTERNAL;
         }
         o->seq = sqlite3_column_int64(st, 5);
-        copy(o->created_at, sizeof o->created_at, st, 6);
-        copy(o->updated_at, sizeof o->updated_at, st, 7);
-        copy(o->retired_at, sizeof o->retired_at, st, 8);
+        db_text_copy(o->created_at, sizeof o->created_at, st, 6);
+        db_text_copy(o->updated_at, sizeof o->updated_at, st, 7);
+        db_text_copy(o->retired_at, sizeof o->retired_at, st, 8);
     }
     db_stmt_done(st);
     if (src == SQLITE_DONE) return RC_NOTFOUND;
@@ -156,9 +135,9 @@ static void person_row(sqlite3_stmt *st, struct offer_person *p)
 {
     p->id = sqlite3_column_int64(st, 0);
     p->cooperative_id = sqlite3_column_int64(st, 1);
-    copy(p->name, sizeof p->name, st, 2);
-    copy(p->cooperative, sizeof p->cooperative, st, 3);
-    copy(p->visibility, sizeof p->visibility, st, 4);
+    db_text_copy(p->name, sizeof p->name, st, 2);
+    db_text_copy(p->cooperative, sizeof p->cooperative, st, 3);
+    db_text_copy(p->visibility, sizeof p->visibility, st, 4);
 }
 
 enum rc offer_db_person(struct db *db, long long id, struct offer_person *p)
@@ -201,8 +180,8 @@ static enum rc group_members(struct db *db, struct offer_group *g)
         m = &g->m[g->nm++];
         memset(m, 0, sizeof *m);
         person_row(st, &m->p);
-        copy(m->role, sizeof m->role, st, 5);
-        copy(m->status, sizeof m->status, st, 6);
+        db_text_copy(m->role, sizeof m->role, st, 5);
+        db_text_copy(m->status, sizeof m->status, st, 6);
     }
     db_stmt_done(st);
     return src == SQLITE_DONE ? RC_OK : db_rc(db, src);
@@ -220,8 +199,8 @@ enum rc offer_db_group(struct db *db, long long id, struct offer_group *g)
     if (src == SQLITE_ROW) {
         g->id = sqlite3_column_int64(st, 0);
         g->kind = group_kind_parse(db_text(st, 1));
-        copy(g->name, sizeof g->name, st, 2);
-        copy(g->slug, sizeof g->slug, st, 3);
+        db_text_copy(g->name, sizeof g->name, st, 2);
+        db_text_copy(g->slug, sizeof g->slug, st, 3);
     }
     db_stmt_done(st);
     if (src == SQLITE_DONE) return RC_NOTFOUND;
@@ -317,7 +296,7 @@ enum rc offer_db_photos(struct db *db, long long id,
         p = &res[k++];
         memset(p, 0, sizeof *p);
         p->id = sqlite3_column_int64(st, 0);
-        copy(p->type, sizeof p->type, st, 1);
+        db_text_copy(p->type, sizeof p->type, st, 1);
         p->width = sqlite3_column_int(st, 2);
         p->height = sqlite3_column_int(st, 3);
         p->size = sqlite3_column_int64(st, 4);
@@ -350,7 +329,7 @@ enum rc offer_db_photo_get(struct db *db, long long id, long long photo,
         const void *b = sqlite3_column_blob(st, 1);
         int n = sqlite3_column_bytes(st, 1);
 
-        copy(type, tsize, st, 0);
+        db_text_copy(type, tsize, st, 0);
         *bytes = malloc(n > 0 ? (size_t)n : 1);
         if (!*bytes) {
             rc = RC_NOMEM;
@@ -375,13 +354,13 @@ enum rc offer_db_insert(struct db *db, const struct offer_row *o,
 
     *id = 0;
     if (!st) return RC_DB;
-    bind_id_or_null(st, 1, o->entrepreneur_id);
-    bind_id_or_null(st, 2, o->group_id);
+    db_bind_id(st, 1, o->entrepreneur_id);
+    db_bind_id(st, 2, o->group_id);
     sqlite3_bind_text(st, 3, o->status, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 4, title, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 5, doc, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 6, o->seq);
-    rc = step_done(db, st);
+    rc = db_step_done(db, st);
     if (rc == RC_OK) *id = sqlite3_last_insert_rowid(db_handle(db));
     return rc;
 }
@@ -397,7 +376,7 @@ enum rc offer_db_update(struct db *db, const struct offer_row *o,
     sqlite3_bind_text(st, 3, title, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 4, doc, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 5, o->seq);
-    return step_done(db, st);
+    return db_step_done(db, st);
 }
 
 enum rc offer_db_touch(struct db *db, long long id, long long seq)
@@ -407,7 +386,7 @@ enum rc offer_db_touch(struct db *db, long long id, long long seq)
     if (!st) return RC_DB;
     sqlite3_bind_int64(st, 1, id);
     sqlite3_bind_int64(st, 2, seq);
-    return step_done(db, st);
+    return db_step_done(db, st);
 }
 
 enum rc offer_db_set_members(struct db *db, long long id,
@@ -419,13 +398,13 @@ enum rc offer_db_set_members(struct db *db, long long id,
 
     if (!st) return RC_DB;
     sqlite3_bind_int64(st, 1, id);
-    rc = step_done(db, st);
+    rc = db_step_done(db, st);
     for (i = 0; rc == RC_OK && i < n; i++) {
         st = db_stmt(db, sql_member_add);
         if (!st) return RC_DB;
         sqlite3_bind_int64(st, 1, id);
         sqlite3_bind_int64(st, 2, ents[i]);
-        rc = step_done(db, st);
+        rc = db_step_done(db, st);
     }
     return rc;
 }
@@ -439,7 +418,7 @@ enum rc offer_db_set_trades(struct db *db, long long id, json_t *trades)
 
     if (!st) return RC_DB;
     sqlite3_bind_int64(st, 1, id);
-    rc = step_done(db, st);
+    rc = db_step_done(db, st);
     json_array_foreach(trades, i, t) {
         const char *scheme = json_string_value(json_object_get(t, "scheme"));
         const char *code = json_string_value(json_object_get(t, "code"));
@@ -451,7 +430,7 @@ enum rc offer_db_set_trades(struct db *db, long long id, json_t *trades)
         sqlite3_bind_int64(st, 1, id);
         sqlite3_bind_text(st, 2, scheme, -1, SQLITE_TRANSIENT);
         sqlite3_bind_text(st, 3, code, -1, SQLITE_TRANSIENT);
-        rc = step_done(db, st);
+        rc = db_step_done(db, st);
     }
     return rc;
 }
@@ -475,7 +454,7 @@ enum rc offer_db_photo_add(struct db *db, long long id, const char *type,
         sqlite3_bind_null(st, 4);
     }
     sqlite3_bind_blob64(st, 5, bytes, (sqlite3_uint64)len, SQLITE_STATIC);
-    rc = step_done(db, st);
+    rc = db_step_done(db, st);
     if (rc == RC_OK) *photo = sqlite3_last_insert_rowid(db_handle(db));
     return rc;
 }
@@ -488,7 +467,7 @@ enum rc offer_db_photo_delete(struct db *db, long long id, long long photo)
     if (!st) return RC_DB;
     sqlite3_bind_int64(st, 1, id);
     sqlite3_bind_int64(st, 2, photo);
-    rc = step_done(db, st);
+    rc = db_step_done(db, st);
     if (rc == RC_OK && sqlite3_changes(db_handle(db)) == 0) rc = RC_NOTFOUND;
     return rc;
 }

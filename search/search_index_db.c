@@ -188,14 +188,6 @@ static int pending_del(struct db *db, long long rowid)
     return del;
 }
 
-static enum rc step_done(struct db *db, sqlite3_stmt *st)
-{
-    int src = sqlite3_step(st);
-
-    db_stmt_done(st);
-    return src == SQLITE_DONE ? RC_OK : db_rc(db, src);
-}
-
 enum rc search_index_remove(struct db *db, long long id)
 {
     return search_index_remove_row(db, id * 4 + SEARCH_KIND_ENTREPRENEUR);
@@ -210,13 +202,13 @@ enum rc search_index_remove_row(struct db *db, long long rowid)
         st = db_stmt(db, sql_pending_drop);
         if (!st) return RC_DB;
         sqlite3_bind_int64(st, 1, rowid);
-        return step_done(db, st);
+        return db_step_done(db, st);
     }
     st = db_stmt(db, sql_pending_put);
     if (!st) return RC_DB;
     sqlite3_bind_int64(st, 1, rowid);
     sqlite3_bind_int(st, 2, 1);
-    return step_done(db, st);
+    return db_step_done(db, st);
 }
 
 /* analyzed: append the analyzed tokens of text to col. */
@@ -316,7 +308,7 @@ static enum rc put(struct db *db, long long rowid,
     sqlite3_bind_int(st, 2, del);
     for (i = 0; i < 6; i++)
         sqlite3_bind_text(st, i + 3, buf_str(&e->col[i]), -1, SQLITE_STATIC);
-    return step_done(db, st);
+    return db_step_done(db, st);
 }
 
 enum rc search_index_put(struct db *db, long long id,
@@ -360,14 +352,14 @@ enum rc search_index_flush(struct db *db)
     db_stmt_done(st);
     if (!any) return RC_OK;
     st = db_stmt(db, sql_flush_delete);
-    rc = st ? step_done(db, st) : RC_DB;
+    rc = st ? db_step_done(db, st) : RC_DB;
     if (rc == RC_OK) {
         st = db_stmt(db, sql_flush_insert);
-        rc = st ? step_done(db, st) : RC_DB;
+        rc = st ? db_step_done(db, st) : RC_DB;
     }
     if (rc == RC_OK) {
         st = db_stmt(db, sql_flush_clear);
-        rc = st ? step_done(db, st) : RC_DB;
+        rc = st ? db_step_done(db, st) : RC_DB;
     }
     return rc;
 }

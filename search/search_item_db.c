@@ -60,14 +60,6 @@ const char *const search_item_sql[] = {
     sql_offer_seq,    sql_group_seq,    sql_tombstone,  sql_seq_save,
     NULL};
 
-static enum rc step_done(struct db *db, sqlite3_stmt *st)
-{
-    int src = sqlite3_step(st);
-
-    db_stmt_done(st);
-    return src == SQLITE_DONE ? RC_OK : db_rc(db, src);
-}
-
 /* trades_into: the labels of the trades a statement (scheme, code,
  * label) answers into text, their tags into tags. */
 static enum rc trades_into(struct db *db, sqlite3_stmt *st, struct buf *text,
@@ -237,7 +229,7 @@ static enum rc one(struct db *db, struct search_text *an, int kind,
                           SQLITE_STATIC);
         sqlite3_bind_int64(st, 3, id);
     }
-    return step_done(db, st);
+    return db_step_done(db, st);
 }
 
 /* marked: the rows of search_dirty into *out (2 numbers each: kind, id),
@@ -326,7 +318,7 @@ enum rc search_item_flush(struct db *db)
     rc = marked(db, &v, &n);
     if (rc != RC_OK || !n) return rc;
     st = db_stmt(db, sql_dirty_clear);
-    rc = st ? step_done(db, st) : RC_DB;
+    rc = st ? db_step_done(db, st) : RC_DB;
     if (rc == RC_OK) {
         an = search_text_new(n > 64 ? 4096 : 0);
         if (!an) rc = RC_NOMEM;
@@ -345,7 +337,7 @@ enum rc search_item_flush(struct db *db)
             rc = RC_DB;
         } else {
             sqlite3_bind_int64(st, 1, seq);
-            rc = step_done(db, st);
+            rc = db_step_done(db, st);
         }
     }
     if (rc != RC_OK)

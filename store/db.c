@@ -201,6 +201,29 @@ const char *db_text(sqlite3_stmt *st, int i)
     return t ? (const char *)t : "";
 }
 
+void db_text_copy(char *dst, size_t size, sqlite3_stmt *st, int i)
+{
+    snprintf(dst, size, "%s", db_text(st, i));
+}
+
+enum rc db_step_done(struct db *db, sqlite3_stmt *st)
+{
+    int src = sqlite3_step(st);
+    /* The result is read before the reset, which clears the error. */
+    enum rc rc = src == SQLITE_DONE ? RC_OK : db_rc(db, src);
+
+    db_stmt_done(st);
+    return rc;
+}
+
+void db_bind_id(sqlite3_stmt *st, int i, long long id)
+{
+    if (id)
+        sqlite3_bind_int64(st, i, id);
+    else
+        sqlite3_bind_null(st, i);
+}
+
 char *db_text_dup(sqlite3_stmt *st, int i)
 {
     const unsigned char *t = sqlite3_column_text(st, i);

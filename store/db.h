@@ -12,6 +12,7 @@
 #define ESSAIM_DB_H
 
 #include <sqlite3.h>
+#include <stddef.h>
 
 #include "../util/rc.h"
 
@@ -114,5 +115,16 @@ void db_bind_viewer(sqlite3_stmt *st, const struct viewer *v);
 /* db_text: column i as a borrowed string, "" for SQL NULL; valid until
  * the next step or reset of st. */
 const char *db_text(sqlite3_stmt *st, int i);
+
+/* db_text_copy: column i into dst (size bytes, cut if longer), "" for
+ * SQL NULL. */
+void db_text_copy(char *dst, size_t size, sqlite3_stmt *st, int i);
+
+/* db_step_done: step st, a statement that returns no row, and give it
+ * back (db_stmt_done): RC_OK when it ran to its end. */
+enum rc db_step_done(struct db *db, sqlite3_stmt *st);
+
+/* db_bind_id: bind parameter i to id, or to NULL when id is 0. */
+void db_bind_id(sqlite3_stmt *st, int i, long long id);
 
 #endif

@@ -129,14 +129,6 @@ static void now_iso(char *buf, size_t size)
     strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-static enum rc step_done(struct db *db, sqlite3_stmt *st)
-{
-    int src = sqlite3_step(st);
-
-    db_stmt_done(st);
-    return src == SQLITE_DONE ? RC_OK : db_rc(db, src);
-}
-
 static void bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
 {
     if (s && *s)
@@ -216,7 +208,7 @@ static enum rc side_tables(struct db *db, long long id, json_t *doc)
         st = db_stmt(db, dels[i]);
         if (!st) return RC_DB;
         sqlite3_bind_int64(st, 1, id);
-        rc = step_done(db, st);
+        rc = db_step_done(db, st);
     }
     /* CPV codes of the tender and of its lots. */
     json_array_foreach(json_object_get(doc, "cpv"), i, x) {
@@ -225,7 +217,7 @@ static enum rc side_tables(struct db *db, long long id, json_t *doc)
         if (!st) return RC_DB;
         sqlite3_bind_text(st, 1, json_string_value(x), -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 2, id);
-        rc = step_done(db, st);
+        rc = db_step_done(db, st);
     }
     json_array_foreach(json_object_get(doc, "lots"), i, l) {
         json_array_foreach(json_object_get(l, "cpv"), j, x) {
@@ -234,7 +226,7 @@ static enum rc side_tables(struct db *db, long long id, json_t *doc)
             if (!st) return RC_DB;
             sqlite3_bind_text(st, 1, json_string_value(x), -1, SQLITE_STATIC);
             sqlite3_bind_int64(st, 2, id);
-            rc = step_done(db, st);
+            rc = db_step_done(db, st);
         }
     }
     /* Départements: the place's, or those of a NUTS-1 or NUTS-2 code. */
@@ -243,7 +235,7 @@ static enum rc side_tables(struct db *db, long long id, json_t *doc)
         if (!st) return RC_DB;
         sqlite3_bind_text(st, 1, str(place, "departement"), -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 2, id);
-        rc = step_done(db, st);
+        rc = db_step_done(db, st);
     }
     json_array_foreach(json_object_get(place, "departements"), i, x) {
         if (rc != RC_OK) break;
@@ -251,7 +243,7 @@ static enum rc side_tables(struct db *db, long long id, json_t *doc)
         if (!st) return RC_DB;
         sqlite3_bind_text(st, 1, json_string_value(x), -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 2, id);
-        rc = step_done(db, st);
+        rc = db_step_done(db, st);
     }
     if (rc != RC_OK) return rc;
     an = search_text_new(1024);
@@ -272,7 +264,7 @@ static enum rc side_tables(struct db *db, long long id, json_t *doc)
         sqlite3_bind_int64(st, 1, id);
         sqlite3_bind_text(st, 2, buf_str(&title), -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 3, buf_str(&body), -1, SQLITE_STATIC);
-        rc = step_done(db, st);
+        rc = db_step_done(db, st);
     }
     buf_free(&title);
     buf_free(&body);
@@ -358,7 +350,7 @@ static enum rc store(struct db *db, const struct viewer *v, json_t *doc,
     if (v->account_id) sqlite3_bind_int64(st, 12, v->account_id);
     sqlite3_bind_text(st, 13, now, -1, SQLITE_STATIC);
     if (*id) sqlite3_bind_int64(st, 14, *id);
-    rc = step_done(db, st);
+    rc = db_step_done(db, st);
     if (rc != RC_OK) goto out;
     if (!*id) {
         *id = sqlite3_last_insert_rowid(db_handle(db));
@@ -500,7 +492,7 @@ static enum rc source_put(struct db *db, const char *url, const char *etag,
     bind_text_or_null(st, 2, etag);
     bind_text_or_null(st, 3, last_modified);
     sqlite3_bind_text(st, 4, now, -1, SQLITE_TRANSIENT);
-    return step_done(db, st);
+    return db_step_done(db, st);
 }
 
 enum rc tender_import(struct db *db, const struct viewer *v, const char *buf,
@@ -665,7 +657,7 @@ enum rc tender_import_url(struct db *db, const struct viewer *v,
         }
         sqlite3_bind_text(st, 1, url, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
-        rc = step_done(db, st);
+        rc = db_step_done(db, st);
         if (rc == RC_OK) {
             *out = json_pack("{s:s, s:b, s:i, s:i, s:[], s:[]}", "url", url,
                              "not_modified", 1, "imported", 0, "updated", 0,

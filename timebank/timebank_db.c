@@ -169,27 +169,6 @@ const char *const timebank_sql[] = {sql_person,
 
 /* ------------------------------------------------------------- helpers */
 
-static enum rc step_done(struct db *db, sqlite3_stmt *st)
-{
-    int src = sqlite3_step(st);
-
-    db_stmt_done(st);
-    return src == SQLITE_DONE ? RC_OK : db_rc(db, src);
-}
-
-static void copy(char *dst, size_t size, sqlite3_stmt *st, int i)
-{
-    snprintf(dst, size, "%s", db_text(st, i));
-}
-
-static void bind_id_or_null(sqlite3_stmt *st, int i, long long id)
-{
-    if (id)
-        sqlite3_bind_int64(st, i, id);
-    else
-        sqlite3_bind_null(st, i);
-}
-
 static void bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
 {
     if (s && *s)
@@ -230,9 +209,9 @@ enum rc timebank_db_person(struct db *db, long long id,
     if (src == SQLITE_ROW) {
         p->id = sqlite3_column_int64(st, 0);
         p->cooperative_id = sqlite3_column_int64(st, 1);
-        copy(p->name, sizeof p->name, st, 2);
-        copy(p->cooperative, sizeof p->cooperative, st, 3);
-        copy(p->visibility, sizeof p->visibility, st, 4);
+        db_text_copy(p->name, sizeof p->name, st, 2);
+        db_text_copy(p->cooperative, sizeof p->cooperative, st, 3);
+        db_text_copy(p->visibility, sizeof p->visibility, st, 4);
     }
     db_stmt_done(st);
     if (src == SQLITE_DONE) return RC_NOTFOUND;
@@ -248,7 +227,7 @@ enum rc timebank_db_coop(struct db *db, long long id, char *name, size_t size)
     if (!st) return RC_DB;
     sqlite3_bind_int64(st, 1, id);
     src = sqlite3_step(st);
-    if (src == SQLITE_ROW) copy(name, size, st, 0);
+    if (src == SQLITE_ROW) db_text_copy(name, size, st, 0);
     db_stmt_done(st);
     if (src == SQLITE_DONE) return RC_NOTFOUND;
     return src == SQLITE_ROW ? RC_OK : db_rc(db, src);
@@ -318,8 +297,8 @@ enum rc timebank_db_limits_set(struct db *db, long long coop,
     else
         sqlite3_bind_null(st, 5);
     sqlite3_bind_int64(st, 6, l->pair_max);
-    bind_id_or_null(st, 7, account);
-    return step_done(db, st);
+    db_bind_id(st, 7, account);
+    return db_step_done(db, st);
 }
 
 /* ----------------------------------------------------------- balances */
@@ -376,11 +355,11 @@ enum rc timebank_db_transfer(struct db *db, long long id,
         t->post_id = sqlite3_column_int64(st, 4);
         t->recorded_by = sqlite3_column_int64(st, 5);
         t->recorded_account = sqlite3_column_int64(st, 6);
-        copy(t->status, sizeof t->status, st, 7);
-        copy(t->note, sizeof t->note, st, 8);
-        copy(t->reason, sizeof t->reason, st, 9);
-        copy(t->created_at, sizeof t->created_at, st, 10);
-        copy(t->answered_at, sizeof t->answered_at, st, 11);
+        db_text_copy(t->status, sizeof t->status, st, 7);
+        db_text_copy(t->note, sizeof t->note, st, 8);
+        db_text_copy(t->reason, sizeof t->reason, st, 9);
+        db_text_copy(t->created_at, sizeof t->created_at, st, 10);
+        db_text_copy(t->answered_at, sizeof t->answered_at, st, 11);
     }
     db_stmt_done(st);
     if (src == SQLITE_DONE) return RC_NOTFOUND;
@@ -400,10 +379,10 @@ enum rc timebank_db_transfer_insert(struct db *db,
     sqlite3_bind_int64(st, 2, t->to);
     sqlite3_bind_int64(st, 3, t->amount);
     bind_text_or_null(st, 4, t->note);
-    bind_id_or_null(st, 5, t->post_id);
+    db_bind_id(st, 5, t->post_id);
     sqlite3_bind_int64(st, 6, t->recorded_by);
-    bind_id_or_null(st, 7, t->recorded_account);
-    rc = step_done(db, st);
+    db_bind_id(st, 7, t->recorded_account);
+    rc = db_step_done(db, st);
     if (rc == RC_OK) *id = sqlite3_last_insert_rowid(db_handle(db));
     return rc;
 }
@@ -418,7 +397,7 @@ enum rc timebank_db_transfer_set(struct db *db, long long id,
     sqlite3_bind_int64(st, 1, id);
     sqlite3_bind_text(st, 2, status, -1, SQLITE_TRANSIENT);
     bind_text_or_null(st, 3, reason);
-    rc = step_done(db, st);
+    rc = db_step_done(db, st);
     if (rc == RC_OK && sqlite3_changes(db_handle(db)) != 1) rc = RC_CONFLICT;
     return rc;
 }
@@ -435,7 +414,7 @@ enum rc timebank_db_move(struct db *db, long long transfer, long long account,
     if (!st) return RC_DB;
     sqlite3_bind_int64(st, 1, account);
     sqlite3_bind_int64(st, 2, coop);
-    rc = step_done(db, st);
+    rc = db_step_done(db, st);
     if (rc != RC_OK) return rc;
     st = db_stmt(db, sql_account_add);
     if (!st) return RC_DB;
@@ -457,7 +436,7 @@ enum rc timebank_db_move(struct db *db, long long transfer, long long account,
     sqlite3_bind_int64(st, 5, coop);
     sqlite3_bind_int64(st, 6, other);
     sqlite3_bind_int64(st, 7, other_coop);
-    return step_done(db, st);
+    return db_step_done(db, st);
 }
 
 /* -------------------------------------------------------- idempotency */
@@ -496,7 +475,7 @@ enum rc timebank_db_idem_put(struct db *db, long long account, const char *key,
     if (!st) return RC_DB;
     key_age(age, sizeof age);
     sqlite3_bind_text(st, 1, age, -1, SQLITE_TRANSIENT);
-    rc = step_done(db, st);
+    rc = db_step_done(db, st);
     if (rc != RC_OK) return rc;
     st = db_stmt(db, sql_idem_put);
     if (!st) return RC_DB;
@@ -504,7 +483,7 @@ enum rc timebank_db_idem_put(struct db *db, long long account, const char *key,
     sqlite3_bind_text(st, 2, key, -1, SQLITE_TRANSIENT);
     sqlite3_bind_blob(st, 3, hash, 32, SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 4, transfer);
-    return step_done(db, st);
+    return db_step_done(db, st);
 }
 
 enum rc timebank_db_notify(struct db *db, long long ent, const char *kind,
@@ -516,7 +495,7 @@ enum rc timebank_db_notify(struct db *db, long long ent, const char *kind,
     sqlite3_bind_int64(st, 1, ent);
     sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, text, -1, SQLITE_TRANSIENT);
-    return step_done(db, st);
+    return db_step_done(db, st);
 }
 
 /* -------------------------------------------------------------- posts */
@@ -558,7 +537,7 @@ enum rc timebank_db_post_insert(struct db *db, long long ent, json_t *doc,
     bind_text_or_null(st, 7, str(doc, "from"));
     bind_text_or_null(st, 8, str(doc, "until"));
     sqlite3_bind_int64(st, 9, seq);
-    rc = step_done(db, st);
+    rc = db_step_done(db, st);
     if (rc != RC_OK) return rc;
     *id = sqlite3_last_insert_rowid(db_handle(db));
     json_array_foreach(json_object_get(doc, "trades"), i, t)
@@ -571,7 +550,7 @@ enum rc timebank_db_post_insert(struct db *db, long long ent, json_t *doc,
         sqlite3_bind_int64(st, 1, *id);
         sqlite3_bind_text(st, 2, str(t, "scheme"), -1, SQLITE_TRANSIENT);
         sqlite3_bind_text(st, 3, str(t, "code"), -1, SQLITE_TRANSIENT);
-        rc = step_done(db, st);
+        rc = db_step_done(db, st);
         if (rc != RC_OK) return rc;
     }
     return RC_OK;
@@ -590,11 +569,11 @@ enum rc timebank_db_post(struct db *db, long long id,
     if (src == SQLITE_ROW) {
         p->id = sqlite3_column_int64(st, 0);
         p->entrepreneur_id = sqlite3_column_int64(st, 1);
-        copy(p->kind, sizeof p->kind, st, 2);
-        copy(p->status, sizeof p->status, st, 3);
+        db_text_copy(p->kind, sizeof p->kind, st, 2);
+        db_text_copy(p->status, sizeof p->status, st, 3);
         p->doc = json_loads(db_text(st, 4), 0, NULL);
-        copy(p->created_at, sizeof p->created_at, st, 5);
-        copy(p->updated_at, sizeof p->updated_at, st, 6);
+        db_text_copy(p->created_at, sizeof p->created_at, st, 5);
+        db_text_copy(p->updated_at, sizeof p->updated_at, st, 6);
     }
     db_stmt_done(st);
     if (src == SQLITE_DONE) return RC_NOTFOUND;
