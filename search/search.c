@@ -316,6 +316,10 @@ static void consider(struct run *r, uint32_t id, unsigned fields)
                              ? lrintf(70.0f * (float)text +
                                       30.0f * proximity(x.dist))
                              : 100 * text);
+    /* Cooperation as a signal: who helped others gets half a point (of
+     * 100) per level, 1.5 at most; no history adds nothing, takes
+     * nothing. */
+    x.score = (uint16_t)(x.score + SEARCH_HELPED_BOOST * d->helped);
     x.tie = mix(r->hash ^ mix(id));
     r->total++;
     keep(r, &x);
@@ -1048,6 +1052,7 @@ static json_t *item_entrepreneur(struct run *r, struct search_text *an,
     }
     ctx.trade_filter = r->p->trade;
     ctx.available_on = r->has_day ? r->p->available_on : NULL;
+    if (x->id < r->m->ndocs) ctx.helped = r->m->docs[x->id].helped;
     search_explain(an, &r->q, doc, &ctx, &snippet, &why);
     o = json_pack("{s:s, s:o, s:O, s:O, s:O, s:{s:o, s:O}, s:O, s:O, s:O,"
                   " s:{s:O, s:O, s:O, s:O, s:O}}",

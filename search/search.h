@@ -39,6 +39,8 @@
 struct viewer;
 
 #define SEARCH_MAX_DEPTH 10000 /* results reachable by paging */
+#define SEARCH_HELPED_BOOST 50 /* score (of 10000) per contribution-temps
+                                  level: having helped others 2, 10, 40 h */
 
 struct search_params {
     const char *q;             /* text; "" or NULL for none */

@@ -360,6 +360,13 @@ static json_t *why_of(const struct search_query *q, const struct fields *f,
     if (ctx->available_on)
         json_array_append_new(why, json_sprintf("disponible le %s",
                                                 ctx->available_on));
+    if (ctx->helped)
+        json_array_append_new(why, json_sprintf(
+                                       "a aidé d'autres entrepreneurs (%s"
+                                       " d'entraide)",
+                                       ctx->helped >= 3   ? "40 h ou plus"
+                                       : ctx->helped == 2 ? "10 h ou plus"
+                                                          : "2 h ou plus"));
     return why;
 }
 

@@ -37,6 +37,8 @@ struct explain_ctx {
                                  de Rezé"), or NULL */
     const char *lead;         /* a first reason ("offre de Jardins du
                                  Val"), or NULL */
+    int helped;               /* contribution-temps level (search_mem.h
+                                 mem_doc.helped), 0: none */
 };
 
 /* search_explain: a profile's snippet and reasons at once (its text is

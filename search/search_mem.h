@@ -68,7 +68,11 @@ struct mem_doc {
     uint8_t nzones;       /* zones in all */
     uint8_t ntrades;      /* trade ids in all */
     uint8_t alive;        /* 0: no entrepreneur has this id */
+    uint8_t helped;       /* contribution-temps: 0 none, 1 helped others
+                             2 h or more, 2 10 h, 3 40 h (the hours earned
+                             in the time ledger) */
 } __attribute__((aligned(64)));
+_Static_assert(sizeof(struct mem_doc) == 64, "one cache line per profile");
 
 /* An offer or a group. Lists are ascending and owned by the table. */
 struct mem_item {

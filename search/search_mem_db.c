@@ -15,8 +15,10 @@
 static const char sql_seq[] = "SELECT n FROM change_seq";
 static const char sql_rows[] =
     "SELECT id, cooperative_id, visibility, status, insee, departement, lat,"
-    " lon, radius_km, zones, avail_from, avail_until FROM entrepreneur"
-    " WHERE seq > ?1 ORDER BY id";
+    " lon, radius_km, zones, avail_from, avail_until, h.given"
+    " FROM entrepreneur LEFT JOIN (SELECT account_id, sum(amount) AS given"
+    " FROM time_movement WHERE amount > 0 GROUP BY account_id) h"
+    " ON h.account_id = entrepreneur.id WHERE seq > ?1 ORDER BY id";
 static const char sql_all_trades[] =
     "SELECT entrepreneur_id, scheme, code FROM entrepreneur_trade"
     " ORDER BY entrepreneur_id";
@@ -551,6 +553,16 @@ static int trade_id(struct entry *e, const char *code)
     return search_mem_code(&e->m, code);
 }
 
+/* helped_level: the contribution-temps level of quarter-hours earned by
+ * helping others (README "Cooperation as a signal"). */
+static uint8_t helped_level(long long quarters)
+{
+    if (quarters >= 40 * 4) return 3;
+    if (quarters >= 10 * 4) return 2;
+    if (quarters >= 2 * 4) return 1;
+    return 0;
+}
+
 /* set_row: fill the entry of one entrepreneur row but its lists; its
  * zones go to z (*nz of them). */
 static int set_row(struct entry *e, sqlite3_stmt *st, struct mem_doc **out,
@@ -586,6 +598,7 @@ static int set_row(struct entry *e, sqlite3_stmt *st, struct mem_doc **out,
                    ? MEM_DAY_NONE_UNTIL
                    : search_mem_day(db_text(st, 11));
     *nz = parse_zones(e, db_text(st, 9), z, 255);
+    d->helped = helped_level(sqlite3_column_int64(st, 12));
     d->alive = 1;
     e->m.alive++;
     *out = d;

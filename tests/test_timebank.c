@@ -9,10 +9,12 @@
  */
 #include "testutil.h"
 
+#include <math.h>
 #include <pthread.h>
 #include <time.h>
 
 #include "../directory/dir_coop.h"
+#include "../search/search.h"
 #include "../directory/dir_ent.h"
 #include "../timebank/timebank.h"
 #include "../util/ids.h"
@@ -685,6 +687,65 @@ static void refused_at_record(struct fix *f, const struct viewer *v,
                      transfers);
     assert_int_equal(count(f->db, "SELECT count(*) FROM notification"), notes);
     assert_int_equal(count(f->db, "SELECT count(*) FROM outbox"), mails);
+}
+
+/* score_of: the search score of entrepreneur id for a client looking
+ * for accountants (M1203) at Nantes; -1 when not found. Its reasons go
+ * to last_why. */
+static char last_why[1024];
+
+static double score_of(struct db *db, long long id)
+{
+    static const struct viewer client = {VIEWER_CLIENT, 0, 0, 0};
+    struct search_params p;
+    json_t *errs = json_array(), *out = NULL, *x;
+    double score = -1;
+    size_t i;
+
+    memset(&p, 0, sizeof p);
+    p.trade = "M1203";
+    p.near = "44109";
+    p.radius_km = -1;
+    p.kind = "entrepreneur";
+    p.limit = 20;
+    assert_int_equal(search_run(db, &client, &p, errs, &out), RC_OK);
+    json_array_foreach(json_object_get(out, "results"), i, x) {
+        long long rid;
+
+        if (ids_parse_json(json_object_get(x, "id"), &rid) && rid == id) {
+            char *w = json_dumps(json_object_get(x, "why"), JSON_ENSURE_ASCII);
+
+            score = json_number_value(json_object_get(x, "score"));
+            snprintf(last_why, sizeof last_why, "%s", w ? w : "");
+            free(w);
+        }
+    }
+    json_decref(out);
+    json_decref(errs);
+    return score;
+}
+
+/* Cooperation as a signal: Claire helps Anne 2 h; in a search where
+ * Claire and Alice fit alike, Claire now ranks half a point higher;
+ * Alice, who has no history, keeps her score. */
+static void helping_ranks_higher(void **state)
+{
+    struct fix *f = *state;
+    long long claire = make_ent(f->db, f->A, "Claire Cadou", "44109",
+                                "public");
+    struct viewer vc = ent_viewer(f->db, "claire@example.org", claire, f->A);
+    double alice0 = score_of(f->db, f->a1), claire0 = score_of(f->db, claire);
+    long long t;
+
+    assert_true(alice0 > 0);
+    assert_true(claire0 == alice0);
+    t = record(f, &f->va2, f->a2, claire, "2", RC_OK, NULL);
+    answer(f, &vc, t, 1, NULL, RC_OK, NULL, NULL);
+    assert_true(score_of(f->db, f->a1) == alice0);
+    assert_null(strstr(last_why, "entraide"));
+    assert_true(fabs(score_of(f->db, claire) - (alice0 + 0.005)) < 1e-9);
+    assert_non_null(strstr(last_why, "2 h ou plus d'entraide"));
+    (void)f->vb1;
 }
 
 static void every_limit(void **state)
@@ -1859,6 +1920,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(bad_transfers_are_refused, fix_setup,
                                         fix_teardown),
         cmocka_unit_test_setup_teardown(every_limit, fix_setup, fix_teardown),
+        cmocka_unit_test_setup_teardown(helping_ranks_higher, fix_setup,
+                                        fix_teardown),
         cmocka_unit_test_setup_teardown(idempotency, fix_setup, fix_teardown),
         cmocka_unit_test_setup_teardown(accounts_are_read, fix_setup,
                                         fix_teardown),

@@ -1092,6 +1092,8 @@ enum rc timebank_transfer_answer(struct db *db, const struct viewer *v,
         if (rc == RC_OK)
             rc = timebank_db_move(db, t.id, t.to, to.cooperative_id, t.from,
                                   from.cooperative_id, t.amount);
+        /* The helper's help now weighs in the search (search_mem). */
+        if (rc == RC_OK) rc = timebank_db_touch(db, t.to);
     }
     if (rc == RC_OK)
         rc = timebank_db_transfer_set(db, t.id,

@@ -323,6 +323,11 @@ enum rc timebank_db_move(struct db *db, long long transfer, long long account,
                          long long coop, long long other, long long other_coop,
                          long long amount);
 
+/* timebank_db_touch: a new change number on entrepreneur ent, so that
+ * the search's in-memory table reloads it (the hours they earned
+ * helping others weigh in the ranking). */
+enum rc timebank_db_touch(struct db *db, long long ent);
+
 /* timebank_db_idem_get: the transfer recorded by account under key in
  * the last TIMEBANK_KEY_HOURS (*transfer 0: none) and the hash of its
  * body (32 bytes). */

@@ -135,7 +135,11 @@ static const char sql_report_pairs[] =
 
 /* The statements of this file, for tests/test_timebank.c (each must
  * prepare against the schema). */
-const char *const timebank_sql[] = {sql_person,
+static const char sql_touch[] =
+    "UPDATE entrepreneur SET seq = ?2 WHERE id = ?1";
+
+const char *const timebank_sql[] = {sql_touch,
+                                    sql_person,
                                     sql_coop,
                                     sql_location,
                                     sql_limits,
@@ -400,6 +404,20 @@ enum rc timebank_db_transfer_set(struct db *db, long long id,
     rc = db_step_done(db, st);
     if (rc == RC_OK && sqlite3_changes(db_handle(db)) != 1) rc = RC_CONFLICT;
     return rc;
+}
+
+enum rc timebank_db_touch(struct db *db, long long ent)
+{
+    long long seq;
+    enum rc rc = db_next_seq(db, &seq);
+    sqlite3_stmt *st;
+
+    if (rc != RC_OK) return rc;
+    st = db_stmt(db, sql_touch);
+    if (!st) return RC_DB;
+    sqlite3_bind_int64(st, 1, ent);
+    sqlite3_bind_int64(st, 2, seq);
+    return db_step_done(db, st);
 }
 
 enum rc timebank_db_move(struct db *db, long long transfer, long long account,
