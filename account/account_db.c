@@ -99,6 +99,17 @@ static const char sql_export_groups[] =
     " 'invited_at', m.invited_at, 'answered_at', m.answered_at, 'left_at',"
     " m.left_at, 'reason', m.reason)) FROM grp_member m"
     " JOIN grp g ON g.id = m.group_id WHERE ?2 <> 0 AND m.entrepreneur_id = ?2";
+static const char sql_export_time[] =
+    "SELECT json_object('balance_hours', coalesce((SELECT balance FROM"
+    " time_account WHERE id = ?2), 0) / 4.0, 'transfers', (SELECT"
+    " json_group_array(json_object('id', cast(id AS TEXT), 'from',"
+    " cast(from_id AS TEXT), 'to', cast(to_id AS TEXT), 'hours',"
+    " amount / 4.0, 'note', note, 'status', status, 'reason', reason,"
+    " 'created_at', created_at, 'answered_at', answered_at))"
+    " FROM time_transfer WHERE from_id = ?2 OR to_id = ?2), 'posts',"
+    " (SELECT json_group_array(json_object('id', cast(id AS TEXT), 'kind',"
+    " kind, 'status', status, 'post', json(doc))) FROM time_post"
+    " WHERE entrepreneur_id = ?2)) WHERE ?2 <> 0";
 static const char sql_role_coop[] =
     "SELECT a.role, coalesce(e.cooperative_id, a.cooperative_id)"
     " FROM account a LEFT JOIN entrepreneur e ON e.id = a.entrepreneur_id"
@@ -119,7 +130,7 @@ const char *const account_sql[] = {
     sql_session_del, sql_invite_add,    sql_invite_get,  sql_invite_del,
     sql_set_password, sql_me,           sql_sessions,    sql_own_audit,
     sql_delete,      sql_mail_delete,   sql_export_requests,
-    sql_export_answers, sql_export_inbox, sql_export_groups,
+    sql_export_answers, sql_export_inbox, sql_export_groups, sql_export_time,
     sql_sessions_del,  sql_role_coop,     sql_of_coop,     sql_count_coop,
     NULL};
 
@@ -842,6 +853,8 @@ enum rc account_export(struct db *db, const struct viewer *v, json_t **out)
         rc = export_sql(db, v, sql_export_inbox, "notifications", *out);
     if (rc == RC_OK)
         rc = export_sql(db, v, sql_export_groups, "groups", *out);
+    if (rc == RC_OK && v->entrepreneur_id)
+        rc = export_sql(db, v, sql_export_time, "time", *out);
     if (rc == RC_OK)
         rc = db_commit(db);
     else

@@ -745,6 +745,17 @@ static void helping_ranks_higher(void **state)
     assert_null(strstr(last_why, "entraide"));
     assert_true(fabs(score_of(f->db, claire) - (alice0 + 0.005)) < 1e-9);
     assert_non_null(strstr(last_why, "2 h ou plus d'entraide"));
+    /* Her export holds her time account. */
+    {
+        json_t *ex = NULL, *tm;
+
+        assert_int_equal(account_export(f->db, &vc, &ex), RC_OK);
+        tm = json_object_get(ex, "time");
+        assert_true(json_number_value(json_object_get(tm, "balance_hours")) ==
+                    2.0);
+        assert_int_equal(json_array_size(json_object_get(tm, "transfers")), 1);
+        json_decref(ex);
+    }
     (void)f->vb1;
 }
 
