@@ -637,27 +637,13 @@ static int srv_teardown(void **state)
     return 0;
 }
 
-/* call: method path body as token; the status; *out the JSON (or NULL). */
-static long call(const char *token, const char *method, const char *path,
-                 const char *body, json_t **out)
-{
-    struct test_reply r;
-    long status;
-
-    test_http_as(&server, token, method, path, body, NULL, &r);
-    status = r.status;
-    if (out) *out = json_incref(r.json);
-    test_reply_free(&r);
-    return status;
-}
-
 /* post_id: POST body as token, expecting want; copy the answer's field
  * (id, or token of invitation) into dst. */
 static void post_id(const char *token, const char *path, const char *body,
                     long want, char *dst, size_t size)
 {
     json_t *out = NULL;
-    long st = call(token, "POST", path, body, &out);
+    long st = test_call(&server, token, "POST", path, body, &out);
 
     if (st != want)
         fail_msg("POST %s %s: %ld, want %ld: %s", path, body, st, want,
@@ -691,7 +677,7 @@ static void account(enum actor a, const char *request)
     long st;
 
     snprintf(body, sizeof body, "%s", request);
-    st = call(server.admin, "POST", "/api/v1/accounts", body, &out);
+    st = test_call(&server, server.admin, "POST", "/api/v1/accounts", body, &out);
     if (st != 201) fail_msg("account %s: %ld", body, st);
     snprintf(email, sizeof email, "%s",
              json_string_value(json_object_get(out, "email")));
@@ -704,7 +690,7 @@ static void account(enum actor a, const char *request)
                  json_string_value(json_object_get(inv, "token")), (int)a);
         json_decref(out);
         out = NULL;
-        assert_int_equal(call(NULL, "POST", "/api/v1/auth/activate", body,
+        assert_int_equal(test_call(&server, NULL, "POST", "/api/v1/auth/activate", body,
                               &out),
                          200);
         snprintf(w.token[a], sizeof w.token[a], "%s",
@@ -922,7 +908,7 @@ static void check_call(const struct row *m, enum actor a, const char *id)
         snprintf(body, sizeof body, "{\"cooperative_id\":\"%s\"}", w.coop_b);
         b = body;
     }
-    st = call(a == ANON ? NULL : w.token[a], m->method, path, b, NULL);
+    st = test_call(&server, a == ANON ? NULL : w.token[a], m->method, path, b, NULL);
     if (st != m->want[a])
         fail_msg("%s %s (%s) as %s: %ld, want %d", m->method, m->path,
                  path, actor_names[a], st, m->want[a]);
@@ -960,7 +946,7 @@ static void authorization_matrix(void **state)
 
         snprintf(path, sizeof path, "/api/v1/entrepreneurs/%s",
                  target_id((int)i));
-        assert_int_equal(call(server.admin, "GET", path, NULL, &doc), 200);
+        assert_int_equal(test_call(&server, server.admin, "GET", path, NULL, &doc), 200);
         json_decref(doc);
     }
     /* Last: the owner deletes their own profile. */
@@ -968,9 +954,9 @@ static void authorization_matrix(void **state)
         char path[64];
 
         snprintf(path, sizeof path, "/api/v1/entrepreneurs/%s", w.e_own);
-        st = call(w.token[ENT_A], "DELETE", path, NULL, NULL);
+        st = test_call(&server, w.token[ENT_A], "DELETE", path, NULL, NULL);
         assert_int_equal(st, 204);
-        assert_int_equal(call(server.admin, "GET", path, NULL, NULL), 404);
+        assert_int_equal(test_call(&server, server.admin, "GET", path, NULL, NULL), 404);
     }
 }
 
@@ -992,7 +978,7 @@ static void journey_with_passwords(void **state)
              "\"staff2-password\",\"role\":\"staff\",\"cooperative_id\":"
              "\"%s\"}",
              w.coop_a);
-    assert_int_equal(call(server.admin, "POST", "/api/v1/accounts", body,
+    assert_int_equal(test_call(&server, server.admin, "POST", "/api/v1/accounts", body,
                           NULL),
                      201);
     test_login(&server, "staff2@example.org", "staff2-password", tok_staff,
@@ -1004,25 +990,25 @@ static void journey_with_passwords(void **state)
              "\"jade-password\",\"role\":\"entrepreneur\","
              "\"entrepreneur_id\":\"%s\",\"cooperative_id\":\"%s\"}",
              id, w.coop_a);
-    assert_int_equal(call(tok_staff, "POST", "/api/v1/accounts", body, &out),
+    assert_int_equal(test_call(&server, tok_staff, "POST", "/api/v1/accounts", body, &out),
                      201);
     assert_null(json_object_get(out, "invitation"));
     json_decref(out);
     test_login(&server, "jade@example.org", "jade-password", tok_ent,
                sizeof tok_ent);
-    assert_int_equal(call(tok_ent, "GET", "/api/v1/me", NULL, &out), 200);
+    assert_int_equal(test_call(&server, tok_ent, "GET", "/api/v1/me", NULL, &out), 200);
     assert_string_equal(
         json_string_value(json_object_get(out, "entrepreneur_id")), id);
     json_decref(out);
     snprintf(path, sizeof path, "/api/v1/entrepreneurs/%s", id);
-    assert_int_equal(call(tok_ent, "PATCH", path,
+    assert_int_equal(test_call(&server, tok_ent, "PATCH", path,
                           "{\"headline\":\"Vannière\"}", NULL),
                      200);
     snprintf(path, sizeof path, "/api/v1/entrepreneurs/%s", w.e_other);
-    assert_int_equal(call(tok_ent, "PATCH", path,
+    assert_int_equal(test_call(&server, tok_ent, "PATCH", path,
                           "{\"headline\":\"Vannière\"}", NULL),
                      403);
-    assert_int_equal(call(NULL, "POST", "/api/v1/accounts",
+    assert_int_equal(test_call(&server, NULL, "POST", "/api/v1/accounts",
                           "{\"email\":\"buyer@example.org\",\"password\":"
                           "\"buyer-password\",\"role\":\"client\"}",
                           NULL),
@@ -1047,7 +1033,7 @@ static void creating_profiles(void **state)
         long st;
 
         ent_body(body, sizeof body, w.coop_a, "New", "public");
-        st = call(a == ANON ? NULL : w.token[a], "POST",
+        st = test_call(&server, a == ANON ? NULL : w.token[a], "POST",
                   "/api/v1/entrepreneurs", body, &out);
         if (st != want_a[a])
             fail_msg("POST /entrepreneurs in A as %s: %ld, want %d",
@@ -1055,10 +1041,10 @@ static void creating_profiles(void **state)
         json_decref(out);
     }
     /* New cooperatives: administrators. */
-    assert_int_equal(call(w.token[STAFF_A], "POST", "/api/v1/cooperatives",
+    assert_int_equal(test_call(&server, w.token[STAFF_A], "POST", "/api/v1/cooperatives",
                           "{\"name\":\"Coop C\"}", NULL),
                      403);
-    assert_int_equal(call(NULL, "POST", "/api/v1/cooperatives",
+    assert_int_equal(test_call(&server, NULL, "POST", "/api/v1/cooperatives",
                           "{\"name\":\"Coop C\"}", NULL),
                      401);
 }
@@ -1073,11 +1059,11 @@ static void bad_tokens_are_refused(void **state)
     (void)state;
     build_world();
     account_token_new(forged);
-    assert_int_equal(call(forged, "GET", "/api/v1/me", NULL, NULL), 401);
+    assert_int_equal(test_call(&server, forged, "GET", "/api/v1/me", NULL, NULL), 401);
     /* A bad token is refused even where anonymous readers are welcome. */
-    assert_int_equal(call(forged, "GET", "/api/v1/cooperatives", NULL, NULL),
+    assert_int_equal(test_call(&server, forged, "GET", "/api/v1/cooperatives", NULL, NULL),
                      401);
-    assert_int_equal(call("not a token", "GET", "/api/v1/me", NULL, NULL),
+    assert_int_equal(test_call(&server, "not a token", "GET", "/api/v1/me", NULL, NULL),
                      401);
     test_http_full(&server, NULL, "GET", "/api/v1/me", NULL, NULL, basic, &r);
     assert_int_equal(r.status, 401);
@@ -1085,10 +1071,10 @@ static void bad_tokens_are_refused(void **state)
     test_reply_free(&r);
     /* Signed out. */
     test_login(&server, "client@example.org", "secret-1", tok, sizeof tok);
-    assert_int_equal(call(tok, "GET", "/api/v1/me", NULL, NULL), 200);
-    assert_int_equal(call(tok, "POST", "/api/v1/auth/logout", NULL, NULL),
+    assert_int_equal(test_call(&server, tok, "GET", "/api/v1/me", NULL, NULL), 200);
+    assert_int_equal(test_call(&server, tok, "POST", "/api/v1/auth/logout", NULL, NULL),
                      204);
-    assert_int_equal(call(tok, "GET", "/api/v1/me", NULL, NULL), 401);
+    assert_int_equal(test_call(&server, tok, "GET", "/api/v1/me", NULL, NULL), 401);
     /* Expired. */
     test_login(&server, "client@example.org", "secret-1", tok, sizeof tok);
     assert_int_equal(db_open(server.db, NULL, &db), RC_OK);
@@ -1099,7 +1085,7 @@ static void bad_tokens_are_refused(void **state)
                                  " 'client@example.org')"),
                      RC_OK);
     db_close(db);
-    assert_int_equal(call(tok, "GET", "/api/v1/me", NULL, NULL), 401);
+    assert_int_equal(test_call(&server, tok, "GET", "/api/v1/me", NULL, NULL), 401);
     /* The other sessions of the client are gone too (all expired); the
      * client signs in again. */
     test_login(&server, "client@example.org", "secret-1", w.token[CLIENT],
@@ -1209,13 +1195,13 @@ static void http_throttle_says_when(void **state)
 
     (void)state;
     build_world();
-    assert_int_equal(call(NULL, "POST", "/api/v1/accounts",
+    assert_int_equal(test_call(&server, NULL, "POST", "/api/v1/accounts",
                           "{\"email\":\"victim@example.org\",\"password\":"
                           "\"victim-password\"}",
                           NULL),
                      201);
     for (i = 0; i < ACCOUNT_FAILURES_PER_ACCOUNT; i++)
-        assert_int_equal(call(NULL, "POST", "/api/v1/auth/login",
+        assert_int_equal(test_call(&server, NULL, "POST", "/api/v1/auth/login",
                               "{\"email\":\"victim@example.org\","
                               "\"password\":\"guess-guess\"}",
                               NULL),
@@ -1257,7 +1243,7 @@ static double median_login(const char *body, long want, int n)
 
     for (i = 0; i < n; i++) {
         double t0 = now_ms();
-        long st = call(NULL, "POST", "/api/v1/auth/login", body, NULL);
+        long st = test_call(&server, NULL, "POST", "/api/v1/auth/login", body, NULL);
 
         t[i] = now_ms() - t0;
         assert_int_equal(st, want);
@@ -1276,7 +1262,7 @@ static void wrong_password_takes_as_long(void **state)
     (void)state;
     build_world();
     assert_int_equal(account_init(2, 19456 * 1024, 0), 0);
-    assert_int_equal(call(NULL, "POST", "/api/v1/accounts",
+    assert_int_equal(test_call(&server, NULL, "POST", "/api/v1/accounts",
                           "{\"email\":\"timing@example.org\",\"password\":"
                           "\"timing-password\"}",
                           NULL),
@@ -1324,7 +1310,7 @@ static long search_total(const char *token, const char *q)
     long total;
 
     snprintf(path, sizeof path, "/api/v1/search?q=%s", q);
-    assert_int_equal(call(token, "GET", path, NULL, &out), 200);
+    assert_int_equal(test_call(&server, token, "GET", path, NULL, &out), 200);
     total = (long)json_integer_value(json_object_get(out, "total"));
     json_decref(out);
     return total;
@@ -1353,7 +1339,7 @@ static void erasure_leaves_no_trace(void **state)
              "{\"email\":\"canary@example.org\",\"role\":\"entrepreneur\","
              "\"entrepreneur_id\":\"%s\"}",
              id);
-    assert_int_equal(call(w.token[STAFF_A], "POST", "/api/v1/accounts", body,
+    assert_int_equal(test_call(&server, w.token[STAFF_A], "POST", "/api/v1/accounts", body,
                           &out),
                      201);
     snprintf(body, sizeof body,
@@ -1361,7 +1347,7 @@ static void erasure_leaves_no_trace(void **state)
              json_string_value(json_object_get(
                  json_object_get(out, "invitation"), "token")));
     json_decref(out);
-    assert_int_equal(call(NULL, "POST", "/api/v1/auth/activate", body, &out),
+    assert_int_equal(test_call(&server, NULL, "POST", "/api/v1/auth/activate", body, &out),
                      200);
     snprintf(tok, sizeof tok, "%s",
              json_string_value(json_object_get(out, "token")));
@@ -1376,10 +1362,10 @@ static void erasure_leaves_no_trace(void **state)
                 file_has(wal, "canary@example.org"));
     assert_true(file_has(server.db, "orglub") || file_has(wal, "orglub"));
 
-    assert_int_equal(call(tok, "DELETE", "/api/v1/me", NULL, NULL), 204);
-    assert_int_equal(call(tok, "GET", "/api/v1/me", NULL, NULL), 401);
+    assert_int_equal(test_call(&server, tok, "DELETE", "/api/v1/me", NULL, NULL), 204);
+    assert_int_equal(test_call(&server, tok, "GET", "/api/v1/me", NULL, NULL), 401);
     snprintf(path, sizeof path, "/api/v1/entrepreneurs/%s", id);
-    assert_int_equal(call(server.admin, "GET", path, NULL, NULL), 404);
+    assert_int_equal(test_call(&server, server.admin, "GET", path, NULL, NULL), 404);
     assert_int_equal(search_total(NULL, "quetzalcanari"), 0);
     /* Neither the words as written nor as indexed (folded, stemmed). */
     assert_false(file_has(server.db, "Quetzalcanari"));
@@ -1393,7 +1379,7 @@ static void erasure_leaves_no_trace(void **state)
     /* The audit log keeps ids only. */
     snprintf(path, sizeof path, "/api/v1/cooperatives/%s/audit?limit=100",
              w.coop_a);
-    assert_int_equal(call(w.token[STAFF_A], "GET", path, NULL, &out), 200);
+    assert_int_equal(test_call(&server, w.token[STAFF_A], "GET", path, NULL, &out), 200);
     assert_true(json_array_size(json_object_get(out, "results")) > 0);
     text = json_dumps(out, 0);
     assert_null(strstr(text, "uetzal"));
@@ -1408,7 +1394,7 @@ static long trade_facet(const char *token, const char *code, long *total)
     json_t *out = NULL, *n;
     long count;
 
-    assert_int_equal(call(token, "GET", "/api/v1/search?near=44109", NULL,
+    assert_int_equal(test_call(&server, token, "GET", "/api/v1/search?near=44109", NULL,
                           &out),
                      200);
     n = json_object_get(json_object_get(json_object_get(out, "facets"),

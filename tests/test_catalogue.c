@@ -602,25 +602,12 @@ static int srv_teardown(void **state)
     return 0;
 }
 
-static long call(const char *token, const char *method, const char *path,
-                 const char *body, json_t **out)
-{
-    struct test_reply r;
-    long status;
-
-    test_http_as(&server, token, method, path, body, NULL, &r);
-    status = r.status;
-    if (out) *out = json_incref(r.json);
-    test_reply_free(&r);
-    return status;
-}
-
 /* post_id: POST as token, expecting want; the answer's id into dst. */
 static void post_id(const char *token, const char *path, const char *body,
                     long want, char *dst, size_t size)
 {
     json_t *out = NULL;
-    long st = call(token, "POST", path, body, &out);
+    long st = test_call(&server, token, "POST", path, body, &out);
 
     if (st != want)
         fail_msg("POST %s %s: %ld, want %ld: %s", path, body, st, want,
@@ -686,7 +673,7 @@ static void build_world(void)
              "{\"entrepreneur_id\":\"%s\",\"role\":\"admin\"},"
              "{\"entrepreneur_id\":\"%s\"},{\"entrepreneur_id\":\"%s\"}]}",
              w.ana, w.bob, w.carla);
-    assert_int_equal(call(server.admin, "POST", "/api/v1/groups", body, &g),
+    assert_int_equal(test_call(&server, server.admin, "POST", "/api/v1/groups", body, &g),
                      201);
     snprintf(w.group, sizeof w.group, "%s", sget(g, "id"));
     assert_string_equal(sget(g, "slug"), "jardiniers-et-caetera");
@@ -694,7 +681,7 @@ static void build_world(void)
     {
         snprintf(path, sizeof path, "/api/v1/invitations/%s/accept",
                  sget(m, "invitation_id"));
-        assert_int_equal(call(server.admin, "POST", path, "{}", NULL), 200);
+        assert_int_equal(test_call(&server, server.admin, "POST", path, "{}", NULL), 200);
     }
     json_decref(g);
     snprintf(path, sizeof path, "/api/v1/groups/%s/offers", w.group);
@@ -709,7 +696,7 @@ static void build_world(void)
         post_id(server.admin, path, body, 201, w.offer[i], sizeof w.offer[i]);
     }
     snprintf(path, sizeof path, "/api/v1/offers/%s", w.offer[2]);
-    assert_int_equal(call(server.admin, "DELETE", path, NULL, NULL), 200);
+    assert_int_equal(test_call(&server, server.admin, "DELETE", path, NULL, NULL), 200);
     snprintf(body, sizeof body,
              "{\"kind\":\"tender_team\",\"name\":\"Une équipe\","
              "\"members\":[{\"entrepreneur_id\":\"%s\"}]}",
@@ -842,7 +829,7 @@ static void api_errors(void **state)
     assert_true(is_problem(&r, 405));
     test_reply_free(&r);
     snprintf(path, sizeof path, "/api/v1/groups/%s", w.team);
-    assert_int_equal(call(server.admin, "GET", path, NULL, NULL), 200);
+    assert_int_equal(test_call(&server, server.admin, "GET", path, NULL, NULL), 200);
 }
 
 /* /catalogues/{slug}: public/catalogue.html, whatever the slug. */

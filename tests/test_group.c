@@ -1309,25 +1309,12 @@ static int srv_teardown(void **state)
     return 0;
 }
 
-static long call(const char *token, const char *method, const char *path,
-                 const char *body, json_t **out)
-{
-    struct test_reply r;
-    long status;
-
-    test_http_as(&server, token, method, path, body, NULL, &r);
-    status = r.status;
-    if (out) *out = json_incref(r.json);
-    test_reply_free(&r);
-    return status;
-}
-
 /* post_id: POST as token, expecting want; the answer's id into dst. */
 static void post_id(const char *token, const char *path, const char *body,
                     long want, char *dst, size_t size)
 {
     json_t *out = NULL;
-    long st = call(token, "POST", path, body, &out);
+    long st = test_call(&server, token, "POST", path, body, &out);
 
     if (st != want)
         fail_msg("POST %s %s: %ld, want %ld: %s", path, body, st, want,
@@ -1433,7 +1420,7 @@ static void team(char *id, char *inv_bob, char *inv_carla)
              "\"members\":[{\"entrepreneur_id\":\"%s\"},"
              "{\"entrepreneur_id\":\"%s\"}],\"liability\":\"conjoint\"}",
              w.bob, w.carla);
-    assert_int_equal(call(w.token[ANA], "POST", "/api/v1/groups", body, &out),
+    assert_int_equal(test_call(&server, w.token[ANA], "POST", "/api/v1/groups", body, &out),
                      201);
     snprintf(id, 16, "%s", sget(out, "id"));
     if (inv_bob) {
@@ -1477,7 +1464,7 @@ static void three_form_a_team(void **state)
     build_world();
     team(id, inv_b, inv_c);
     /* Bob's list holds the invitation. */
-    assert_int_equal(call(w.token[BOB], "GET", "/api/v1/me/groups", NULL,
+    assert_int_equal(test_call(&server, w.token[BOB], "GET", "/api/v1/me/groups", NULL,
                           &out),
                      200);
     assert_int_equal(json_integer_value(json_object_get(out, "pending")), 1);
@@ -1487,7 +1474,7 @@ static void three_form_a_team(void **state)
         inv_b);
     json_decref(out);
     /* The inbox says so too. */
-    assert_int_equal(call(w.token[BOB], "GET", "/api/v1/me/notifications",
+    assert_int_equal(test_call(&server, w.token[BOB], "GET", "/api/v1/me/notifications",
                           NULL, &out),
                      200);
     assert_string_equal(
@@ -1496,28 +1483,28 @@ static void three_form_a_team(void **state)
     json_decref(out);
     /* Both accept, without a body or with {}. */
     snprintf(path, sizeof path, "/api/v1/invitations/%s/accept", inv_b);
-    assert_int_equal(call(w.token[BOB], "POST", path, NULL, &out), 200);
+    assert_int_equal(test_call(&server, w.token[BOB], "POST", path, NULL, &out), 200);
     assert_string_equal(sget(out, "status"), "forming");
     json_decref(out);
-    assert_int_equal(call(w.token[BOB], "POST", path, NULL, NULL), 409);
+    assert_int_equal(test_call(&server, w.token[BOB], "POST", path, NULL, NULL), 409);
     snprintf(path, sizeof path, "/api/v1/invitations/%s/accept", inv_c);
-    assert_int_equal(call(w.carla_token, "POST", path, "{}", &out), 200);
+    assert_int_equal(test_call(&server, w.carla_token, "POST", path, "{}", &out), 200);
     assert_string_equal(sget(out, "status"), "formed");
     json_decref(out);
     snprintf(path, sizeof path, "/api/v1/groups/%s", id);
-    assert_int_equal(call(w.token[BOB], "GET", path, NULL, &out), 200);
+    assert_int_equal(test_call(&server, w.token[BOB], "GET", path, NULL, &out), 200);
     assert_string_equal(sget(e2e_member(out, w.carla), "status"), "accepted");
     assert_string_equal(sget(e2e_member(out, w.carla), "cooperative"),
                         "Coop B");
     assert_string_equal(sget(out, "status"), "formed");
     json_decref(out);
-    assert_int_equal(call(w.carla_token, "GET", path, NULL, &out), 200);
+    assert_int_equal(test_call(&server, w.carla_token, "GET", path, NULL, &out), 200);
     assert_string_equal(sget(e2e_member(out, w.bob), "status"), "accepted");
     assert_string_equal(sget(e2e_member(out, w.bob), "name"), "Bob");
     assert_string_equal(sget(out, "lead"), w.ana);
     json_decref(out);
     /* Carla's export holds her membership; her inbox links the group. */
-    assert_int_equal(call(w.carla_token, "GET", "/api/v1/me/export", NULL,
+    assert_int_equal(test_call(&server, w.carla_token, "GET", "/api/v1/me/export", NULL,
                           &out),
                      200);
     assert_string_equal(
@@ -1527,7 +1514,7 @@ static void three_form_a_team(void **state)
         sget(json_array_get(json_object_get(out, "groups"), 0), "status"),
         "accepted");
     json_decref(out);
-    assert_int_equal(call(w.carla_token, "GET", "/api/v1/me/notifications",
+    assert_int_equal(test_call(&server, w.carla_token, "GET", "/api/v1/me/notifications",
                           NULL, &out),
                      200);
     assert_string_equal(
@@ -1535,11 +1522,11 @@ static void three_form_a_team(void **state)
         id);
     json_decref(out);
     /* Outsiders. */
-    assert_int_equal(call(w.token[DAN], "GET", path, NULL, NULL), 403);
-    assert_int_equal(call(NULL, "GET", path, NULL, NULL), 401);
-    assert_int_equal(call(w.token[STAFF_C], "GET", path, NULL, NULL), 403);
-    assert_int_equal(call(w.token[STAFF_A], "GET", path, NULL, NULL), 200);
-    assert_int_equal(call(w.token[ADMIN], "GET", "/api/v1/groups/99999",
+    assert_int_equal(test_call(&server, w.token[DAN], "GET", path, NULL, NULL), 403);
+    assert_int_equal(test_call(&server, NULL, "GET", path, NULL, NULL), 401);
+    assert_int_equal(test_call(&server, w.token[STAFF_C], "GET", path, NULL, NULL), 403);
+    assert_int_equal(test_call(&server, w.token[STAFF_A], "GET", path, NULL, NULL), 200);
+    assert_int_equal(test_call(&server, w.token[ADMIN], "GET", "/api/v1/groups/99999",
                           NULL, NULL),
                      404);
 }
@@ -1555,38 +1542,38 @@ static void decline_and_bad_input(void **state)
     build_world();
     team(id, inv_b, inv_c);
     snprintf(path, sizeof path, "/api/v1/invitations/%s/decline", inv_c);
-    assert_int_equal(call(w.token[DAN], "POST", path, "{}", NULL), 403);
-    assert_int_equal(call(w.carla_token, "POST", path, "{\"reasons\":\"x\"}",
+    assert_int_equal(test_call(&server, w.token[DAN], "POST", path, "{}", NULL), 403);
+    assert_int_equal(test_call(&server, w.carla_token, "POST", path, "{\"reasons\":\"x\"}",
                           &out),
                      400);
     assert_true(names(out, "reasons"));
     json_decref(out);
-    assert_int_equal(call(w.carla_token, "POST", path,
+    assert_int_equal(test_call(&server, w.carla_token, "POST", path,
                           "{\"reason\":\"Déjà engagée ce mois-là\"}", &out),
                      200);
     assert_string_equal(sget(out, "status"), "incomplete");
     assert_true(json_is_array(json_object_get(out, "suggestions")));
     json_decref(out);
     snprintf(path, sizeof path, "/api/v1/groups/%s", id);
-    assert_int_equal(call(w.token[BOB], "GET", path, NULL, &out), 200);
+    assert_int_equal(test_call(&server, w.token[BOB], "GET", path, NULL, &out), 200);
     assert_string_equal(sget(out, "status"), "incomplete");
     assert_string_equal(sget(e2e_member(out, w.carla), "status"), "declined");
     json_decref(out);
 
     /* 4xx naming fields. */
-    assert_int_equal(call(w.token[ANA], "POST", "/api/v1/groups",
+    assert_int_equal(test_call(&server, w.token[ANA], "POST", "/api/v1/groups",
                           "{\"kind\":\"club\",\"name\":\"x\"}", &out),
                      400);
     assert_true(names(out, "kind"));
     json_decref(out);
-    assert_int_equal(call(w.token[ANA], "POST", "/api/v1/groups",
+    assert_int_equal(test_call(&server, w.token[ANA], "POST", "/api/v1/groups",
                           "{\"kind\":\"business_group\",\"name\":\"x\","
                           "\"revenue_split\":{\"1\":100}}",
                           &out),
                      400);
     assert_true(names(out, "revenue_split"));
     json_decref(out);
-    assert_int_equal(call(w.token[ANA], "POST", "/api/v1/groups",
+    assert_int_equal(test_call(&server, w.token[ANA], "POST", "/api/v1/groups",
                           "{\"kind\":\"trade_group\",\"name\":\"x\","
                           "\"members\":[{\"entrepreneur_id\":\"987654\"}]}",
                           &out),
@@ -1594,20 +1581,20 @@ static void decline_and_bad_input(void **state)
     assert_true(names(out, "members[0].entrepreneur_id"));
     json_decref(out);
     snprintf(path, sizeof path, "/api/v1/groups/%s/invitations", id);
-    assert_int_equal(call(w.token[ANA], "POST", path, "{}", &out), 400);
+    assert_int_equal(test_call(&server, w.token[ANA], "POST", path, "{}", &out), 400);
     assert_true(names(out, "entrepreneur_id"));
     json_decref(out);
     snprintf(body, sizeof body, "{\"entrepreneur_id\":\"%s\"}", w.bob);
-    assert_int_equal(call(w.token[ANA], "POST", path, body, &out), 409);
+    assert_int_equal(test_call(&server, w.token[ANA], "POST", path, body, &out), 409);
     assert_true(names(out, "entrepreneur_id"));
     json_decref(out);
     snprintf(path, sizeof path, "/api/v1/groups/%s", id);
-    assert_int_equal(call(w.token[ANA], "PATCH", path,
+    assert_int_equal(test_call(&server, w.token[ANA], "PATCH", path,
                           "{\"liability\":\"both\"}", &out),
                      400);
     assert_true(names(out, "liability"));
     json_decref(out);
-    assert_int_equal(call(w.token[ANA], "PATCH", path,
+    assert_int_equal(test_call(&server, w.token[ANA], "PATCH", path,
                           "{\"name\":\"Espaces verts 76\"}", &out),
                      200);
     assert_string_equal(sget(out, "name"), "Espaces verts 76");
@@ -1615,19 +1602,19 @@ static void decline_and_bad_input(void **state)
     /* Invite Eve in Carla's place. */
     snprintf(path, sizeof path, "/api/v1/groups/%s/invitations", id);
     snprintf(body, sizeof body, "{\"entrepreneur_id\":\"%s\"}", w.eve);
-    assert_int_equal(call(w.token[ANA], "POST", path, body, &out), 201);
+    assert_int_equal(test_call(&server, w.token[ANA], "POST", path, body, &out), 201);
     assert_string_equal(sget(out, "status"), "forming");
     json_decref(out);
     /* Ana removes Bob's invitation; Bob may read the group still. */
     snprintf(path, sizeof path, "/api/v1/groups/%s/members/%s", id, w.bob);
-    assert_int_equal(call(w.token[BOB], "DELETE", path, NULL, &out), 409);
+    assert_int_equal(test_call(&server, w.token[BOB], "DELETE", path, NULL, &out), 409);
     json_decref(out);
-    assert_int_equal(call(w.token[ANA], "DELETE", path, NULL, &out), 200);
+    assert_int_equal(test_call(&server, w.token[ANA], "DELETE", path, NULL, &out), 200);
     assert_string_equal(sget(e2e_member(out, w.bob), "status"), "left");
     json_decref(out);
-    assert_int_equal(call(w.token[ANA], "DELETE", path, NULL, NULL), 409);
+    assert_int_equal(test_call(&server, w.token[ANA], "DELETE", path, NULL, NULL), 409);
     snprintf(path, sizeof path, "/api/v1/groups/%s/members/12345", id);
-    assert_int_equal(call(w.token[ANA], "DELETE", path, NULL, NULL), 404);
+    assert_int_equal(test_call(&server, w.token[ANA], "DELETE", path, NULL, NULL), 404);
 }
 
 /* The authorization matrix of the group routes: a fresh team (Ana its
@@ -1699,7 +1686,7 @@ static void authorization_matrix(void **state)
             team(id, inv_b, inv_c);
             expand(m->path, id, inv_b, path, sizeof path);
             if (m->body) expand(m->body, id, inv_b, body, sizeof body);
-            st = call(a == ANON ? NULL : w.token[a], m->method, path,
+            st = test_call(&server, a == ANON ? NULL : w.token[a], m->method, path,
                       m->body ? body : NULL, &out);
             if (st != m->want[a])
                 fail_msg("%s %s as %s: %ld, want %ld: %s", m->method,

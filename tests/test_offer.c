@@ -1580,19 +1580,6 @@ static int srv_teardown(void **state)
     return 0;
 }
 
-static long call(const char *token, const char *method, const char *path,
-                 const char *body, json_t **out)
-{
-    struct test_reply r;
-    long status;
-
-    test_http_as(&server, token, method, path, body, NULL, &r);
-    status = r.status;
-    if (out) *out = json_incref(r.json);
-    test_reply_free(&r);
-    return status;
-}
-
 /* send_bytes: POST n bytes (binary) as ctype (NULL: no Content-Type) to
  * path as token; the reply in r (test_reply_free). */
 static void send_bytes(const char *token, const char *path,
@@ -1649,7 +1636,7 @@ static void post_id(const char *token, const char *path, const char *body,
                     long want, char *dst, size_t size)
 {
     json_t *out = NULL;
-    long st = call(token, "POST", path, body, &out);
+    long st = test_call(&server, token, "POST", path, body, &out);
 
     if (st != want)
         fail_msg("POST %s %s: %ld, want %ld: %s", path, body, st, want,
@@ -1728,7 +1715,7 @@ static void build_world(void)
              "\"admin\"},{\"entrepreneur_id\":\"%s\"},"
              "{\"entrepreneur_id\":\"%s\"}]}",
              w.ana, w.carla, w.dan);
-    assert_int_equal(call(server.admin, "POST", "/api/v1/groups", body, &g),
+    assert_int_equal(test_call(&server, server.admin, "POST", "/api/v1/groups", body, &g),
                      201);
     snprintf(w.group, sizeof w.group, "%s", sget(g, "id"));
     json_array_foreach(json_object_get(g, "members"), i, m) {
@@ -1736,7 +1723,7 @@ static void build_world(void)
 
         snprintf(path, sizeof path, "/api/v1/invitations/%s/accept",
                  sget(m, "invitation_id"));
-        assert_int_equal(call(!strcmp(who, w.ana)     ? w.token[ANA]
+        assert_int_equal(test_call(&server, !strcmp(who, w.ana)     ? w.token[ANA]
                               : !strcmp(who, w.carla) ? w.token[CARLA]
                                                       : dan_token,
                               "POST", path, NULL, NULL),
@@ -1813,22 +1800,22 @@ static void routes_and_photos(void **state)
     new_offer(w.token[ANA], w.ana, id, sizeof id);
     new_offer(w.token[ANA], NULL, gid, sizeof gid);
     snprintf(path, sizeof path, "/api/v1/offers/%s", id);
-    assert_int_equal(call(NULL, "GET", path, NULL, &out), 200);
+    assert_int_equal(test_call(&server, NULL, "GET", path, NULL, &out), 200);
     assert_string_equal(sget(out, "title"), "Création de jardin");
     assert_string_equal(sget(json_object_get(out, "owner"), "kind"),
                         "entrepreneur");
     json_decref(out);
     snprintf(path, sizeof path, "/api/v1/offers/%s", gid);
-    assert_int_equal(call(NULL, "GET", path, NULL, &out), 200);
+    assert_int_equal(test_call(&server, NULL, "GET", path, NULL, &out), 200);
     assert_int_equal(json_array_size(json_object_get(out, "delivered_by")),
                      3);
     /* Dan's profile is private: his name is not shown. */
     assert_true(json_is_null(json_object_get(
         json_array_get(json_object_get(out, "delivered_by"), 2), "name")));
     json_decref(out);
-    assert_int_equal(call(NULL, "GET", "/api/v1/offers/999999", NULL, NULL),
+    assert_int_equal(test_call(&server, NULL, "GET", "/api/v1/offers/999999", NULL, NULL),
                      404);
-    assert_int_equal(call(NULL, "GET", "/api/v1/offers/abc", NULL, NULL),
+    assert_int_equal(test_call(&server, NULL, "GET", "/api/v1/offers/abc", NULL, NULL),
                      404);
 
     /* A photo: PNG bytes, NULs and 0xFF included. */
@@ -1869,7 +1856,7 @@ static void routes_and_photos(void **state)
     test_reply_free(&r);
     /* ... listed in the offer. */
     snprintf(path, sizeof path, "/api/v1/offers/%s", id);
-    assert_int_equal(call(NULL, "GET", path, NULL, &out), 200);
+    assert_int_equal(test_call(&server, NULL, "GET", path, NULL, &out), 200);
     assert_string_equal(
         sget(json_array_get(json_object_get(out, "photos"), 0), "url"), loc);
     json_decref(out);
@@ -1921,15 +1908,15 @@ static void routes_and_photos(void **state)
     assert_true(test_has_error(json_object_get(r.json, "errors"), "photos"));
     test_reply_free(&r);
     /* Deleted: 204, then 404. */
-    assert_int_equal(call(w.token[CARLA], "DELETE", loc, NULL, NULL), 403);
-    assert_int_equal(call(NULL, "DELETE", loc, NULL, NULL), 401);
-    assert_int_equal(call(w.token[ANA], "DELETE", loc, NULL, NULL), 204);
-    assert_int_equal(call(NULL, "GET", loc, NULL, NULL), 404);
-    assert_int_equal(call(w.token[ANA], "DELETE", loc, NULL, NULL), 404);
+    assert_int_equal(test_call(&server, w.token[CARLA], "DELETE", loc, NULL, NULL), 403);
+    assert_int_equal(test_call(&server, NULL, "DELETE", loc, NULL, NULL), 401);
+    assert_int_equal(test_call(&server, w.token[ANA], "DELETE", loc, NULL, NULL), 204);
+    assert_int_equal(test_call(&server, NULL, "GET", loc, NULL, NULL), 404);
+    assert_int_equal(test_call(&server, w.token[ANA], "DELETE", loc, NULL, NULL), 404);
 
     /* Bad input names the field. */
     snprintf(path, sizeof path, "/api/v1/offers/%s", id);
-    assert_int_equal(call(w.token[ANA], "PATCH", path,
+    assert_int_equal(test_call(&server, w.token[ANA], "PATCH", path,
                           "{\"price\":{\"min\":5,\"unit\":\"week\"}}", &out),
                      400);
     assert_true(test_has_error(json_object_get(out, "errors"), "price.unit"));
@@ -1939,11 +1926,11 @@ static void routes_and_photos(void **state)
              "{\"title\":\"x\",\"trades\":[{\"scheme\":\"rome\",\"code\":"
              "\"A1203\"}],\"delivered_by\":[\"%s\"]}",
              w.bob);
-    assert_int_equal(call(w.token[ANA], "POST", path, body, &out), 400);
+    assert_int_equal(test_call(&server, w.token[ANA], "POST", path, body, &out), 400);
     assert_true(
         test_has_error(json_object_get(out, "errors"), "delivered_by[0]"));
     json_decref(out);
-    assert_int_equal(call(w.token[ANA], "POST", path, "[]", NULL), 400);
+    assert_int_equal(test_call(&server, w.token[ANA], "POST", path, "[]", NULL), 400);
     test_http_as(&server, w.token[ANA], "POST", path, "{}", "text/plain",
                  &r);
     assert_int_equal(r.status, 415);
@@ -1951,23 +1938,23 @@ static void routes_and_photos(void **state)
 
     /* Retired: 200 with it; 404 for the public; out of the lists. */
     snprintf(path, sizeof path, "/api/v1/offers/%s", id);
-    assert_int_equal(call(w.token[ANA], "DELETE", path, NULL, &out), 200);
+    assert_int_equal(test_call(&server, w.token[ANA], "DELETE", path, NULL, &out), 200);
     assert_string_equal(sget(out, "status"), "retired");
     json_decref(out);
-    assert_int_equal(call(NULL, "GET", path, NULL, NULL), 404);
-    assert_int_equal(call(w.token[CARLA], "GET", path, NULL, NULL), 404);
-    assert_int_equal(call(w.token[STAFF_A], "GET", path, NULL, &out), 200);
+    assert_int_equal(test_call(&server, NULL, "GET", path, NULL, NULL), 404);
+    assert_int_equal(test_call(&server, w.token[CARLA], "GET", path, NULL, NULL), 404);
+    assert_int_equal(test_call(&server, w.token[STAFF_A], "GET", path, NULL, &out), 200);
     assert_string_equal(sget(out, "status"), "retired");
     json_decref(out);
     snprintf(path, sizeof path, "/api/v1/entrepreneurs/%s/offers", w.ana);
-    assert_int_equal(call(NULL, "GET", path, NULL, &out), 200);
+    assert_int_equal(test_call(&server, NULL, "GET", path, NULL, &out), 200);
     json_array_foreach(json_object_get(out, "results"), i, x) {
         assert_string_not_equal(sget(x, "id"), id);
     }
     json_decref(out);
     snprintf(path, sizeof path,
              "/api/v1/entrepreneurs/%s/offers?status=all&limit=100", w.ana);
-    assert_int_equal(call(w.token[ANA], "GET", path, NULL, &out), 200);
+    assert_int_equal(test_call(&server, w.token[ANA], "GET", path, NULL, &out), 200);
     assert_int_equal(json_array_size(json_object_get(out, "results")),
                      json_integer_value(json_object_get(out, "total")));
     count = 0;
@@ -1976,21 +1963,21 @@ static void routes_and_photos(void **state)
     }
     assert_int_equal(count, 1);
     json_decref(out);
-    assert_int_equal(call(NULL, "GET", path, NULL, NULL), 401);
-    assert_int_equal(call(w.token[CARLA], "GET", path, NULL, NULL), 403);
+    assert_int_equal(test_call(&server, NULL, "GET", path, NULL, NULL), 401);
+    assert_int_equal(test_call(&server, w.token[CARLA], "GET", path, NULL, NULL), 403);
     snprintf(path, sizeof path,
              "/api/v1/entrepreneurs/%s/offers?status=gone", w.ana);
-    assert_int_equal(call(w.token[ANA], "GET", path, NULL, &out), 400);
+    assert_int_equal(test_call(&server, w.token[ANA], "GET", path, NULL, &out), 400);
     assert_true(test_has_error(json_object_get(out, "errors"), "status"));
     json_decref(out);
     /* Put back with a patch. */
     snprintf(path, sizeof path, "/api/v1/offers/%s", id);
-    assert_int_equal(call(w.token[ANA], "PATCH", path,
+    assert_int_equal(test_call(&server, w.token[ANA], "PATCH", path,
                           "{\"status\":\"active\"}", &out),
                      200);
     assert_true(json_is_null(json_object_get(out, "retired_at")));
     json_decref(out);
-    assert_int_equal(call(NULL, "GET", path, NULL, NULL), 200);
+    assert_int_equal(test_call(&server, NULL, "GET", path, NULL, NULL), 200);
 }
 
 /* Lists page with limit and cursor. */
@@ -2007,7 +1994,7 @@ static void list_pages(void **state)
         snprintf(path, sizeof path,
                  "/api/v1/entrepreneurs/%s/offers?limit=2%s%s", w.carla,
                  *cursor ? "&cursor=" : "", cursor);
-        assert_int_equal(call(NULL, "GET", path, NULL, &out), 200);
+        assert_int_equal(test_call(&server, NULL, "GET", path, NULL, &out), 200);
         assert_int_equal(json_integer_value(json_object_get(out, "total")),
                          5);
         seen += (int)json_array_size(json_object_get(out, "results"));
@@ -2019,13 +2006,13 @@ static void list_pages(void **state)
     assert_int_equal(pages, 3);
     snprintf(path, sizeof path, "/api/v1/entrepreneurs/%s/offers?limit=0",
              w.carla);
-    assert_int_equal(call(NULL, "GET", path, NULL, NULL), 400);
+    assert_int_equal(test_call(&server, NULL, "GET", path, NULL, NULL), 400);
     snprintf(path, sizeof path, "/api/v1/entrepreneurs/%s/offers?cursor=x",
              w.carla);
-    assert_int_equal(call(NULL, "GET", path, NULL, NULL), 400);
+    assert_int_equal(test_call(&server, NULL, "GET", path, NULL, NULL), 400);
     snprintf(path, sizeof path, "/api/v1/entrepreneurs/%s/offers", w.dan);
-    assert_int_equal(call(NULL, "GET", path, NULL, NULL), 404);
-    assert_int_equal(call(NULL, "GET", "/api/v1/groups/999999/offers", NULL,
+    assert_int_equal(test_call(&server, NULL, "GET", path, NULL, NULL), 404);
+    assert_int_equal(test_call(&server, NULL, "GET", "/api/v1/groups/999999/offers", NULL,
                           NULL),
                      404);
 }
@@ -2153,7 +2140,7 @@ static void authorization_matrix(void **state)
             if (strstr(m->path, "%P")) photo_of(o, p, sizeof p);
             if (k && k[1] == 'R') {
                 snprintf(path, sizeof path, "/api/v1/offers/%s", o);
-                assert_int_equal(call(server.admin, "DELETE", path, NULL,
+                assert_int_equal(test_call(&server, server.admin, "DELETE", path, NULL,
                                       NULL),
                                  200);
             }

@@ -641,19 +641,6 @@ static int srv_teardown(void **state)
     return 0;
 }
 
-static long call(const char *token, const char *method, const char *path,
-                 const char *body, json_t **out)
-{
-    struct test_reply r;
-    long status;
-
-    test_http_as(&server, token, method, path, body, NULL, &r);
-    status = r.status;
-    if (out) *out = json_incref(r.json);
-    test_reply_free(&r);
-    return status;
-}
-
 /* wait_mail: wait up to 5 s for the sink to hold n messages. */
 static void wait_mail(int n)
 {
@@ -678,7 +665,7 @@ static void anonymous_request_confirmed_by_mail(void **state)
 
     (void)state;
     day_from_now(30, deadline, sizeof deadline);
-    assert_int_equal(call(server.admin, "POST", "/api/v1/cooperatives",
+    assert_int_equal(test_call(&server, server.admin, "POST", "/api/v1/cooperatives",
                           "{\"name\":\"Coop\"}", &out),
                      201);
     snprintf(body, sizeof body,
@@ -687,7 +674,7 @@ static void anonymous_request_confirmed_by_mail(void **state)
              "\"location\":{\"insee\":\"44109\"},\"visibility\":\"public\"}",
              json_string_value(json_object_get(out, "id")));
     json_decref(out);
-    assert_int_equal(call(server.admin, "POST", "/api/v1/entrepreneurs", body,
+    assert_int_equal(test_call(&server, server.admin, "POST", "/api/v1/entrepreneurs", body,
                           NULL),
                      201);
     snprintf(body, sizeof body,
@@ -695,7 +682,7 @@ static void anonymous_request_confirmed_by_mail(void **state)
              "\"wanted\":[\"plombier\"],\"deadline\":\"%s\",\"contact\":"
              "{\"email\":\"anon@example.org\"}}",
              deadline);
-    assert_int_equal(call(NULL, "POST", "/api/v1/requests", body, &out), 201);
+    assert_int_equal(test_call(&server, NULL, "POST", "/api/v1/requests", body, &out), 201);
     assert_string_equal(json_string_value(json_object_get(out, "status")),
                         "unconfirmed");
     snprintf(id, sizeof id, "%s",
@@ -709,7 +696,7 @@ static void anonymous_request_confirmed_by_mail(void **state)
     assert_non_null(p);
     snprintf(token, sizeof token, "%.43s", p + strlen("/request.html#confirm="));
     free(mail);
-    assert_int_equal(call(NULL, "POST", "/api/v1/requests/confirm",
+    assert_int_equal(test_call(&server, NULL, "POST", "/api/v1/requests/confirm",
                           "{\"token\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
                           "AAA\"}",
                           NULL),
@@ -726,17 +713,17 @@ static void anonymous_request_confirmed_by_mail(void **state)
              json_string_value(json_object_get(r.json, "token")));
     test_reply_free(&r);
     /* Used once. */
-    assert_int_equal(call(NULL, "POST", "/api/v1/requests/confirm", body,
+    assert_int_equal(test_call(&server, NULL, "POST", "/api/v1/requests/confirm", body,
                           NULL),
                      400);
     snprintf(path, sizeof path, "/api/v1/requests/%s", id);
-    assert_int_equal(call(token, "GET", path, NULL, &out), 200);
+    assert_int_equal(test_call(&server, token, "GET", path, NULL, &out), 200);
     assert_int_equal(json_integer_value(json_object_get(
                          json_object_get(out, "matches"), "notified")),
                      1);
     json_decref(out);
-    assert_int_equal(call(NULL, "GET", path, NULL, NULL), 404);
-    assert_int_equal(call(token, "GET", "/api/v1/requests", NULL, &out), 200);
+    assert_int_equal(test_call(&server, NULL, "GET", path, NULL, NULL), 404);
+    assert_int_equal(test_call(&server, token, "GET", "/api/v1/requests", NULL, &out), 200);
     assert_int_equal(json_integer_value(json_object_get(out, "total")), 1);
     json_decref(out);
 
@@ -748,7 +735,7 @@ static void anonymous_request_confirmed_by_mail(void **state)
                  "{\"title\":\"Encore\",\"location\":{\"city\":\"Nantes\"},"
                  "\"contact\":{\"email\":\"flood%d@example.org\"}}",
                  i);
-        st = call(NULL, "POST", "/api/v1/requests", body, NULL);
+        st = test_call(&server, NULL, "POST", "/api/v1/requests", body, NULL);
         if (i < 4) assert_int_equal(st, 201);
         if (i == 4) {
             test_http_as(&server, NULL, "POST", "/api/v1/requests", body,
@@ -768,7 +755,7 @@ static void provider_inbox(void **state)
 
     (void)state;
     day_from_now(30, deadline, sizeof deadline);
-    assert_int_equal(call(server.admin, "POST", "/api/v1/cooperatives",
+    assert_int_equal(test_call(&server, server.admin, "POST", "/api/v1/cooperatives",
                           "{\"name\":\"Coop 2\"}", &out),
                      201);
     snprintf(body, sizeof body,
@@ -777,7 +764,7 @@ static void provider_inbox(void **state)
              "\"location\":{\"insee\":\"35238\"},\"visibility\":\"public\"}",
              json_string_value(json_object_get(out, "id")));
     json_decref(out);
-    assert_int_equal(call(server.admin, "POST", "/api/v1/entrepreneurs", body,
+    assert_int_equal(test_call(&server, server.admin, "POST", "/api/v1/entrepreneurs", body,
                           &out),
                      201);
     snprintf(ent_id, sizeof ent_id, "%s",
@@ -787,12 +774,12 @@ static void provider_inbox(void **state)
              "{\"email\":\"gaelle@example.org\",\"password\":\"gaelle-pass\","
              "\"role\":\"entrepreneur\",\"entrepreneur_id\":\"%s\"}",
              ent_id);
-    assert_int_equal(call(server.admin, "POST", "/api/v1/accounts", body,
+    assert_int_equal(test_call(&server, server.admin, "POST", "/api/v1/accounts", body,
                           NULL),
                      201);
     test_login(&server, "gaelle@example.org", "gaelle-pass", tok_ent,
                sizeof tok_ent);
-    assert_int_equal(call(NULL, "POST", "/api/v1/accounts",
+    assert_int_equal(test_call(&server, NULL, "POST", "/api/v1/accounts",
                           "{\"email\":\"jardin@example.org\",\"password\":"
                           "\"jardin-pass\"}",
                           NULL),
@@ -803,13 +790,13 @@ static void provider_inbox(void **state)
              "{\"title\":\"Tailler la haie du jardin\",\"location\":"
              "{\"insee\":\"35238\"},\"deadline\":\"%s\"}",
              deadline);
-    assert_int_equal(call(tok_client, "POST", "/api/v1/requests", body, &out),
+    assert_int_equal(test_call(&server, tok_client, "POST", "/api/v1/requests", body, &out),
                      201);
     snprintf(req_id, sizeof req_id, "%s",
              json_string_value(json_object_get(out, "id")));
     json_decref(out);
     /* The provider's inbox: the notification, and the request. */
-    assert_int_equal(call(tok_ent, "GET", "/api/v1/me/notifications", NULL,
+    assert_int_equal(test_call(&server, tok_ent, "GET", "/api/v1/me/notifications", NULL,
                           &out),
                      200);
     assert_int_equal(json_integer_value(json_object_get(out, "unread")), 1);
@@ -818,25 +805,25 @@ static void provider_inbox(void **state)
             json_array_get(json_object_get(out, "results"), 0), "kind")),
         "request.match");
     json_decref(out);
-    assert_int_equal(call(tok_ent, "GET", "/api/v1/requests", NULL, &out),
+    assert_int_equal(test_call(&server, tok_ent, "GET", "/api/v1/requests", NULL, &out),
                      200);
     assert_int_equal(json_integer_value(json_object_get(out, "total")), 1);
     json_decref(out);
     snprintf(path, sizeof path, "/api/v1/requests/%s/responses", req_id);
-    assert_int_equal(call(tok_ent, "POST", path,
+    assert_int_equal(test_call(&server, tok_ent, "POST", path,
                           "{\"status\":\"interested\"}", NULL),
                      200);
-    assert_int_equal(call(tok_ent, "POST", path,
+    assert_int_equal(test_call(&server, tok_ent, "POST", path,
                           "{\"status\":\"interested\"}", NULL),
                      409);
-    assert_int_equal(call(tok_ent, "POST", "/api/v1/me/notifications/read",
+    assert_int_equal(test_call(&server, tok_ent, "POST", "/api/v1/me/notifications/read",
                           NULL, &out),
                      200);
     assert_int_equal(json_integer_value(json_object_get(out, "unread")), 0);
     json_decref(out);
     /* The client sees the answer and closes. */
     snprintf(path, sizeof path, "/api/v1/requests/%s/matches", req_id);
-    assert_int_equal(call(tok_client, "GET", path, NULL, &out), 200);
+    assert_int_equal(test_call(&server, tok_client, "GET", path, NULL, &out), 200);
     assert_string_equal(
         json_string_value(json_object_get(
             json_array_get(json_object_get(out, "results"), 0), "status")),
@@ -845,12 +832,12 @@ static void provider_inbox(void **state)
     snprintf(path, sizeof path, "/api/v1/requests/%s/outcome", req_id);
     snprintf(body, sizeof body, "{\"outcome\":\"won\",\"won_by\":\"%s\"}",
              ent_id);
-    assert_int_equal(call(tok_ent, "POST", path, body, NULL), 403);
-    assert_int_equal(call(tok_client, "POST", path, body, &out), 200);
+    assert_int_equal(test_call(&server, tok_ent, "POST", path, body, NULL), 403);
+    assert_int_equal(test_call(&server, tok_client, "POST", path, body, &out), 200);
     assert_string_equal(json_string_value(json_object_get(out, "status")),
                         "won");
     json_decref(out);
-    assert_int_equal(call(tok_client, "POST", path, body, NULL), 409);
+    assert_int_equal(test_call(&server, tok_client, "POST", path, body, NULL), 409);
     /* The winner is told by e-mail (the sink). */
     wait_mail(1);
 }

@@ -37,24 +37,11 @@ static const char *str(json_t *o, const char *key)
     return s ? s : "";
 }
 
-static long call(const char *token, const char *method, const char *path,
-                 const char *body, json_t **out)
-{
-    struct test_reply r;
-    long status;
-
-    test_http_as(&server, token, method, path, body, NULL, &r);
-    status = r.status;
-    if (out) *out = json_incref(r.json);
-    test_reply_free(&r);
-    return status;
-}
-
 /* post_id: POST as the admin, expecting want; the answer's id into dst. */
 static void post_id(const char *path, const char *body, long want, char *dst)
 {
     json_t *out = NULL;
-    long st = call(server.admin, "POST", path, body, &out);
+    long st = test_call(&server, server.admin, "POST", path, body, &out);
 
     if (st != want) {
         char *text = out ? json_dumps(out, 0) : NULL;
@@ -95,7 +82,7 @@ static json_t *search_as(const char *token, const char *query)
         p += n;
         if (*p == '&') buf_addc(&b, *p++);
     }
-    st = call(token, "GET", buf_str(&b), NULL, &a);
+    st = test_call(&server, token, "GET", buf_str(&b), NULL, &a);
     if (st != 200) {
         char *text = a ? json_dumps(a, 0) : NULL;
 
@@ -219,14 +206,14 @@ static void group(const char *kind, const char *name, const char *desc,
         buf_addf(&b, "%s{\"entrepreneur_id\":\"%s\"}", i ? "," : "",
                  members[i]);
     buf_adds(&b, "]}");
-    if (call(server.admin, "POST", "/api/v1/groups", buf_str(&b), &out) != 201)
+    if (test_call(&server, server.admin, "POST", "/api/v1/groups", buf_str(&b), &out) != 201)
         fail_msg("POST /groups %s: %s", buf_str(&b),
                  out ? json_dumps(out, 0) : "");
     snprintf(id, 16, "%s", str(out, "id"));
     json_array_foreach(json_object_get(out, "members"), i, m) {
         snprintf(path, sizeof path, "/api/v1/invitations/%s/accept",
                  str(m, "invitation_id"));
-        assert_int_equal(call(server.admin, "POST", path, NULL, NULL), 200);
+        assert_int_equal(test_call(&server, server.admin, "POST", path, NULL, NULL), 200);
     }
     json_decref(out);
     buf_free(&b);
@@ -355,7 +342,7 @@ static int setup(void **state)
           "Apprendre à jardiner sans produits chimiques.", "A1203", NULL,
           w.o_cours);
     /* A client, as in the "done when". */
-    assert_int_equal(call("", "POST", "/api/v1/accounts",
+    assert_int_equal(test_call(&server, "", "POST", "/api/v1/accounts",
                           "{\"email\":\"client@example.org\","
                           "\"password\":\"secret-pass\"}",
                           &out),
@@ -654,7 +641,7 @@ static void kinds(void **state)
     FOUND(a, "entrepreneur", w.hugo, "near Angers");
     json_decref(a);
     /* A bad kind names the parameter. */
-    assert_int_equal(call("", "GET", "/api/v1/search?kind=shop", NULL, NULL),
+    assert_int_equal(test_call(&server, "", "GET", "/api/v1/search?kind=shop", NULL, NULL),
                      400);
 }
 
@@ -669,7 +656,7 @@ static void freshness(void **state)
     /* An edit through the API. */
     expect("", "q=compostage&kind=offer", "offer", w.o_cours, 0);
     snprintf(path, sizeof path, "/api/v1/offers/%s", w.o_cours);
-    assert_int_equal(call(server.admin, "PATCH", path,
+    assert_int_equal(test_call(&server, server.admin, "PATCH", path,
                           "{\"title\":\"Atelier de compostage\"}", NULL),
                      200);
     expect("", "q=compostage&kind=offer", "offer", w.o_cours, 1);
@@ -677,7 +664,7 @@ static void freshness(void **state)
     /* Retired: gone. */
     expect("", "q=chaudiere", "offer", w.o_chaudiere, 1);
     snprintf(path, sizeof path, "/api/v1/offers/%s", w.o_chaudiere);
-    assert_int_equal(call(server.admin, "DELETE", path, NULL, NULL), 200);
+    assert_int_equal(test_call(&server, server.admin, "DELETE", path, NULL, NULL), 200);
     expect("", "q=chaudiere", "offer", w.o_chaudiere, 0);
     expect("", "trade=F1603&kind=offer", "offer", w.o_chaudiere, 0);
 
@@ -711,14 +698,14 @@ static void freshness(void **state)
      * write to them. */
     expect("", "kind=group&near=Lyon", "group", w.val, 0);
     snprintf(path, sizeof path, "/api/v1/entrepreneurs/%s", w.hugo);
-    assert_int_equal(call(server.admin, "PATCH", path,
+    assert_int_equal(test_call(&server, server.admin, "PATCH", path,
                           "{\"location\":{\"insee\":\"69123\"}}", NULL),
                      200);
     expect("", "kind=group&near=Lyon", "group", w.val, 1);
     expect("", "kind=offer&near=Lyon", "offer", w.o_potagers, 1);
     expect("", "kind=offer&near=Angers", "offer", w.o_potagers, 0);
     expect("", "kind=group&near=Angers", "group", w.val, 0);
-    assert_int_equal(call(server.admin, "PATCH", path,
+    assert_int_equal(test_call(&server, server.admin, "PATCH", path,
                           "{\"location\":{\"insee\":\"49007\"}}", NULL),
                      200);
     expect("", "kind=group&near=Angers", "group", w.val, 1);
@@ -729,18 +716,18 @@ static void freshness(void **state)
     snprintf(body, sizeof body,
              "{\"trades\":[{\"scheme\":\"rome\",\"code\":\"A1203\"},"
              "{\"scheme\":\"rome\",\"code\":\"F1603\"}]}");
-    assert_int_equal(call(server.admin, "PATCH", path, body, NULL), 200);
+    assert_int_equal(test_call(&server, server.admin, "PATCH", path, body, NULL), 200);
     expect("", "q=plombier&kind=group", "group", w.val, 1);
     expect("", "trade=F1603&kind=group", "group", w.val, 1);
     snprintf(body, sizeof body,
              "{\"trades\":[{\"scheme\":\"rome\",\"code\":\"A1203\"}]}");
-    assert_int_equal(call(server.admin, "PATCH", path, body, NULL), 200);
+    assert_int_equal(test_call(&server, server.admin, "PATCH", path, body, NULL), 200);
     expect("", "q=plombier&kind=group", "group", w.val, 0);
 
     /* Hugo leaves the group: the group is no longer at Angers. */
     snprintf(path, sizeof path, "/api/v1/groups/%s/members/%s", w.val,
              w.hugo);
-    assert_int_equal(call(server.admin, "DELETE", path, NULL, NULL), 200);
+    assert_int_equal(test_call(&server, server.admin, "DELETE", path, NULL, NULL), 200);
     expect("", "kind=group&near=Angers", "group", w.val, 0);
     a = search("q=jardiniers du val&kind=group");
     FOUND(a, "group", w.val, "after Hugo left");
@@ -752,7 +739,7 @@ static void freshness(void **state)
     expect(server.admin, "q=chaudiere&kind=offer", "offer", w.o_chaudiere,
            0);
     snprintf(path, sizeof path, "/api/v1/entrepreneurs/%s", w.marc);
-    assert_int_equal(call(server.admin, "DELETE", path, NULL, NULL) / 100,
+    assert_int_equal(test_call(&server, server.admin, "DELETE", path, NULL, NULL) / 100,
                      2);
     assert_int_equal(test_count(side, "SELECT count(*) FROM offer"
                                       " WHERE title LIKE 'Dépannage%'"),

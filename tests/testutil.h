@@ -262,6 +262,23 @@ static inline void test_http(const struct test_server *t, const char *method,
     test_http_as(t, t->token, method, path, body, ctype, r);
 }
 
+/* test_call: one request as token (NULL or "": anonymous); the status,
+ * and the parsed body in *out (a new reference, NULL when none) unless
+ * out is NULL. */
+static inline long test_call(const struct test_server *t, const char *token,
+                             const char *method, const char *path,
+                             const char *body, json_t **out)
+{
+    struct test_reply r;
+    long status;
+
+    test_http_as(t, token, method, path, body, NULL, &r);
+    status = r.status;
+    if (out) *out = json_incref(r.json);
+    test_reply_free(&r);
+    return status;
+}
+
 static inline void test_login(const struct test_server *t, const char *email,
                               const char *password, char *token, size_t size)
 {
