@@ -23,7 +23,8 @@ LIBS     = -lcivetweb $(shell pkg-config --libs $(PKGS)) -lstemmer -lm -lpthread
 BUILD   ?= build
 SRC_LIB  = $(wildcard util/*.c store/*.c search/*.c directory/*.c \
              account/*.c matching/*.c notify/*.c \
-             tender/*.c group/*.c offer/*.c timebank/*.c)
+             tender/*.c group/*.c offer/*.c timebank/*.c \
+             federation/*.c)
 SRC_SRV  = $(filter-out server/main.c,$(wildcard server/*.c))
 ASM      = util/assets.S
 OBJ_LIB  = $(SRC_LIB:%.c=$(BUILD)/%.o) $(SRC_SRV:%.c=$(BUILD)/%.o) \
@@ -72,6 +73,7 @@ test: deps $(BUILD)/essaim $(TESTS)
 	@tools/run-tests $(BUILD) $(TESTS)
 	@tools/lint-openapi
 	@ESSAIM_BUILD=$(BUILD) tools/test-pages
+	@$(MAKE) --no-print-directory fuzz-replay fuzz-ci
 
 asan:
 	$(MAKE) BUILD=build-asan CC=clang \
@@ -83,5 +85,60 @@ fmt:
 
 clean:
 	rm -rf build build-asan build-fuzz
+
+# ------------------------------------------------------------- fuzzing
+# One libFuzzer target per parser, tests/fuzz/fuzz_NAME.c, with its seeds
+# in tests/fuzz/corpus/NAME/ and its past crashes in
+# tests/fuzz/regressions/NAME/ (tests/fuzz/README.md).
+#   make fuzz         the targets, clang + ASan + UBSan, in build-fuzz/fuzz/
+#   make fuzz-ci      each target for FUZZ_SECONDS, FUZZ_JOBS at a time
+#                     (the CI budget: 7 targets, 4 rounds of 35 s on 2
+#                     cores: about 2.5 min); skipped with a note when
+#                     clang cannot link libFuzzer
+#   make fuzz-replay  every seed and regression through a plain build of
+#                     each target (any compiler: part of make test)
+#   tools/run-fuzz run NAME SECONDS    a longer run of one target
+FUZZ_TARGETS = $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_SECONDS ?= 35
+FUZZ_JOBS   ?= 2
+FUZZ_CFLAGS  = -O1 -g -fno-omit-frame-pointer \
+               -fsanitize=fuzzer-no-link,address,undefined \
+               -fno-sanitize-recover=all
+# The domain modules only: no parser lives in server/.
+FUZZ_OBJ     = $(SRC_LIB:%.c=$(BUILD)/%.o) $(ASM:%.S=$(BUILD)/%.o)
+FUZZ_DEPS    = tests/fuzz/fuzz.h tests/fuzz/fuzz_world.h $(FUZZ_OBJ)
+
+.PHONY: fuzz fuzz-bins fuzz-ci fuzz-replay
+
+fuzz:
+	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang \
+	    CFLAGS="$(FUZZ_CFLAGS)" fuzz-bins
+
+fuzz-bins: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
+
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_DEPS)
+	@mkdir -p $(dir $@)
+	@echo "CC $<"; $(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $< \
+	    $(FUZZ_OBJ) $(LIBS)
+
+$(BUILD)/fuzz/replay_%: tests/fuzz/fuzz_%.c $(BUILD)/tests/fuzz/replay.o \
+                        $(FUZZ_DEPS)
+	@mkdir -p $(dir $@)
+	@echo "CC $<"; $(CC) $(ALL_CFLAGS) -o $@ $< \
+	    $(BUILD)/tests/fuzz/replay.o $(FUZZ_OBJ) $(LIBS)
+
+fuzz-replay: $(BUILD)/tests/fuzz/replay.o \
+             $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay_%)
+	@tools/run-fuzz replay $(BUILD)/fuzz $(FUZZ_TARGETS)
+
+fuzz-ci:
+	@if tools/run-fuzz can-fuzz; then \
+	    $(MAKE) --no-print-directory fuzz && \
+	    tools/run-fuzz ci build-fuzz/fuzz $(FUZZ_SECONDS) $(FUZZ_JOBS) \
+	        $(FUZZ_TARGETS); \
+	else \
+	    echo "fuzz-ci: skipped: clang cannot link libFuzzer here" \
+	         "(the replay of the corpora ran)"; \
+	fi
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -122,6 +122,12 @@ enum rc account_for_email(struct db *db, const char *email, long long *id,
 enum rc account_session_open(struct db *db, long long id,
                              struct account_session *out);
 
+/* account_peer_token: a `peer` account named name (a federated instance:
+ * it reads network documents) and a session of it lasting lifetime_s
+ * seconds; out->token is shown once. */
+enum rc account_peer_token(struct db *db, const char *name, long lifetime_s,
+                           struct account_session *out);
+
 /* account_demo: accounts for the demo data, all with one password:
  * DEMO-N@essaim.demo for each demo entrepreneur, staff-coop-N@essaim.demo
  * for each demo cooperative. *count is the number made. */

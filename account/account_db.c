@@ -31,10 +31,11 @@ static const char sql_by_email[] =
     "SELECT id, password FROM account WHERE email = ?1";
 static const char sql_ent_taken[] =
     "SELECT 1 FROM account WHERE entrepreneur_id = ?1";
-static const char sql_ent_coop[] =
-    "SELECT cooperative_id FROM entrepreneur WHERE id = ?1";
+static const char sql_ent_coop[] = /* a peer's profiles have no account */
+    "SELECT e.cooperative_id FROM entrepreneur e JOIN cooperative c"
+    " ON c.id = e.cooperative_id WHERE e.id = ?1 AND c.peer_id IS NULL";
 static const char sql_coop_exists[] =
-    "SELECT 1 FROM cooperative WHERE id = ?1";
+    "SELECT 1 FROM cooperative WHERE id = ?1 AND peer_id IS NULL";
 static const char sql_session_add[] =
     "INSERT INTO session(token_hash, account_id, csrf, created_at,"
     " expires_at) VALUES(?1, ?2, ?3, ?4, ?5)";
@@ -219,8 +220,18 @@ static void lower(char *s)
     for (; *s; s++) *s = (char)tolower((unsigned char)*s);
 }
 
+static enum rc session_new_for(struct db *db, long long account,
+                               long lifetime_s, struct account_session *out);
+
 static enum rc session_new(struct db *db, long long account,
                            struct account_session *out)
+{
+    return session_new_for(db, account, account_session_lifetime(), out);
+}
+
+/* session_new_for: a session of account that lasts lifetime_s seconds. */
+static enum rc session_new_for(struct db *db, long long account,
+                               long lifetime_s, struct account_session *out)
 {
     unsigned char h[32];
     char now[32];
@@ -231,8 +242,7 @@ static enum rc session_new(struct db *db, long long account,
     account_token_new(out->token);
     account_token_new(out->csrf);
     account_time(0, now, sizeof now);
-    account_time(account_session_lifetime(), out->expires_at,
-                 sizeof out->expires_at);
+    account_time(lifetime_s, out->expires_at, sizeof out->expires_at);
     out->account_id = account;
     account_token_hash(out->token, h);
     st = db_stmt(db, sql_session_purge);
@@ -1098,6 +1108,37 @@ enum rc account_session_open(struct db *db, long long id,
                              struct account_session *out)
 {
     return session_new(db, id, out);
+}
+
+/* ----------------------------------------------------------- peers */
+
+enum rc account_peer_token(struct db *db, const char *name, long lifetime_s,
+                           struct account_session *out)
+{
+    char email[80], tok[ACCOUNT_TOKEN_LEN + 1];
+    sqlite3_stmt *st;
+    long long id = 0;
+    enum rc rc = db_begin(db);
+
+    if (rc != RC_OK) return rc;
+    account_token_new(tok);
+    snprintf(email, sizeof email, "peer-%.16s@peer.invalid", tok);
+    st = db_stmt(db, sql_insert);
+    if (!st) rc = RC_DB;
+    if (rc == RC_OK) {
+        sqlite3_bind_text(st, 1, email, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_null(st, 2);
+        sqlite3_bind_text(st, 3, "peer", -1, SQLITE_STATIC);
+        sqlite3_bind_null(st, 4);
+        sqlite3_bind_null(st, 5);
+        sqlite3_bind_text(st, 6, name, -1, SQLITE_TRANSIENT);
+        rc = db_step_done(db, st);
+        id = sqlite3_last_insert_rowid(db_handle(db));
+    }
+    if (rc == RC_OK) rc = session_new_for(db, id, lifetime_s, out);
+    if (rc == RC_OK) rc = db_commit(db);
+    else db_rollback(db);
+    return rc;
 }
 
 /* ---------------------------------------------------------------- demo */

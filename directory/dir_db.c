@@ -24,12 +24,15 @@ static const char sql_coop_by_external[] =
     "SELECT id FROM cooperative WHERE external_id = ?1";
 static const char sql_coop_list[] =
     "SELECT id, external_id, name, kind, doc, created_at, updated_at"
-    " FROM cooperative WHERE id > ?1 ORDER BY id LIMIT ?2";
-static const char sql_coop_count[] = "SELECT count(*) FROM cooperative";
+    " FROM cooperative WHERE id > ?1 AND peer_id IS NULL ORDER BY id"
+    " LIMIT ?2";
+static const char sql_coop_count[] =
+    "SELECT count(*) FROM cooperative WHERE peer_id IS NULL";
 
 #define ENT_COLS                                                             \
     "e.id, e.cooperative_id, c.name, e.external_id, e.visibility, e.doc,"    \
-    " e.created_at, e.updated_at"
+    " e.created_at, e.updated_at,"                                           \
+    " (SELECT url FROM peer WHERE id = c.peer_id)"
 
 static const char sql_ent_insert[] =
     "INSERT INTO entrepreneur(cooperative_id, external_id, display_name,"
@@ -62,11 +65,12 @@ static const char sql_ent_trade_add[] =
 static const char sql_ent_list[] =
     "SELECT " ENT_COLS " FROM entrepreneur e"
     " JOIN cooperative c ON c.id = e.cooperative_id"
-    " WHERE e.id > ?1 AND (?2 = 0 OR e.cooperative_id = ?2)"
-    " AND " VIEWER_SQL("e") " ORDER BY e.id LIMIT ?3";
-static const char sql_ent_count[] =
-    "SELECT count(*) FROM entrepreneur e WHERE (?1 = 0 OR e.cooperative_id = ?1)"
-    " AND " VIEWER_SQL("e");
+    " WHERE e.id > ?1 AND (e.cooperative_id = ?2 OR (?2 = 0 AND"
+    " c.peer_id IS NULL)) AND " VIEWER_SQL("e") " ORDER BY e.id LIMIT ?3";
+static const char sql_ent_count[] = /* all: this instance's only */
+    "SELECT count(*) FROM entrepreneur e JOIN cooperative c"
+    " ON c.id = e.cooperative_id WHERE (e.cooperative_id = ?1 OR (?1 = 0"
+    " AND c.peer_id IS NULL)) AND " VIEWER_SQL("e");
 
 const char *const dir_sql[] = {
     sql_coop_insert, sql_coop_update, sql_coop_get, sql_coop_by_external,
@@ -81,13 +85,6 @@ static void bind_opt(sqlite3_stmt *st, int i, const char *s)
         sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
     else
         sqlite3_bind_null(st, i);
-}
-
-static json_t *text_or_null(sqlite3_stmt *st, int i)
-{
-    return sqlite3_column_type(st, i) == SQLITE_NULL
-               ? json_null()
-               : json_string(db_text(st, i));
 }
 
 /* parsed: column i parsed as JSON (a stored document), or an empty
@@ -164,7 +161,7 @@ static json_t *coop_row(sqlite3_stmt *st)
 {
     return json_pack("{s:I, s:o, s:s, s:s, s:o, s:s, s:s}", "id",
                      (json_int_t)sqlite3_column_int64(st, 0), "external_id",
-                     text_or_null(st, 1), "name", db_text(st, 2), "kind",
+                     db_text_json(st, 1), "name", db_text(st, 2), "kind",
                      db_text(st, 3), "doc", parsed(st, 4), "created_at",
                      db_text(st, 5), "updated_at", db_text(st, 6));
 }
@@ -287,16 +284,31 @@ enum rc dir_db_ent_update(struct db *db, const struct dir_ent_row *row)
     return db_step_done(db, st);
 }
 
+int dir_db_coop_remote(struct db *db, long long id)
+{
+    static const char sql[] =
+        "SELECT 1 FROM cooperative WHERE id = ?1 AND peer_id IS NOT NULL";
+    sqlite3_stmt *st = db_stmt(db, sql);
+    int remote;
+
+    if (!st) return 0;
+    sqlite3_bind_int64(st, 1, id);
+    remote = sqlite3_step(st) == SQLITE_ROW;
+    db_stmt_done(st);
+    return remote;
+}
+
 static json_t *ent_row(sqlite3_stmt *st)
 {
-    return json_pack("{s:I, s:I, s:s, s:o, s:s, s:o, s:s, s:s}", "id",
+    return json_pack("{s:I, s:I, s:s, s:o, s:s, s:o, s:s, s:s, s:o}", "id",
                      (json_int_t)sqlite3_column_int64(st, 0),
                      "cooperative_id",
                      (json_int_t)sqlite3_column_int64(st, 1),
                      "cooperative_name", db_text(st, 2), "external_id",
-                     text_or_null(st, 3), "visibility", db_text(st, 4), "doc",
+                     db_text_json(st, 3), "visibility", db_text(st, 4), "doc",
                      parsed(st, 5), "created_at", db_text(st, 6),
-                     "updated_at", db_text(st, 7));
+                     "updated_at", db_text(st, 7), "origin",
+                     db_text_json(st, 8));
 }
 
 enum rc dir_db_ent_get(struct db *db, long long id, json_t **out)

@@ -40,6 +40,9 @@ enum rc dir_db_coop_update(struct db *db, long long id,
 enum rc dir_db_coop_get(struct db *db, long long id, json_t **out);
 enum rc dir_db_coop_by_external(struct db *db, const char *external_id,
                                 long long *id);
+/* dir_db_coop_remote: 1 if cooperative id came from a peer instance
+ * (federation/fed.h), else 0. */
+int dir_db_coop_remote(struct db *db, long long id);
 /* dir_db_coop_list: rows with id > after, by id; *total counts all. */
 enum rc dir_db_coop_list(struct db *db, long long after, int limit,
                          json_t **rows, long long *total);

@@ -347,6 +347,11 @@ static json_t *shape(json_t *row)
     }
     json_object_set(o, "created_at", json_object_get(row, "created_at"));
     json_object_set(o, "updated_at", json_object_get(row, "updated_at"));
+    /* A profile pulled from a peer instance: its address there. */
+    if (json_is_string(json_object_get(row, "origin"))) {
+        json_object_set(o, "origin", json_object_get(row, "origin"));
+        json_object_set(o, "fetched_at", json_object_get(row, "updated_at"));
+    }
     return o;
 }
 
@@ -431,7 +436,9 @@ static enum rc save(struct db *db, const struct viewer *v, long long id,
 
     rc = db_begin(db);
     if (rc != RC_OK) goto out;
-    rc = db_next_seq(db, &r.seq);
+    /* A peer's cooperative takes profiles only from its pulls. */
+    if (v->account_id && dir_db_coop_remote(db, coop)) rc = RC_FORBIDDEN;
+    if (rc == RC_OK) rc = db_next_seq(db, &r.seq);
     if (rc == RC_OK && r.external_id) {
         rc = dir_db_ent_by_external(db, coop, r.external_id, &other);
         if (rc == RC_OK && id && other != id) {
@@ -552,6 +559,10 @@ static enum rc allowed(const struct viewer *v, json_t *row, long long n)
     if (!viewer_can_see(v, json_string_value(json_object_get(row, "visibility")),
                         coop, n))
         return RC_NOTFOUND;
+    /* A peer's profile changes only by its pulls (federation/), which
+     * act as the command line (no account). */
+    if (json_is_string(json_object_get(row, "origin")) && v->account_id)
+        return RC_FORBIDDEN;
     return viewer_can_edit_entrepreneur(v, coop, n) ? RC_OK : RC_FORBIDDEN;
 }
 

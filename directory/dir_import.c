@@ -59,6 +59,7 @@ struct run {
     struct dir_import_stats *st;
     struct pipe *pipe; /* the reader side of a pipeline, or NULL */
     const struct viewer *viewer; /* who imports */
+    json_t *records;   /* dir_import_records: the records, parsed */
 };
 
 /* CSV columns: the name in the header -> where it goes in the record. */
@@ -362,19 +363,13 @@ static enum rc import_json_lines(struct run *r, const char *data, size_t len)
     return rc;
 }
 
-static enum rc import_json_array(struct run *r, const char *data, size_t len)
+/* import_records: each record of the array arr (borrowed). */
+static enum rc import_records(struct run *r, json_t *arr)
 {
-    json_error_t jerr;
-    json_t *arr = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr), *rec;
+    json_t *rec;
     size_t i;
     enum rc rc = RC_OK;
 
-    if (!arr || !json_is_array(arr)) {
-        fprintf(r->report, "line %d: not a JSON array: %s\n", jerr.line,
-                arr ? "" : jerr.text);
-        json_decref(arr);
-        return RC_INVALID;
-    }
     json_array_foreach(arr, i, rec) {
         if (rc != RC_OK) break;
         if (json_is_object(rec))
@@ -382,6 +377,22 @@ static enum rc import_json_array(struct run *r, const char *data, size_t len)
         else
             rc = one(r, NULL, (long)i + 1, "record: must be a JSON object");
     }
+    return rc;
+}
+
+static enum rc import_json_array(struct run *r, const char *data, size_t len)
+{
+    json_error_t jerr;
+    json_t *arr = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
+    enum rc rc;
+
+    if (!arr || !json_is_array(arr)) {
+        fprintf(r->report, "line %d: not a JSON array: %s\n", jerr.line,
+                arr ? "" : jerr.text);
+        json_decref(arr);
+        return RC_INVALID;
+    }
+    rc = import_records(r, arr);
     json_decref(arr);
     return rc;
 }
@@ -590,6 +601,46 @@ static enum rc parse_array(struct run *r, const struct column *cols,
     return import_json_array(r, data, len);
 }
 
+/* run_init: an import run's settings. */
+static void run_init(struct run *r, struct db *db, const struct viewer *v,
+                     int batch, FILE *report, FILE *progress,
+                     struct dir_import_stats *st)
+{
+    memset(st, 0, sizeof *st);
+    memset(r, 0, sizeof *r);
+    r->db = db;
+    r->viewer = v;
+    r->batch = batch > 0 ? batch : 1000;
+    r->report = report;
+    r->progress = progress;
+    r->tty = progress && isatty(fileno(progress));
+    r->st = st;
+}
+
+static enum rc parse_records(struct run *r, const struct column *cols,
+                             const char *data, size_t len)
+{
+    (void)cols, (void)data, (void)len;
+    return import_records(r, r->records);
+}
+
+enum rc dir_import_records(struct db *db, const struct viewer *v,
+                           json_t *records, int batch, FILE *report,
+                           struct dir_import_stats *st)
+{
+    struct run r;
+    enum rc rc;
+
+    run_init(&r, db, v, batch, report, NULL, st);
+    r.create = dir_ent_create;
+    r.records = records;
+    rc = pipeline(&r, ent_columns, "", 0, parse_records);
+    if (rc == RC_UNSUPPORTED) rc = import_records(&r, records);
+    if (rc == RC_OK && commit(&r)) rc = RC_DB;
+    if (r.pending) db_rollback(db);
+    return rc;
+}
+
 enum rc dir_import(struct db *db, const struct viewer *v, const char *kind,
                    const char *data, size_t len, int batch, FILE *report,
                    FILE *progress, struct dir_import_stats *st)
@@ -601,15 +652,7 @@ enum rc dir_import(struct db *db, const struct viewer *v, const char *kind,
     size_t i = 0;
     enum rc rc;
 
-    memset(st, 0, sizeof *st);
-    memset(&r, 0, sizeof r);
-    r.db = db;
-    r.viewer = v;
-    r.batch = batch > 0 ? batch : 1000;
-    r.report = report;
-    r.progress = progress;
-    r.tty = progress && isatty(fileno(progress));
-    r.st = st;
+    run_init(&r, db, v, batch, report, progress, st);
     if (!strcmp(kind, "cooperatives")) {
         r.create = dir_coop_create;
         cols = coop_columns;

@@ -35,4 +35,12 @@ enum rc dir_import(struct db *db, const struct viewer *v, const char *kind,
                    const char *data, size_t len, int batch, FILE *report,
                    FILE *progress, struct dir_import_stats *st);
 
+/* dir_import_records: import the entrepreneurs of the JSON array records
+ * (already parsed; borrowed, read by a second thread while this one
+ * writes), as dir_import does: the federation's pulls (federation/). */
+#include <jansson.h>
+enum rc dir_import_records(struct db *db, const struct viewer *v,
+                           json_t *records, int batch, FILE *report,
+                           struct dir_import_stats *st);
+
 #endif

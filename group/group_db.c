@@ -27,10 +27,10 @@ static const char sql_members[] =
     " WHERE m.group_id = ?1 ORDER BY m.id";
 static const char sql_invitation[] =
     "SELECT group_id FROM grp_member WHERE id = ?1";
-static const char sql_person[] =
+static const char sql_person[] = /* of this instance (not a peer's) */
     "SELECT e.id, e.cooperative_id, e.display_name, c.name, e.visibility"
     " FROM entrepreneur e JOIN cooperative c ON c.id = e.cooperative_id"
-    " WHERE e.id = ?1";
+    " WHERE e.id = ?1 AND c.peer_id IS NULL";
 static const char sql_slug[] =
     "SELECT 1 FROM grp WHERE slug = ?1 AND id <> ?2";
 static const char sql_has_tender[] =
@@ -86,13 +86,6 @@ const char *const group_sql[] = {
 
 /* ------------------------------------------------------------- helpers */
 
-static void bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
-{
-    if (s && *s)
-        sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
-    else
-        sqlite3_bind_null(st, i);
-}
 
 void group_row_free(struct group_row *g)
 {
@@ -326,9 +319,9 @@ static enum rc bind_settings(sqlite3_stmt *st, int first,
 {
     char *split = NULL;
 
-    bind_text_or_null(st, first, g->description);
+    db_bind_text(st, first, g->description);
     db_bind_id(st, first + 1, g->lead);
-    bind_text_or_null(st, first + 2, g->liability);
+    db_bind_text(st, first + 2, g->liability);
     if (g->revenue_split) {
         split = json_dumps(g->revenue_split, JSON_COMPACT);
         if (!split) return RC_NOMEM;
@@ -356,7 +349,7 @@ enum rc group_db_insert(struct db *db, const struct group_row *g,
         return rc;
     }
     db_bind_id(st, 8, g->tender_id);
-    bind_text_or_null(st, 9, g->lot);
+    db_bind_text(st, 9, g->lot);
     db_bind_id(st, 10, g->created_by);
     rc = db_step_done(db, st);
     if (rc == RC_OK) *id = sqlite3_last_insert_rowid(db_handle(db));
@@ -428,7 +421,7 @@ enum rc group_db_member_set(struct db *db, long long id, const char *status,
     if (!st) return RC_DB;
     sqlite3_bind_int64(st, 1, id);
     sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
-    bind_text_or_null(st, 3, reason);
+    db_bind_text(st, 3, reason);
     rc = db_step_done(db, st);
     if (rc == RC_OK) rc = touch(db, sql_seq_member, id);
     return rc;

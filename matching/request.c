@@ -143,8 +143,8 @@ static const char sql_count_all[] =
     "SELECT count(*) FROM request WHERE ?1 = ?1"
     " AND (?2 = '' OR status = ?2)";
 static const char sql_notifs[] =
-    "SELECT id, kind, request_id, text, created_at, read_at, group_id"
-    " FROM notification WHERE (account_id = ?1 OR entrepreneur_id = ?2) AND (?3 = 0 OR id < ?3)"
+    "SELECT id, kind, request_id, text, created_at, read_at, group_id,"
+    " transfer_id FROM notification WHERE (account_id = ?1 OR entrepreneur_id = ?2) AND (?3 = 0 OR id < ?3)"
     " ORDER BY id DESC LIMIT ?4";
 static const char sql_notif_counts[] =
     "SELECT count(*), count(*) - count(read_at) FROM notification"
@@ -181,13 +181,6 @@ static void today(char *buf, size_t size)
 
     gmtime_r(&t, &tm);
     strftime(buf, size, "%Y-%m-%d", &tm);
-}
-
-static json_t *text_or_null(sqlite3_stmt *st, int i)
-{
-    return sqlite3_column_type(st, i) == SQLITE_NULL
-               ? json_null()
-               : json_string(db_text(st, i));
 }
 
 static json_t *parsed(sqlite3_stmt *st, int i)
@@ -913,18 +906,18 @@ static json_t *match_json(sqlite3_stmt *st)
     int i;
 
     for (i = 0; i < 6; i++)
-        json_object_set_new(at, steps[i], text_or_null(st, 9 + i));
+        json_object_set_new(at, steps[i], db_text_json(st, 9 + i));
     o = json_pack(
         "{s:{s:o, s:s, s:o, s:o, s:o}, s:i, s:i, s:f, s:o, s:b, s:s, s:o,"
         " s:o, s:o}",
         "entrepreneur", "id", ids_json(sqlite3_column_int64(st, 0)),
         "display_name", db_text(st, 15), "cooperative_id",
         ids_json(sqlite3_column_int64(st, 16)), "headline",
-        text_or_null(st, 17), "city", text_or_null(st, 18), "rank",
+        db_text_json(st, 17), "city", db_text_json(st, 18), "rank",
         sqlite3_column_int(st, 1), "coverage", sqlite3_column_int(st, 2),
         "score", sqlite3_column_double(st, 3), "why", parsed(st, 4),
         "notified", sqlite3_column_int(st, 5), "status", db_text(st, 6),
-        "reason", text_or_null(st, 7), "quote", parsed(st, 8), "at", at);
+        "reason", db_text_json(st, 7), "quote", parsed(st, 8), "at", at);
     return o;
 }
 
@@ -1515,7 +1508,7 @@ enum rc request_notifications(struct db *db, const struct viewer *v,
         last = sqlite3_column_int64(st, 0);
         json_array_append_new(
             res,
-            json_pack("{s:o, s:s, s:o, s:o, s:s, s:s, s:o}", "id",
+            json_pack("{s:o, s:s, s:o, s:o, s:o, s:s, s:s, s:o}", "id",
                       ids_json(last), "kind", db_text(st, 1), "request_id",
                       sqlite3_column_type(st, 2) == SQLITE_NULL
                           ? json_null()
@@ -1524,8 +1517,12 @@ enum rc request_notifications(struct db *db, const struct viewer *v,
                       sqlite3_column_type(st, 6) == SQLITE_NULL
                           ? json_null()
                           : ids_json(sqlite3_column_int64(st, 6)),
+                      "transfer_id", /* contribution-temps */
+                      sqlite3_column_type(st, 7) == SQLITE_NULL
+                          ? json_null()
+                          : ids_json(sqlite3_column_int64(st, 7)),
                       "text", db_text(st, 3), "created_at", db_text(st, 4),
-                      "read_at", text_or_null(st, 5)));
+                      "read_at", db_text_json(st, 5)));
     }
     db_stmt_done(st);
     st = db_stmt(db, sql_notif_counts);

@@ -16,10 +16,10 @@
 static const char sql_get[] =
     "SELECT id, entrepreneur_id, group_id, status, doc, seq, created_at,"
     " updated_at, retired_at FROM offer WHERE id = ?1";
-static const char sql_person[] =
+static const char sql_person[] = /* of this instance (not a peer's) */
     "SELECT e.id, e.cooperative_id, e.display_name, c.name, e.visibility"
     " FROM entrepreneur e JOIN cooperative c ON c.id = e.cooperative_id"
-    " WHERE e.id = ?1";
+    " WHERE e.id = ?1 AND c.peer_id IS NULL";
 static const char sql_group[] =
     "SELECT id, kind, name, slug FROM grp WHERE id = ?1";
 static const char sql_group_members[] =

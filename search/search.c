@@ -20,6 +20,7 @@
 #include "search_db.h"
 #include "search_explain.h"
 #include "search_index.h"
+#include "search_item.h"
 #include "search_mem.h"
 #include "search_place.h"
 #include "search_query.h"
@@ -35,7 +36,8 @@
 /* The kinds a search returns (r->kinds), by enum search_kind. */
 #define KIND_BIT(k) (1u << (k))
 #define KINDS_ALL (KIND_BIT(SEARCH_KIND_ENTREPRENEUR) | \
-                   KIND_BIT(SEARCH_KIND_OFFER) | KIND_BIT(SEARCH_KIND_GROUP))
+                   KIND_BIT(SEARCH_KIND_OFFER) | KIND_BIT(SEARCH_KIND_GROUP) | \
+                   KIND_BIT(SEARCH_KIND_POST))
 
 /* ------------------------------------------------------------ set-up */
 
@@ -102,6 +104,8 @@ struct run {
     int dep, status;
     int32_t day, day_hi;       /* availability: some day in [day, day_hi] */
     int has_day;
+    int32_t today;             /* days since 1970-01-01 (UTC): a post is
+                                  searched until its `until` day */
     unsigned char *trade_ok;   /* by trade id, or NULL */
 
     /* The best results, a heap of at most `keep`, worst on top. */
@@ -111,8 +115,8 @@ struct run {
 
     uint32_t *f_trade, *f_dep, *f_coop; /* facet counts */
     size_t nf_coop;
-    long f_kind[3];            /* results by kind (offers, groups; the
-                                  profiles are the rest of total) */
+    long f_kind[4];            /* results by kind (offers, groups, posts;
+                                  the profiles are the rest of total) */
 
     struct {
         uint32_t id;
@@ -127,7 +131,8 @@ struct run {
     struct {
         uint32_t row;          /* id * 4 + kind */
         unsigned fields;
-    } *items;                  /* offers and groups the FTS5 pass found */
+    } *items;                  /* offers, groups and posts the FTS5 pass
+                                  found */
     size_t nitems, cap_items;
     int items_failed;
 };
@@ -201,6 +206,14 @@ HOT void keep(struct run *r, const struct result *x)
     if (!r->keep || !better(r, x, &r->heap[0])) return;
     r->heap[0] = *x;
     sift_down(r, 0);
+}
+
+/* d_remote: is entry id a profile pulled from a peer instance? */
+static int d_remote(const struct search_mem *m, uint32_t id)
+{
+    uint32_t c = id < m->ndocs ? m->docs[id].coop : 0;
+
+    return c < m->ncoops && m->coop_remote && m->coop_remote[c];
 }
 
 /* visible: viewer_can_see on an in-memory entry. */
@@ -295,6 +308,8 @@ static void consider(struct run *r, uint32_t id, unsigned fields)
     if (id >= m->ndocs) return;
     d = &m->docs[id];
     if (!d->alive || !visible(r->v, d, id)) return;
+    if (!r->p->network && d->coop < m->ncoops && m->coop_remote[d->coop])
+        return;
     if (r->coop >= 0 && d->coop != (uint32_t)r->coop) return;
     if (r->dep >= 0 && d->dep != (uint16_t)r->dep) return;
     if (r->status >= 0 && d->status != (uint8_t)r->status) return;
@@ -453,7 +468,11 @@ static void on_match(long long rowid, unsigned fields, void *arg)
  * The filters on people (cooperative, département, status, availability)
  * and the place hold when one of them meets them all; the distance is
  * the nearest such person's. The trade filter reads the item's trades: an
- * offer's own, a group's active offers' and accepted members'. */
+ * offer's own, a group's active offers' and accepted members'.
+ *
+ * A time post (contribution-temps) is found through its author alone,
+ * visible when the author's profile is (the rule of GET /time/posts),
+ * until its `until` day; available_on reads its own dates. */
 
 struct item_eval {
     uint32_t who[ITEM_MEMBERS]; /* the people it is found through */
@@ -512,6 +531,12 @@ static int through(const struct run *r, int kind, const struct mem_item *x,
     const struct mem_item *g = x;
 
     ev->nwho = 0;
+    /* A post: its author, as they would be found themself. */
+    if (kind == SEARCH_KIND_POST) {
+        if (!seen(r, x->owner)) return 0;
+        ev->who[ev->nwho++] = x->owner;
+        return 1;
+    }
     if (kind == SEARCH_KIND_OFFER && x->owner) {
         if (!seen(r, x->owner)) return 0;
         if (!x->nmember || !add_seen(r, ev, x->member, x->nmember, NULL))
@@ -564,8 +589,14 @@ static int eval_item(const struct run *r, uint32_t row, struct item_eval *ev)
     const struct mem_item *x = search_mem_item(r->m, (int)(row & 3), row >> 2);
     int kind = (int)(row & 3), i, k, found = 0;
 
-    if (!x || !(r->kinds & KIND_BIT(kind)) || !through(r, kind, x, ev))
+    if (!x || !(r->kinds & KIND_BIT(kind))) return 0;
+    /* A post is searched until its `until` day, and available_on reads
+     * its own dates, not its author's availability. */
+    if (kind == SEARCH_KIND_POST &&
+        (x->until < r->today ||
+         (r->has_day && (r->day_hi < x->from || r->day > x->until))))
         return 0;
+    if (!through(r, kind, x, ev)) return 0;
     item_trades(r, kind, x, ev);
     if (r->trade_ok) {
         for (i = 0; i < ev->ntrade; i++)
@@ -584,7 +615,8 @@ static int eval_item(const struct run *r, uint32_t row, struct item_eval *ev)
         if (r->coop >= 0 && d->coop != (uint32_t)r->coop) continue;
         if (r->dep >= 0 && d->dep != (uint16_t)r->dep) continue;
         if (r->status >= 0 && d->status != (uint8_t)r->status) continue;
-        if (r->has_day && (r->day_hi < d->from || r->day > d->until))
+        if (r->has_day && kind != SEARCH_KIND_POST &&
+            (r->day_hi < d->from || r->day > d->until))
             continue;
         if (r->has_place) {
             c = cover(r, d, &dist);
@@ -652,8 +684,8 @@ static void consider_item(struct run *r, uint32_t row, unsigned fields)
     for (i = 0; i < ev.ncoop; i++) count_coop(r, ev.coop[i]);
 }
 
-/* items: the offers and groups of the FTS5 pass; without words, every
- * one (they are few). */
+/* items: the offers, groups and posts of the FTS5 pass; without words,
+ * every one (they are few). */
 static enum rc items(struct run *r, int browsing)
 {
     const struct search_mem *m = r->m;
@@ -673,6 +705,10 @@ static enum rc items(struct run *r, int browsing)
         for (i = 1; i < m->ngroups && i <= 0x3fffffff; i++)
             if (m->groups[i].alive)
                 consider_item(r, (uint32_t)i * 4 + SEARCH_KIND_GROUP, 0);
+    if (r->kinds & KIND_BIT(SEARCH_KIND_POST))
+        for (i = 1; i < m->nposts && i <= 0x3fffffff; i++)
+            if (m->posts[i].alive)
+                consider_item(r, (uint32_t)i * 4 + SEARCH_KIND_POST, 0);
     return RC_OK;
 }
 
@@ -767,8 +803,11 @@ static void filters(struct run *r, json_t *errs)
             r->kinds = KIND_BIT(SEARCH_KIND_OFFER);
         else if (!strcmp(p->kind, "group"))
             r->kinds = KIND_BIT(SEARCH_KIND_GROUP);
+        else if (!strcmp(p->kind, "post"))
+            r->kinds = KIND_BIT(SEARCH_KIND_POST);
         else
-            check_fail(&c, "kind", "must be entrepreneur, offer or group");
+            check_fail(&c, "kind",
+                       "must be entrepreneur, offer, group or post");
     }
     if (p->cooperative && *p->cooperative) {
         char name[8];
@@ -926,6 +965,7 @@ static uint32_t query_hash(const struct run *r)
     h = fnv(h, p->qualification);
     h = fnv(h, p->available_on);
     h = fnv(h, p->available_before);
+    h = fnv(h, p->network ? "network" : "local");
     return h;
 }
 
@@ -1000,20 +1040,22 @@ static void facets(struct run *r, json_t *out)
         if (i < m->ncoops && m->coop_names[i])
             json_object_set_new(lc, key, json_string(m->coop_names[i]));
     }
-    /* Kinds: how many of each (offers and groups are counted as they
-     * pass; the profiles are the rest). */
+    /* Kinds: how many of each (offers, groups and posts are counted as
+     * they pass; the profiles are the rest). */
     {
-        static const char *const kinds[] = {"entrepreneur", "offer", "group"};
+        static const char *const kinds[] = {"entrepreneur", "offer", "group",
+                                            "post"};
         static const char *const names[] = {"Entrepreneurs", "Offres",
-                                            "Groupes"};
-        long n[3];
+                                            "Groupes", "Entraide"};
+        long n[4];
 
         n[1] = r->f_kind[SEARCH_KIND_OFFER];
         n[2] = r->f_kind[SEARCH_KIND_GROUP];
-        n[0] = r->total - n[1] - n[2];
+        n[3] = r->f_kind[SEARCH_KIND_POST];
+        n[0] = r->total - n[1] - n[2] - n[3];
         kind = json_object();
         lk = json_object();
-        for (k = 0; k < 3; k++) {
+        for (k = 0; k < 4; k++) {
             if (!n[k]) continue;
             json_object_set_new(kind, kinds[k], json_integer(n[k]));
             json_object_set_new(lk, kinds[k], json_string(names[k]));
@@ -1083,6 +1125,11 @@ static json_t *item_entrepreneur(struct run *r, struct search_text *an,
         json_object_set_new(o, "score", json_real(x->score / 10000.0));
         json_object_set_new(o, "why", why ? why : json_array());
         why = NULL;
+        /* A peer's profile: when it was fetched (api_search.c adds the
+         * origin). */
+        if (d_remote(r->m, x->id))
+            json_object_set(o, "fetched_at",
+                            json_object_get(row, "updated_at"));
     }
     free(snippet);
     json_decref(why);
@@ -1305,10 +1352,106 @@ out:
     return o;
 }
 
+/* item_post: a contribution-temps post as the answer shows it: as an
+ * entrepreneur's offer, its author for its owner (README "Posts in the
+ * search"); city, location and distance are the author's home, where
+ * the post is found through. */
+static json_t *item_post(struct run *r, struct search_text *an,
+                         const struct result *x)
+{
+    json_t *row = NULL, *who = NULL, *o = NULL, *why = NULL, *edoc = NULL;
+    json_t *trades = NULL, *doc, *wdoc, *loc, *lead = NULL;
+    struct item_eval *ev = malloc(sizeof *ev);
+    struct explain_ctx ctx;
+    const char *author;
+    char *snippet = NULL;
+    double dist = 0;
+
+    if (!ev || !eval_item(r, x->id * 4 + x->kind, ev)) goto out;
+    if (search_item_post(r->db, x->id, &row) != RC_OK) goto out;
+    if (search_db_entrepreneur(r->db, ev->best, &who) != RC_OK) goto out;
+    doc = json_object_get(row, "doc");
+    wdoc = json_object_get(who, "doc");
+    loc = json_object_get(wdoc, "location");
+    author = json_string_value(json_object_get(row, "author_name"));
+    memset(&ctx, 0, sizeof ctx);
+    ctx.cover = (enum explain_cover)x->cover;
+    if (r->has_place) {
+        dist = search_place_km(r->place.lat, r->place.lon,
+                               json_number_value(json_object_get(loc, "lat")),
+                               json_number_value(json_object_get(loc, "lon")));
+        ctx.distance_km = dist;
+        ctx.place_name = *r->place.name ? r->place.name : NULL;
+    }
+    ctx.trade_filter = r->p->trade;
+    ctx.available_on = r->has_day ? r->p->available_on : NULL;
+    trades = json_array_size(json_object_get(doc, "trades"))
+                 ? json_incref(json_object_get(doc, "trades"))
+                 : trades_json(r->m, ev->trade, ev->ntrade);
+    lead = json_sprintf("%s d'entraide de %s",
+                        strcmp(json_string_value(json_object_get(row, "kind")),
+                               "need")
+                            ? "offre"
+                            : "demande",
+                        author ? author : "");
+    edoc = json_pack("{s:O?, s:O}", "description",
+                     json_object_get(doc, "description"), "trades", trades);
+    if (!trades || !edoc || !lead) goto out;
+    ctx.lead = json_string_value(lead);
+    search_explain(an, &r->q, edoc, &ctx, &snippet, &why);
+    o = json_pack("{s:s, s:o, s:n, s:O, s:O, s:O, s:s, s:{s:o, s:O},"
+                  " s:{s:o, s:O}, s:O, s:O?, s:O?, s:O?, s:O?, s:O?,"
+                  " s:{s:O?, s:O?, s:O?, s:O?, s:O?}}",
+                  "kind", "post", "id", ids_json(x->id), "external_id",
+                  "name", json_object_get(row, "title"),
+                  "title", json_object_get(row, "title"),
+                  "headline", json_object_get(row, "author_name"),
+                  "post_kind", json_string_value(json_object_get(row, "kind")),
+                  "author", "id",
+                  ids_json(json_integer_value(
+                      json_object_get(row, "entrepreneur_id"))),
+                  "name", json_object_get(row, "author_name"),
+                  "cooperative", "id",
+                  ids_json(json_integer_value(
+                      json_object_get(row, "cooperative_id"))),
+                  "name", json_object_get(row, "cooperative_name"),
+                  "trades", trades,
+                  "place", json_object_get(doc, "place"),
+                  "from", json_object_get(doc, "from"),
+                  "until", json_object_get(doc, "until"),
+                  "city", json_object_get(loc, "city"),
+                  "created_at", json_object_get(row, "created_at"),
+                  "location", "insee", json_object_get(loc, "insee"),
+                  "city", json_object_get(loc, "city"),
+                  "departement", json_object_get(loc, "departement"),
+                  "lat", json_object_get(loc, "lat"),
+                  "lon", json_object_get(loc, "lon"));
+    if (!o) goto out;
+    json_object_set_new(o, "distance_km",
+                        r->has_place ? json_real(round(dist * 10) / 10)
+                                     : json_null());
+    json_object_set_new(o, "snippet", snippet ? json_string(snippet)
+                                              : json_string(""));
+    json_object_set_new(o, "score", json_real(x->score / 10000.0));
+    json_object_set_new(o, "why", why ? why : json_array());
+    why = NULL;
+out:
+    free(ev);
+    free(snippet);
+    json_decref(why);
+    json_decref(row);
+    json_decref(who);
+    json_decref(edoc);
+    json_decref(trades);
+    json_decref(lead);
+    return o;
+}
+
 /* item: one result as the answer shows it. */
 static json_t *item(struct run *r, struct search_text *an,
                     const struct result *x)
 {
+    if (x->kind == SEARCH_KIND_POST) return item_post(r, an, x);
     if (x->kind == SEARCH_KIND_OFFER || x->kind == SEARCH_KIND_GROUP)
         return item_other(r, an, x);
     return item_entrepreneur(r, an, x);
@@ -1376,6 +1519,8 @@ static enum rc words(struct run *r, const char *qual)
         search_query_and1(&r->q, "_k_o");
     else if (r->kinds == KIND_BIT(SEARCH_KIND_GROUP))
         search_query_and1(&r->q, "_k_g");
+    else if (r->kinds == KIND_BIT(SEARCH_KIND_POST))
+        search_query_and1(&r->q, "_k_p");
     if (buf_oom(&r->q.expr)) return RC_NOMEM;
     n = r->q.nphrases < SEARCH_MAX_PHRASES ? r->q.nphrases : SEARCH_MAX_PHRASES;
     /* Only words still being typed, of 3 letters ("pla"): where they
@@ -1419,8 +1564,11 @@ static enum rc words(struct run *r, const char *qual)
     return rc;
 }
 
-/* answer_key: the parameters and the viewer of a search, as one string. */
-static char *answer_key(const struct search_params *p, const struct viewer *v)
+/* answer_key: the parameters, the viewer and the day of a search, as
+ * one string (a post leaves the results when its day has passed, with no
+ * write to empty the cache). */
+static char *answer_key(const struct search_params *p, const struct viewer *v,
+                        int32_t today)
 {
     const char *const fields[] = {p->q, p->near, p->kind, p->trade,
                                   p->cooperative, p->departement, p->status,
@@ -1430,8 +1578,9 @@ static char *answer_key(const struct search_params *p, const struct viewer *v)
     struct buf b = {0};
     size_t i;
 
-    buf_addf(&b, "%d|%lld|%lld|%.6f|%d|%d", (int)v->role, v->cooperative_id,
-             v->entrepreneur_id, p->radius_km, p->sort_distance, p->limit);
+    buf_addf(&b, "%d|%lld|%lld|%.6f|%d|%d|%ld|%d", (int)v->role,
+             v->cooperative_id, v->entrepreneur_id, p->radius_km,
+             p->sort_distance, p->limit, (long)today, p->network);
     for (i = 0; i < sizeof fields / sizeof fields[0]; i++) {
         buf_addc(&b, '\x1f');
         if (fields[i]) buf_adds(&b, fields[i]);
@@ -1490,14 +1639,23 @@ enum rc search_run(struct db *db, const struct viewer *v,
     r.v = v;
     r.p = p;
     r.place_dep = -1;
+    r.today = (int32_t)(time(NULL) / 86400);
     if (!an) return RC_NOMEM;
     /* One read transaction: one snapshot, one lock for every read. */
     rc = db_begin_read(db);
     if (rc != RC_OK) return rc;
     rc = search_mem_acquire(db, &r.m);
     if (rc != RC_OK) goto out;
-    key = answer_key(p, v);
-    if (key) *out = search_mem_answer_get(r.m, key);
+    key = answer_key(p, v, r.today);
+    /* The cache keeps a copy of its own and hands out copies: a caller
+     * may add to its answer (api_search adds origins) while other threads
+     * read the cached one. */
+    if (key) {
+        json_t *hit = search_mem_answer_get(r.m, key);
+
+        *out = hit ? json_deep_copy(hit) : NULL;
+        json_decref(hit);
+    }
     if (*out) goto out;
     filters(&r, errs);
     place = resolve_near(&r, errs);
@@ -1572,7 +1730,12 @@ enum rc search_run(struct db *db, const struct viewer *v,
     } else {
         json_object_set_new(answer, "next_cursor", json_null());
     }
-    if (key) search_mem_answer_put(r.m, key, answer);
+    if (key) {
+        json_t *copy = json_deep_copy(answer);
+
+        if (copy) search_mem_answer_put(r.m, key, copy);
+        json_decref(copy);
+    }
     *out = answer;
     answer = NULL;
     rc = RC_OK;

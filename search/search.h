@@ -17,12 +17,12 @@
  *      read from SQLite for names, snippets and reasons.
  * Without words, step 2 is a scan of the in-memory table.
  *
- * Offers and groups (kind=offer, kind=group; search_item.h) have entries
- * in the same index and in-memory table; the FTS5 pass hands them out
- * with the profiles, and each is checked through the people who deliver
- * it (their areas, cooperatives and visibility), then scored by the same
- * rule. Without kind, a search returns all three kinds, each result
- * saying its kind.
+ * Offers, groups and contribution-temps posts (kind=offer, kind=group,
+ * kind=post; search_item.h) have entries in the same index and in-memory
+ * table; the FTS5 pass hands them out with the profiles, and each is
+ * checked through the people who deliver it or wrote it (their areas,
+ * cooperatives and visibility), then scored by the same rule. Without
+ * kind, a search returns all four kinds, each result saying its kind.
  *
  * search_init() once at start-up, before any database is opened (it
  * registers the FTS5 tokenizer and the index flush). search_run() is
@@ -46,7 +46,8 @@ struct search_params {
     const char *q;             /* text; "" or NULL for none */
     const char *near;          /* place, or NULL */
     double radius_km;          /* narrows the area; < 0: none */
-    const char *kind;          /* entrepreneur, offer, group; NULL: all */
+    const char *kind;          /* entrepreneur, offer, group, post; NULL:
+                                  all */
     const char *trade;         /* code or prefix ("F16", "rome:F16"), or
                                   several, comma-separated: any of them */
     const char *cooperative;   /* cooperative id */
@@ -58,6 +59,8 @@ struct search_params {
                                      today to then (request matching; not
                                      a parameter of the HTTP API) */
     int sort_distance;         /* sort=distance */
+    int network;               /* scope=network: also the profiles pulled
+                                  from peer instances (federation) */
     int limit;                 /* page size, 1..100 */
     const char *cursor;        /* from a previous page, or NULL */
 };

@@ -14,9 +14,9 @@ static const char sql_match[] =
 static const char sql_match_plain[] =
     "SELECT rowid, 0 FROM search_fts WHERE search_fts MATCH ?1";
 static const char sql_entrepreneur[] =
-    "SELECT e.id, e.external_id, e.cooperative_id, c.name, e.doc"
-    " FROM entrepreneur e JOIN cooperative c ON c.id = e.cooperative_id"
-    " WHERE e.id = ?1";
+    "SELECT e.id, e.external_id, e.cooperative_id, c.name, e.doc,"
+    " e.updated_at FROM entrepreneur e JOIN cooperative c"
+    " ON c.id = e.cooperative_id WHERE e.id = ?1";
 static const char sql_coop_name[] = "SELECT name FROM cooperative WHERE id = ?1";
 static const char sql_offer[] =
     "SELECT o.id, o.title, o.doc, coalesce(o.entrepreneur_id, 0),"
@@ -75,7 +75,7 @@ enum rc search_db_entrepreneur(struct db *db, long long id, json_t **out)
     if (src == SQLITE_ROW) {
         json_t *doc = json_loads(db_text(st, 4), 0, NULL);
 
-        *out = json_pack("{s:I, s:s?, s:I, s:s, s:o}", "id",
+        *out = json_pack("{s:I, s:s?, s:I, s:s, s:o, s:s}", "id",
                          (json_int_t)sqlite3_column_int64(st, 0),
                          "external_id",
                          sqlite3_column_type(st, 1) == SQLITE_NULL
@@ -84,21 +84,14 @@ enum rc search_db_entrepreneur(struct db *db, long long id, json_t **out)
                          "cooperative_id",
                          (json_int_t)sqlite3_column_int64(st, 2),
                          "cooperative_name", db_text(st, 3), "doc",
-                         doc ? doc : json_object());
+                         doc ? doc : json_object(), "updated_at",
+                         db_text(st, 5));
         rc = *out ? RC_OK : RC_NOMEM;
     } else if (src != SQLITE_DONE) {
         rc = db_rc(db, src);
     }
     db_stmt_done(st);
     return rc;
-}
-
-/* text_or_null: column i as a JSON string, null for SQL NULL. */
-static json_t *text_or_null(sqlite3_stmt *st, int i)
-{
-    return sqlite3_column_type(st, i) == SQLITE_NULL
-               ? json_null()
-               : json_string(db_text(st, i));
 }
 
 enum rc search_db_offer(struct db *db, long long id, json_t **out)
@@ -122,10 +115,10 @@ enum rc search_db_offer(struct db *db, long long id, json_t **out)
                          (json_int_t)sqlite3_column_int64(st, 3),
                          "group_id", (json_int_t)sqlite3_column_int64(st, 4),
                          "owner_name", db_text(st, 5),
-                         "owner_slug", text_or_null(st, 6),
+                         "owner_slug", db_text_json(st, 6),
                          "owner_cooperative_id",
                          (json_int_t)sqlite3_column_int64(st, 7),
-                         "owner_cooperative_name", text_or_null(st, 8));
+                         "owner_cooperative_name", db_text_json(st, 8));
         rc = *out ? RC_OK : RC_NOMEM;
     } else if (src != SQLITE_DONE) {
         rc = db_rc(db, src);
@@ -149,7 +142,7 @@ enum rc search_db_group(struct db *db, long long id, json_t **out)
         g = json_pack("{s:I, s:s, s:s, s:s, s:o}", "id",
                       (json_int_t)sqlite3_column_int64(st, 0), "kind",
                       db_text(st, 1), "name", db_text(st, 2), "slug",
-                      db_text(st, 3), "description", text_or_null(st, 4));
+                      db_text(st, 3), "description", db_text_json(st, 4));
         rc = g ? RC_OK : RC_NOMEM;
     } else if (src != SQLITE_DONE) {
         rc = db_rc(db, src);

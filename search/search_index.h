@@ -11,8 +11,8 @@
  * trades, skills, body), stored analyzed (index tokens: the tokenizer
  * only splits them), and its tags: '_' tokens:
  *
- *   _k_e                 kind: entrepreneur (_k_o an offer, _k_g a group:
- *                        search_item.h)
+ *   _k_e                 kind: entrepreneur (_k_o an offer, _k_g a group,
+ *                        _k_p a time post: search_item.h)
  *   _t_rome_f _t_rome_f16 _t_rome_f1603
  *                        each trade code and its parents (NAF: 43, 43.2,
  *                        43.22, 43.22a; CPV: 45, 453, 4533, 45330...)
@@ -33,11 +33,13 @@
 #define SEARCH_INDEX_VERSION "4"
 
 /* Kinds, in the low bits of an index rowid: rowid = id * 4 + kind (id:
- * entrepreneur.id, offer.id, grp.id). */
+ * entrepreneur.id, offer.id, grp.id, time_post.id). Two bits: there is
+ * no room for a fifth kind in this layout. */
 enum search_kind {
     SEARCH_KIND_ENTREPRENEUR = 0,
     SEARCH_KIND_OFFER = 1,
-    SEARCH_KIND_GROUP = 2
+    SEARCH_KIND_GROUP = 2,
+    SEARCH_KIND_POST = 3 /* contribution-temps: help offered or needed */
 };
 
 /* The index columns of one profile, already analyzed: each a list of
@@ -97,8 +99,8 @@ char *search_index_qualification(const char *q);
 
 /* search_index_flush: write the transaction's pending index changes
  * into the index (a db_precommit_fn, registered by search_init); first,
- * in a write transaction, the offers and groups marked changed
- * (search_item_flush). */
+ * in a write transaction, the offers, groups and time posts marked
+ * changed (search_item_flush). */
 enum rc search_index_flush(struct db *db);
 
 /* search_index_stale: 1 when the index was written by another version
@@ -114,9 +116,9 @@ enum rc search_index_clear(struct db *db);
 enum rc search_index_optimize(struct db *db);
 
 /* search_index_done: record that the index is complete and current, and
- * merge its segments. Offers and groups are (re)indexed here too (every
- * one is marked changed: search_item_all), so that a rebuild of the
- * entrepreneurs' index (dir_ent_reindex) rebuilds theirs. */
+ * merge its segments. Offers, groups and time posts are (re)indexed here
+ * too (every one is marked changed: search_item_all), so that a rebuild
+ * of the entrepreneurs' index (dir_ent_reindex) rebuilds theirs. */
 enum rc search_index_done(struct db *db);
 
 #endif

@@ -1,7 +1,7 @@
 /*
- * search_item_db.c: the index entries of offers and groups, written
- * before COMMIT from what the triggers marked changed (see
- * search_item.h).
+ * search_item_db.c: the index entries of offers, groups and time posts,
+ * written before COMMIT from what the triggers marked changed (see
+ * search_item.h); and the post rows that search results show.
  */
 #include "search_item.h"
 
@@ -22,7 +22,8 @@ static const char sql_dirty[] = "SELECT kind, id FROM search_dirty";
 static const char sql_dirty_clear[] = "DELETE FROM search_dirty";
 static const char sql_dirty_all[] =
     "INSERT OR IGNORE INTO search_dirty(kind, id)"
-    " SELECT 1, id FROM offer UNION ALL SELECT 2, id FROM grp";
+    " SELECT 1, id FROM offer UNION ALL SELECT 2, id FROM grp"
+    " UNION ALL SELECT 3, id FROM time_post";
 static const char sql_offer[] =
     "SELECT o.status, o.title, o.doc, o.entrepreneur_id,"
     " coalesce(e.display_name, g.name), g.kind"
@@ -47,18 +48,39 @@ static const char sql_group_trades[] =
     " JOIN entrepreneur_trade et ON et.entrepreneur_id = m.entrepreneur_id"
     " WHERE m.group_id = ?1 AND m.status = 'accepted') t"
     " LEFT JOIN trade tr ON tr.scheme = t.scheme AND tr.code = t.code";
+/* Posts (contribution-temps, migration 9 -> 10). */
+static const char sql_post[] =
+    "SELECT p.status, p.title, p.doc, e.display_name FROM time_post p"
+    " JOIN entrepreneur e ON e.id = p.entrepreneur_id WHERE p.id = ?1";
+static const char sql_post_trades[] =
+    "SELECT t.scheme, t.code, tr.label FROM time_post_trade t"
+    " LEFT JOIN trade tr ON tr.scheme = t.scheme AND tr.code = t.code"
+    " WHERE t.post_id = ?1";
+static const char sql_post_row[] =
+    "SELECT p.id, p.kind, p.status, p.title, p.doc, p.entrepreneur_id,"
+    " e.display_name, e.cooperative_id, c.name, p.created_at"
+    " FROM time_post p JOIN entrepreneur e ON e.id = p.entrepreneur_id"
+    " JOIN cooperative c ON c.id = e.cooperative_id WHERE p.id = ?1";
 static const char sql_offer_seq[] = "UPDATE offer SET seq = ?2 WHERE id = ?1";
 static const char sql_group_seq[] = "UPDATE grp SET seq = ?2 WHERE id = ?1";
+static const char sql_post_seq[] =
+    "UPDATE time_post SET seq = ?2 WHERE id = ?1";
 static const char sql_tombstone[] =
     "INSERT INTO tombstone(seq, kind, id) VALUES(?1, ?2, ?3)";
 static const char sql_seq_save[] =
     "UPDATE change_seq SET n = ?1 WHERE n < ?1";
 
 const char *const search_item_sql[] = {
-    sql_dirty,        sql_dirty_clear,  sql_dirty_all,  sql_offer,
+    sql_dirty,        sql_dirty_clear,  sql_dirty_all,    sql_offer,
     sql_offer_trades, sql_group,        sql_group_offers, sql_group_trades,
-    sql_offer_seq,    sql_group_seq,    sql_tombstone,  sql_seq_save,
+    sql_post,         sql_post_trades,  sql_post_row,     sql_offer_seq,
+    sql_group_seq,    sql_post_seq,     sql_tombstone,    sql_seq_save,
     NULL};
+
+/* What differs between the kinds of items, by enum search_kind. */
+static const char *const seq_sql[] = {NULL, sql_offer_seq, sql_group_seq,
+                                      sql_post_seq};
+static const char *const tombstone_kind[] = {NULL, "offer", "group", "post"};
 
 /* trades_into: the labels of the trades a statement (scheme, code,
  * label) answers into text, their tags into tags. */
@@ -191,8 +213,66 @@ static enum rc group_entry(struct db *db, struct search_text *an,
     return rc;
 }
 
-/* one: index (or drop) one marked offer or group, and give it a new
- * change number (or a tombstone); *seq is the last number taken. */
+/* post_entry: the entry of time post id into e (as offer_entry); a
+ * closed post has none. */
+static enum rc post_entry(struct db *db, struct search_text *an,
+                          long long id, struct search_entry *e, int *exists,
+                          int *indexed)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_post);
+    struct buf text = {0}, trades = {0};
+    json_t *doc = NULL, *t;
+    enum rc rc = RC_OK;
+    size_t i;
+    int src;
+
+    *exists = *indexed = 0;
+    if (!st) return RC_DB;
+    sqlite3_bind_int64(st, 1, id);
+    src = sqlite3_step(st);
+    if (src != SQLITE_ROW) {
+        db_stmt_done(st);
+        return src == SQLITE_DONE ? RC_OK : db_rc(db, src);
+    }
+    *exists = 1;
+    if (strcmp(db_text(st, 0), "open")) {
+        db_stmt_done(st);
+        return RC_OK;
+    }
+    *indexed = 1;
+    doc = json_loads(db_text(st, 2), 0, NULL);
+    search_index_add_text(&text, db_text(st, 1));
+    search_index_analyze(an, &e->col[0], buf_str(&text));
+    buf_reset(&text);
+    search_index_add_text(&text, db_text(st, 3));
+    search_index_analyze(an, &e->col[1], buf_str(&text));
+    db_stmt_done(st);
+    buf_reset(&text);
+    search_index_add_text(
+        &text, json_string_value(json_object_get(doc, "description")));
+    search_index_analyze(an, &e->col[4], buf_str(&text));
+    buf_adds(&e->col[5], "_k_p");
+    /* Trades: as an offer's (codes with their labels, and the labels of
+     * free trades from the document). */
+    st = db_stmt(db, sql_post_trades);
+    if (!st) rc = RC_DB;
+    if (rc == RC_OK) {
+        sqlite3_bind_int64(st, 1, id);
+        rc = trades_into(db, st, &trades, &e->col[5]);
+    }
+    json_array_foreach(json_object_get(doc, "trades"), i, t)
+        search_index_add_text(&trades,
+                              json_string_value(json_object_get(t, "label")));
+    search_index_analyze(an, &e->col[2], buf_str(&trades));
+    if (buf_oom(&text) || buf_oom(&trades)) rc = RC_NOMEM;
+    json_decref(doc);
+    buf_free(&text);
+    buf_free(&trades);
+    return rc;
+}
+
+/* one: index (or drop) one marked offer, group or post, and give it a
+ * new change number (or a tombstone); *seq is the last number taken. */
 static enum rc one(struct db *db, struct search_text *an, int kind,
                    long long id, long long *seq)
 {
@@ -203,9 +283,12 @@ static enum rc one(struct db *db, struct search_text *an, int kind,
     enum rc rc;
 
     memset(&e, 0, sizeof e);
-    rc = kind == SEARCH_KIND_OFFER
-             ? offer_entry(db, an, id, &e, &exists, &indexed)
-             : group_entry(db, an, id, &e, &exists, &indexed);
+    if (kind == SEARCH_KIND_OFFER)
+        rc = offer_entry(db, an, id, &e, &exists, &indexed);
+    else if (kind == SEARCH_KIND_GROUP)
+        rc = group_entry(db, an, id, &e, &exists, &indexed);
+    else
+        rc = post_entry(db, an, id, &e, &exists, &indexed);
     for (i = 0; i < 6; i++)
         if (buf_oom(&e.col[i])) rc = RC_NOMEM;
     if (rc == RC_OK)
@@ -215,8 +298,7 @@ static enum rc one(struct db *db, struct search_text *an, int kind,
     if (rc == RC_OK) rc = db_next_seq(db, seq);
     if (rc != RC_OK) return rc;
     if (exists) {
-        st = db_stmt(db, kind == SEARCH_KIND_OFFER ? sql_offer_seq
-                                                   : sql_group_seq);
+        st = db_stmt(db, seq_sql[kind]);
         if (!st) return RC_DB;
         sqlite3_bind_int64(st, 1, id);
         sqlite3_bind_int64(st, 2, *seq);
@@ -224,9 +306,7 @@ static enum rc one(struct db *db, struct search_text *an, int kind,
         st = db_stmt(db, sql_tombstone);
         if (!st) return RC_DB;
         sqlite3_bind_int64(st, 1, *seq);
-        sqlite3_bind_text(st, 2,
-                          kind == SEARCH_KIND_OFFER ? "offer" : "group", -1,
-                          SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, tombstone_kind[kind], -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 3, id);
     }
     return db_step_done(db, st);
@@ -326,7 +406,8 @@ enum rc search_item_flush(struct db *db)
     for (i = 0; i < n && rc == RC_OK; i++) {
         int kind = (int)v[2 * i];
 
-        if (kind == SEARCH_KIND_OFFER || kind == SEARCH_KIND_GROUP)
+        if (kind == SEARCH_KIND_OFFER || kind == SEARCH_KIND_GROUP ||
+            kind == SEARCH_KIND_POST)
             rc = one(db, an, kind, v[2 * i + 1], &seq);
     }
     /* db_commit wrote change_seq before its precommit hooks ran: the
@@ -341,7 +422,8 @@ enum rc search_item_flush(struct db *db)
         }
     }
     if (rc != RC_OK)
-        log_error("search: cannot index the changed offers and groups (%s)",
+        log_error("search: cannot index the changed offers, groups and"
+                  " posts (%s)",
                   rc_name(rc));
     search_text_free(an);
     free(v);
@@ -351,4 +433,36 @@ enum rc search_item_flush(struct db *db)
 enum rc search_item_all(struct db *db)
 {
     return db_exec(db, sql_dirty_all);
+}
+
+enum rc search_item_post(struct db *db, long long id, json_t **out)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_post_row);
+    enum rc rc = RC_NOTFOUND;
+    int src;
+
+    *out = NULL;
+    if (!st) return RC_DB;
+    sqlite3_bind_int64(st, 1, id);
+    src = sqlite3_step(st);
+    if (src == SQLITE_ROW) {
+        json_t *doc = json_loads(db_text(st, 4), 0, NULL);
+
+        *out = json_pack("{s:I, s:s, s:s, s:s, s:o, s:I, s:s, s:I, s:s,"
+                         " s:s}",
+                         "id", (json_int_t)sqlite3_column_int64(st, 0),
+                         "kind", db_text(st, 1), "status", db_text(st, 2),
+                         "title", db_text(st, 3), "doc",
+                         doc ? doc : json_object(), "entrepreneur_id",
+                         (json_int_t)sqlite3_column_int64(st, 5),
+                         "author_name", db_text(st, 6), "cooperative_id",
+                         (json_int_t)sqlite3_column_int64(st, 7),
+                         "cooperative_name", db_text(st, 8), "created_at",
+                         db_text(st, 9));
+        rc = *out ? RC_OK : RC_NOMEM;
+    } else if (src != SQLITE_DONE) {
+        rc = db_rc(db, src);
+    }
+    db_stmt_done(st);
+    return rc;
 }

@@ -67,18 +67,23 @@ uint32_t search_mem_insee(const char *insee)
 
 int32_t search_mem_day(const char *s)
 {
-    int y, m, d;
-    unsigned era, yoe, doy, doe;
+    int y, m, d, era, i;
+    unsigned yoe, doy, doe;
 
     if (!s || strlen(s) != 10) return 0;
+    /* Digits where digits go: other bytes (an unchecked parameter) would
+     * make the arithmetic below overflow. */
+    for (i = 0; i < 10; i++)
+        if (i == 4 || i == 7 ? s[i] != '-' : s[i] < '0' || s[i] > '9')
+            return 0;
     y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 +
         (s[3] - '0');
     m = (s[5] - '0') * 10 + (s[6] - '0');
     d = (s[8] - '0') * 10 + (s[9] - '0');
     /* Howard Hinnant's days_from_civil. */
     y -= m <= 2;
-    era = (unsigned)(y >= 0 ? y : y - 399) / 400;
-    yoe = (unsigned)(y - (int)era * 400);
+    era = (y >= 0 ? y : y - 399) / 400; /* signed: year 0 is in era -1 */
+    yoe = (unsigned)(y - era * 400);
     doy = (unsigned)((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1);
     doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     return (int32_t)era * 146097 + (int32_t)doe - 719468;

@@ -10,10 +10,10 @@
  * FTS5's bm25 ranking ~33 µs each. So the text goes to FTS5, and every
  * filter, the area, the facets and the ranking read this table.
  *
- * Beside them, a small entry per offer and per group (struct mem_item,
- * search_item.h): who delivers an offer, who the members of a group are;
- * their areas, cooperatives and visibility are those of the members'
- * entries, read at query time.
+ * Beside them, a small entry per offer, per group and per time post
+ * (struct mem_item, search_item.h): who delivers an offer, who the
+ * members of a group are, who wrote a post; their areas, cooperatives and
+ * visibility are those of these people's entries, read at query time.
  *
  * The table is a cache of the entrepreneur rows, never a source of truth.
  * It is kept per database file and brought up to date before each use
@@ -74,20 +74,26 @@ struct mem_doc {
 } __attribute__((aligned(64)));
 _Static_assert(sizeof(struct mem_doc) == 64, "one cache line per profile");
 
-/* An offer or a group. Lists are ascending and owned by the table. */
+/* An offer, a group or a time post. Lists are ascending and owned by
+ * the table. */
 struct mem_item {
     uint32_t *member;     /* offer: who delivers it (offer_member); group:
-                             its accepted members */
-    uint32_t *trade;      /* offer: its trade ids; group: the trade ids of
-                             its active offers (derived) */
+                             its accepted members; post: none */
+    uint32_t *trade;      /* offer, post: its trade ids; group: the trade
+                             ids of its active offers (derived) */
     uint32_t *deliver;    /* group (derived): its accepted members who
                              deliver one of its active offers; none: all
                              its members (no offer, or one delivered by
                              every member) */
-    uint32_t owner;       /* offer: the entrepreneur who owns it, 0 */
+    uint32_t owner;       /* offer: the entrepreneur who owns it, 0; post:
+                             its author */
     uint32_t group;       /* offer: the group that owns it, 0 */
+    int32_t from, until;  /* post: its dates, days since 1970-01-01
+                             (MEM_DAY_NONE_FROM / _UNTIL: none); it is
+                             searched until its `until` day */
     uint16_t nmember, ntrade, ndeliver;
-    uint8_t alive;        /* an active offer; a business or trade group */
+    uint8_t alive;        /* an active offer; a business or trade group;
+                             an open post */
 };
 
 struct search_mem {
@@ -95,7 +101,9 @@ struct search_mem {
     size_t noffers;
     struct mem_item *groups; /* by group id; ngroups entries */
     size_t ngroups;
-    long items_alive;     /* offers and groups alive */
+    struct mem_item *posts;  /* by time_post id; nposts entries */
+    size_t nposts;
+    long items_alive;     /* offers, groups and posts alive */
     struct mem_doc *docs; /* by entrepreneur id; ndocs entries */
     size_t ndocs;
     uint32_t *pool;       /* zones and trade ids beyond the inline room */
@@ -111,6 +119,8 @@ struct search_mem {
     char **code_labels;   /* by trade id: its French label */
     char **dep_names;     /* by département index */
     char **coop_names;    /* by cooperative id, NULL for none */
+    uint8_t *coop_remote; /* by cooperative id: 1 for a cooperative of a
+                             peer instance (federation/fed.h) */
     size_t ncoops;
     /* Lists of ids, ascending, rebuilt when the table changes: the
      * entries whose home is in each département, and that have each trade
@@ -123,19 +133,27 @@ struct search_mem {
 };
 
 /* search_mem_acquire: the table of db's file, up to date, read-locked.
- * Release it with search_mem_release(). */
+ * Release it with search_mem_release(). Up to date means at least as new
+ * as db's read snapshot: a refresh never goes back. When the table is
+ * newer (another thread refreshed it after this snapshot began), it is
+ * used as is and this thread's answers are not cached until its next
+ * acquire (they could miss the newest writes). */
 enum rc search_mem_acquire(struct db *db, const struct search_mem **out);
 void search_mem_release(const struct search_mem *m);
 
-/* search_mem_item: offer (kind 1) or group (kind 2) id, NULL when the
- * table has no such entry alive. */
+/* search_mem_item: offer (kind 1), group (kind 2) or post (kind 3) id,
+ * NULL when the table has no such entry alive. */
 static inline const struct mem_item *search_mem_item(const struct search_mem *m,
                                                      int kind, uint32_t id)
 {
-    const struct mem_item *x =
-        kind == 1 ? (id < m->noffers ? &m->offers[id] : NULL)
-                  : (kind == 2 && id < m->ngroups ? &m->groups[id] : NULL);
+    const struct mem_item *x = NULL;
 
+    if (kind == 1 && id < m->noffers)
+        x = &m->offers[id];
+    else if (kind == 2 && id < m->ngroups)
+        x = &m->groups[id];
+    else if (kind == 3 && id < m->nposts)
+        x = &m->posts[id];
     return x && x->alive ? x : NULL;
 }
 
@@ -159,8 +177,8 @@ static inline uint32_t search_mem_trade(const struct search_mem *m,
 }
 
 /* Postings: the ids (rowid >> 2, ascending) an FTS5 expression matched
- * and where its words matched (essaim_fields), the offers' and groups'
- * apart (their rowids, id * 4 + kind), kept per table in a cache
+ * and where its words matched (essaim_fields), the offers', groups' and
+ * posts' apart (their rowids, id * 4 + kind), kept per table in a cache
  * bounded in bytes, least recently used first out, emptied whenever the
  * table changes. A popular word ("plombier") is then read from FTS5 once
  * per change, not once per search. */
@@ -168,7 +186,7 @@ struct postings {
     uint32_t *id;
     uint32_t *fields;
     size_t n;
-    uint32_t *xrow;    /* offers and groups: rowids */
+    uint32_t *xrow;    /* offers, groups and posts: rowids */
     uint32_t *xfields;
     size_t nx;
 };

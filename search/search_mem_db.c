@@ -30,7 +30,8 @@ static const char sql_codes[] =
     "SELECT code, scheme, label FROM trade ORDER BY code, scheme";
 static const char sql_deps[] =
     "SELECT code, name FROM departement ORDER BY code";
-static const char sql_coops[] = "SELECT id, name FROM cooperative";
+static const char sql_coops[] =
+    "SELECT id, name, peer_id IS NOT NULL FROM cooperative";
 /* Offers and groups (search_item.h). */
 static const char sql_offers[] =
     "SELECT id, coalesce(entrepreneur_id, 0), coalesce(group_id, 0), status"
@@ -44,15 +45,22 @@ static const char sql_groups[] = "SELECT id, kind FROM grp WHERE seq > ?1";
 static const char sql_group_members[] =
     "SELECT entrepreneur_id FROM grp_member WHERE group_id = ?1"
     " AND status = 'accepted' ORDER BY entrepreneur_id";
+/* Time posts (contribution-temps). */
+static const char sql_posts[] =
+    "SELECT id, entrepreneur_id, status, avail_from, avail_until"
+    " FROM time_post WHERE seq > ?1";
+static const char sql_post_codes[] =
+    "SELECT code FROM time_post_trade WHERE post_id = ?1";
 static const char sql_dead_items[] =
     "SELECT kind, id FROM tombstone WHERE seq > ?1"
-    " AND kind IN ('offer', 'group')";
+    " AND kind IN ('offer', 'group', 'post')";
 
 const char *const search_mem_sql[] = {
     sql_seq,        sql_rows,          sql_all_trades,  sql_trades,
     sql_dead,       sql_codes,         sql_deps,        sql_coops,
     sql_offers,     sql_offer_members, sql_offer_codes, sql_groups,
-    sql_group_members, sql_dead_items, NULL};
+    sql_group_members, sql_posts,      sql_post_codes,  sql_dead_items,
+    NULL};
 
 static void free_lists(struct mem_list *l, size_t n)
 {
@@ -107,6 +115,12 @@ static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct entry *registry[MAX_ENTRIES];
 
 static size_t cache_limit = 64u << 20;
+
+/* Set by search_mem_acquire on this thread when its read snapshot began
+ * before the table's last refresh (the table is newer than what the
+ * thread reads from SQLite): its answers may miss the newest writes, so
+ * it puts nothing in the caches (see refresh). */
+static _Thread_local int behind;
 
 void search_mem_cache_limit(size_t bytes)
 {
@@ -177,7 +191,7 @@ void search_mem_answer_put(const struct search_mem *m, const char *key,
     char *k;
     int i, slot = 0;
 
-    if (!e->key[0] || !cache_limit) return;
+    if (!e->key[0] || !cache_limit || behind) return;
     k = strdup(key);
     if (!k) return;
     pthread_mutex_lock(&e->cache_lock);
@@ -244,7 +258,7 @@ void search_mem_cache_put(const struct search_mem *m, const char *key,
                    strlen(key);
     int i, slot = -1;
 
-    if (!e->key[0] || bytes > cache_limit / 4) {
+    if (!e->key[0] || bytes > cache_limit / 4 || behind) {
         postings_free(p);
         return;
     }
@@ -314,6 +328,7 @@ static void entry_free(struct entry *e)
     cache_clear(e);
     items_free(e->m.offers, e->m.noffers);
     items_free(e->m.groups, e->m.ngroups);
+    items_free(e->m.posts, e->m.nposts);
     pthread_mutex_destroy(&e->cache_lock);
     free(e->m.docs);
     free(e->m.pool);
@@ -322,6 +337,7 @@ static void entry_free(struct entry *e)
     free_names(e->m.code_labels, e->m.ncodes);
     free_names(e->m.dep_names, e->m.ndeps);
     free_names(e->m.coop_names, e->m.ncoops);
+    free(e->m.coop_remote);
     free_lists(e->m.by_dep, e->m.ndeps);
     free_lists(e->m.by_code, e->m.ncodes);
     free(e->m.deps);
@@ -522,7 +538,9 @@ static enum rc load_coops(struct db *db, struct entry *e)
 
     if (!st) return RC_DB;
     free_names(e->m.coop_names, e->m.ncoops);
+    free(e->m.coop_remote);
     e->m.coop_names = NULL;
+    e->m.coop_remote = NULL;
     e->m.ncoops = 0;
     while ((src = sqlite3_step(st)) == SQLITE_ROW) {
         long long id = sqlite3_column_int64(st, 0);
@@ -531,6 +549,7 @@ static enum rc load_coops(struct db *db, struct entry *e)
         if ((size_t)id >= e->m.ncoops) {
             size_t n = e->m.ncoops ? e->m.ncoops : 64;
             char **names;
+            uint8_t *remote;
 
             while (n <= (size_t)id) n *= 2;
             names = realloc(e->m.coop_names, n * sizeof *names);
@@ -538,10 +557,15 @@ static enum rc load_coops(struct db *db, struct entry *e)
             memset(names + e->m.ncoops, 0,
                    (n - e->m.ncoops) * sizeof *names);
             e->m.coop_names = names;
+            remote = realloc(e->m.coop_remote, n);
+            if (!remote) break;
+            memset(remote + e->m.ncoops, 0, n - e->m.ncoops);
+            e->m.coop_remote = remote;
             e->m.ncoops = n;
         }
         free(e->m.coop_names[id]);
         e->m.coop_names[id] = strdup(db_text(st, 1));
+        e->m.coop_remote[id] = (uint8_t)sqlite3_column_int(st, 2);
     }
     db_stmt_done(st);
     return src == SQLITE_DONE ? RC_OK : db_rc(db, src);
@@ -867,26 +891,30 @@ static int list_of(struct db *db, struct entry *e, const char *sql,
     return ids_of(db, e, st, codes, out, n);
 }
 
-/* load_items: the offers and groups written after since (all of them
- * for -1), and their tombstones; *changed is set when any was. */
+/* load_items: the offers, groups and posts written after since (all of
+ * them for -1), and their tombstones; *changed is set when any was. */
 static enum rc load_items(struct db *db, struct entry *e, long long since,
                           int *changed)
 {
+    static const char *const rows_sql[] = {sql_offers, sql_groups,
+                                           sql_posts};
+    struct mem_item **lists[] = {&e->m.offers, &e->m.groups, &e->m.posts};
+    size_t *sizes[] = {&e->m.noffers, &e->m.ngroups, &e->m.nposts};
     sqlite3_stmt *rows = NULL, *dead;
     sqlite3 *h = db_handle(db);
     enum rc rc = RC_OK;
     int pass, src = SQLITE_DONE;
 
-    for (pass = 0; pass < 2 && rc == RC_OK; pass++) {
+    /* pass: 0 offers, 1 groups, 2 posts (kind - 1). */
+    for (pass = 0; pass < 3 && rc == RC_OK; pass++) {
         /* Private statements: list_of steps cached ones meanwhile. */
-        if (sqlite3_prepare_v2(h, pass ? sql_groups : sql_offers, -1, &rows,
-                               NULL))
+        if (sqlite3_prepare_v2(h, rows_sql[pass], -1, &rows, NULL))
             return db_rc(db, sqlite3_errcode(h));
         sqlite3_bind_int64(rows, 1, since);
         while (rc == RC_OK && (src = sqlite3_step(rows)) == SQLITE_ROW) {
             long long id = sqlite3_column_int64(rows, 0);
-            struct mem_item **v = pass ? &e->m.groups : &e->m.offers;
-            size_t *n = pass ? &e->m.ngroups : &e->m.noffers;
+            struct mem_item **v = lists[pass];
+            size_t *n = sizes[pass];
             struct mem_item *x;
 
             if (id <= 0 || id > 0x7fffffff) continue;
@@ -898,7 +926,7 @@ static enum rc load_items(struct db *db, struct entry *e, long long since,
             if (x->alive) e->m.items_alive--;
             item_clear(x);
             *changed = 1;
-            if (!pass) {
+            if (pass == 0) {
                 x->owner = (uint32_t)sqlite3_column_int64(rows, 1);
                 x->group = (uint32_t)sqlite3_column_int64(rows, 2);
                 if (strcmp(db_text(rows, 3), "active")) continue;
@@ -909,11 +937,26 @@ static enum rc load_items(struct db *db, struct entry *e, long long since,
                     rc = RC_NOMEM;
                     break;
                 }
-            } else {
+            } else if (pass == 1) {
                 /* Tender teams are never searched. */
                 if (!strcmp(db_text(rows, 1), "tender_team")) continue;
                 if (list_of(db, e, sql_group_members, id, 0, &x->member,
                             &x->nmember)) {
+                    rc = RC_NOMEM;
+                    break;
+                }
+            } else {
+                /* A post: its author and dates; closed, none. */
+                x->owner = (uint32_t)sqlite3_column_int64(rows, 1);
+                x->from = sqlite3_column_type(rows, 3) == SQLITE_NULL
+                              ? MEM_DAY_NONE_FROM
+                              : search_mem_day(db_text(rows, 3));
+                x->until = sqlite3_column_type(rows, 4) == SQLITE_NULL
+                               ? MEM_DAY_NONE_UNTIL
+                               : search_mem_day(db_text(rows, 4));
+                if (strcmp(db_text(rows, 2), "open")) continue;
+                if (list_of(db, e, sql_post_codes, id, 1, &x->trade,
+                            &x->ntrade)) {
                     rc = RC_NOMEM;
                     break;
                 }
@@ -931,9 +974,10 @@ static enum rc load_items(struct db *db, struct entry *e, long long since,
     sqlite3_bind_int64(dead, 1, since);
     while ((src = sqlite3_step(dead)) == SQLITE_ROW) {
         long long id = sqlite3_column_int64(dead, 1);
-        int group = !strcmp(db_text(dead, 0), "group");
-        struct mem_item *v = group ? e->m.groups : e->m.offers;
-        size_t n = group ? e->m.ngroups : e->m.noffers;
+        const char *kind = db_text(dead, 0);
+        int k = !strcmp(kind, "offer") ? 0 : !strcmp(kind, "group") ? 1 : 2;
+        struct mem_item *v = *lists[k];
+        size_t n = *sizes[k];
 
         if (id <= 0 || (size_t)id >= n) continue;
         if (v[id].alive) e->m.items_alive--;
@@ -1029,7 +1073,12 @@ static int build_groups(struct entry *e)
     return bad ? -1 : 0;
 }
 
-/* refresh: bring e up to date, in one read transaction. */
+/* refresh: bring e up to date, in one read transaction. Only forward: a
+ * caller whose snapshot began before the last refresh sees an older seq
+ * and finds the table already newer than its snapshot; going "back" would
+ * clear the caches and redo the lists for nothing, and two threads with
+ * two snapshots would undo each other's refresh in turn (a convoy of
+ * seconds under steady writes: bench/load). */
 static enum rc refresh(struct db *db, struct entry *e)
 {
     long long seq;
@@ -1044,15 +1093,15 @@ static enum rc refresh(struct db *db, struct entry *e)
         if (rc == RC_OK) rc = load_all(db, e);
         if (rc == RC_OK) rc = load_items(db, e, -1, &items);
         if (rc == RC_OK) e->loaded = 1;
-    } else if (rc == RC_OK && seq != e->seq) {
+    } else if (rc == RC_OK && seq > e->seq) {
         rc = load_changes(db, e);
         if (rc == RC_OK) rc = load_items(db, e, e->seq, &items);
     }
     if (rc == RC_OK && items && build_groups(e)) rc = RC_NOMEM;
-    if (rc == RC_OK && seq != e->seq) rc = load_coops(db, e);
-    if (rc == RC_OK && seq != e->seq && build_lists(e)) rc = RC_NOMEM;
-    if (rc == RC_OK && seq != e->seq) cache_clear(e);
-    if (rc == RC_OK) e->seq = seq;
+    if (rc == RC_OK && seq > e->seq) rc = load_coops(db, e);
+    if (rc == RC_OK && seq > e->seq && build_lists(e)) rc = RC_NOMEM;
+    if (rc == RC_OK && seq > e->seq) cache_clear(e);
+    if (rc == RC_OK && seq > e->seq) e->seq = seq;
     if (rc == RC_OK)
         rc = db_commit(db);
     else
@@ -1105,9 +1154,11 @@ enum rc search_mem_acquire(struct db *db, const struct search_mem **out)
 {
     const char *file = sqlite3_db_filename(db_handle(db), "main");
     struct entry *e;
+    long long seq;
     enum rc rc;
 
     *out = NULL;
+    behind = 0;
     if (!file || !*file) {
         /* A :memory: database: a private table, built for this use. */
         e = entry_new("");
@@ -1124,7 +1175,8 @@ enum rc search_mem_acquire(struct db *db, const struct search_mem **out)
     e = find(file);
     if (!e) return RC_NOMEM;
     pthread_rwlock_rdlock(&e->lock);
-    if (!e->loaded || current_seq(db) != e->seq) {
+    seq = current_seq(db);
+    if (!e->loaded || seq > e->seq) {
         pthread_rwlock_unlock(&e->lock);
         pthread_rwlock_wrlock(&e->lock);
         rc = refresh(db, e);
@@ -1132,6 +1184,7 @@ enum rc search_mem_acquire(struct db *db, const struct search_mem **out)
         if (rc != RC_OK) return rc;
         pthread_rwlock_rdlock(&e->lock);
     }
+    behind = seq < e->seq;
     *out = &e->m;
     return RC_OK;
 }

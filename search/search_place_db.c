@@ -353,7 +353,8 @@ enum rc search_place_complete(struct db *db, const char *prefix, int limit,
     hi[strlen(fold) + 1] = 0;
     sqlite3_bind_text(st, 1, fold, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, hi, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 3, limit);
+    /* The commune of an INSEE code found above counts in the limit. */
+    sqlite3_bind_int(st, 3, limit - (int)json_array_size(arr));
     while ((src = sqlite3_step(st)) == SQLITE_ROW) {
         row_place(st, &p);
         json_array_append_new(arr, search_place_json(&p));

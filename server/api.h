@@ -98,6 +98,8 @@ void api_tender_teams(struct req *r);
 void api_time_post_create(struct req *r);
 void api_time_post_list(struct req *r);
 void api_time_post_get(struct req *r);
+void api_time_post_patch(struct req *r);
+void api_time_post_delete(struct req *r);
 void api_time_transfer_create(struct req *r);
 void api_time_transfer_get(struct req *r);
 void api_time_transfer_confirm(struct req *r);
@@ -105,5 +107,18 @@ void api_time_transfer_reject(struct req *r);
 void api_time_account_get(struct req *r);
 void api_time_report(struct req *r);
 void api_time_limits_patch(struct req *r);
+
+/* api_fed.c */
+struct buf;
+void api_fed_instance(struct req *r);
+void api_fed_changes(struct req *r);
+void api_peer_list(struct req *r);
+void api_peer_add(struct req *r);
+void api_peer_delete(struct req *r);
+void api_peer_sync(struct req *r);
+void api_peer_token(struct req *r);
+void api_open_geojson(struct req *r);
+void api_open_jsonld(struct req *r);
+void api_fed_metrics(struct req *r, struct buf *b);
 
 #endif

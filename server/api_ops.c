@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../util/assets.h"
+#include "../util/buf.h"
 #include "api.h"
 
 /* GET /healthz -> 200 {"status":"ok"} | 503 when the database cannot be
@@ -21,14 +22,19 @@ void api_healthz(struct req *r)
 void api_metrics(struct req *r)
 {
     char *text = srv_metrics_text(r->srv);
+    struct buf b = {0};
 
-    if (!text) {
+    if (text) buf_adds(&b, text);
+    free(text);
+    api_fed_metrics(r, &b);
+    if (!text || buf_oom(&b)) {
+        buf_free(&b);
         srv_reply_problem(r, 503, "out of memory", NULL);
         return;
     }
-    srv_reply_raw(r, 200, "text/plain; version=0.0.4; charset=utf-8", text,
-                  strlen(text), NULL);
-    free(text);
+    srv_reply_raw(r, 200, "text/plain; version=0.0.4; charset=utf-8",
+                  buf_str(&b), b.len, NULL);
+    buf_free(&b);
 }
 
 /* GET /api/v1/openapi.json -> 200 the OpenAPI 3.1 description. */

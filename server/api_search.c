@@ -6,10 +6,68 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../federation/fed.h"
 #include "../matching/demand.h"
 #include "../search/search.h"
 #include "../util/log.h"
 #include "api.h"
+
+/* add_origins: each result's origin {url, name}: this instance, or the
+ * peer instance it was pulled from, with fetched_at and stale (the peer
+ * has not been pulled successfully for peer_stale_s); with scope=network
+ * the answer's peers lists every peer and its state. */
+static enum rc add_origins(struct req *r, json_t *out, int network)
+{
+    json_t *origins = NULL, *res, *peers, *o;
+    const char *name = r->cfg->instance_name ? r->cfg->instance_name
+                                             : "essaim";
+    enum rc rc = fed_origins(r->db, r->cfg->peer_stale_s, &origins);
+    size_t i;
+
+    if (rc != RC_OK) return rc;
+    json_array_foreach(json_object_get(out, "results"), i, res) {
+        const char *coop = json_string_value(
+            json_object_get(json_object_get(res, "cooperative"), "id"));
+        json_t *peer = coop && json_object_get(res, "fetched_at")
+                           ? json_object_get(origins, coop)
+                           : NULL;
+
+        if (peer) {
+            json_object_set_new(res, "origin",
+                                json_pack("{s:O, s:O}", "url",
+                                          json_object_get(peer, "url"),
+                                          "name",
+                                          json_object_get(peer, "name")));
+            json_object_set(res, "stale", json_object_get(peer, "stale"));
+        } else {
+            json_object_set_new(res, "origin",
+                                json_pack("{s:s, s:s}", "url",
+                                          srv_base_url(r->srv), "name",
+                                          name));
+            json_object_set_new(res, "fetched_at", json_null());
+            json_object_set_new(res, "stale", json_false());
+        }
+    }
+    if (network) {
+        /* One line per peer, from the cooperatives' map. */
+        const char *key;
+        json_t *seen = json_object();
+
+        peers = json_array();
+        json_object_foreach(origins, key, o) {
+            const char *url = json_string_value(json_object_get(o, "url"));
+
+            if (url && !json_object_get(seen, url)) {
+                json_object_set_new(seen, url, json_true());
+                json_array_append(peers, o);
+            }
+        }
+        json_decref(seen);
+        json_object_set_new(out, "peers", peers);
+    }
+    json_decref(origins);
+    return RC_OK;
+}
 
 /* GET /api/v1/search?q=&near=&radius_km=&kind=&trade=&cooperative=
  *     &departement=&status=&qualification=&available_on=
@@ -88,8 +146,10 @@ void api_search(struct req *r)
         p.qualification = qual;
         p.available_on = day;
         p.sort_distance = !strcmp(sort, "distance");
+        p.network = !strcmp(scope, "network");
         p.cursor = cursor;
         rc = search_run(r->db, srv_viewer(r), &p, errs, &out);
+        if (rc == RC_OK) rc = add_origins(r, out, p.network);
     }
     /* A first page that found nobody for words or trades is demand
      * nobody answers: counted (matching/demand.h) in the département of

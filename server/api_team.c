@@ -29,7 +29,7 @@ static int int_param(struct req *r, const char *name, int def, int lo, int hi,
     return (int)v;
 }
 
-/* GET /api/v1/tenders/{id}/teams?k=&max_size=&lot=&cross_cooperative=
+/* GET /api/v1/tenders/{id}/teams?k=&max_size=&lot=&cross_cooperative=&scope=
  * -> 200 {tender_id, lot, requirements, teams, notes, candidates, place}
  * | 400 | 404 */
 void api_tender_teams(struct req *r)
@@ -37,7 +37,7 @@ void api_tender_teams(struct req *r)
     json_t *errs = json_array(), *out = NULL;
     struct tender_team_params p;
     struct check c = {errs, ""};
-    char lot[128], cross[8];
+    char lot[128], cross[8], scope[16];
     long long id;
     int got;
     enum rc rc = RC_INVALID;
@@ -52,6 +52,12 @@ void api_tender_teams(struct req *r)
             p.one_coop = 1;
         else if (strcmp(cross, "true") && strcmp(cross, "1"))
             check_fail(&c, "cross_cooperative", "must be true or false");
+    }
+    if (srv_query(r, "scope", scope, sizeof scope, errs) > 0) {
+        if (!strcmp(scope, "network"))
+            p.network = 1;
+        else if (strcmp(scope, "local"))
+            check_fail(&c, "scope", "must be local or network");
     }
     if (!ids_parse(r->param[0], &id)) {
         rc = RC_NOTFOUND;

@@ -12,6 +12,7 @@
 #include "../tender/tender.h"
 #include "../tender/tender_db.h"
 #include "../util/buf.h"
+#include "../util/text.h"
 #include "api.h"
 
 static void add_err(json_t *errs, const char *field, const char *msg)
@@ -77,6 +78,8 @@ static int url_request(const struct buf *b, json_t *errs, char **url)
     int is = 0;
 
     *url = NULL;
+    /* Too deep for jansson on a worker's stack: tender_import says so. */
+    if (text_json_depth(b->p, b->len) > TEXT_JSON_DEPTH) return 0;
     doc = json_loadb(b->p, b->len, JSON_REJECT_DUPLICATES, NULL);
     if (!json_is_object(doc) || !json_object_get(doc, "url")) {
         json_decref(doc);

@@ -46,14 +46,16 @@ void api_time_post_create(struct req *r)
     srv_reply(r, rc, 201, out, errs);
 }
 
-/* GET /api/v1/time/posts?kind=&trade=&departement=&cooperative=&limit=
- * &cursor= -> 200 {total, results, next_cursor} | 400 */
+/* GET /api/v1/time/posts?kind=&trade=&departement=&cooperative=&author=
+ * &status=open|closed|all&limit=&cursor= -> 200 {total, results,
+ * next_cursor} | 400 */
 void api_time_post_list(struct req *r)
 {
     json_t *errs = json_array(), *out = NULL;
-    char cursor[32], kind[16], trade[64], dep[16], coop[32];
+    char cursor[32], kind[16], trade[64], dep[16], coop[32], author[32],
+        status[16];
     int limit = srv_query_page(r, errs, cursor, sizeof cursor);
-    struct timebank_post_filter f = {kind, trade, dep, coop};
+    struct timebank_post_filter f = {kind, trade, dep, coop, author, status};
     enum rc rc = RC_INVALID;
     int ok = limit > 0;
 
@@ -61,6 +63,8 @@ void api_time_post_list(struct req *r)
     ok &= srv_query(r, "trade", trade, sizeof trade, errs) >= 0;
     ok &= srv_query(r, "departement", dep, sizeof dep, errs) >= 0;
     ok &= srv_query(r, "cooperative", coop, sizeof coop, errs) >= 0;
+    ok &= srv_query(r, "author", author, sizeof author, errs) >= 0;
+    ok &= srv_query(r, "status", status, sizeof status, errs) >= 0;
     if (ok)
         rc = timebank_post_list(r->db, srv_viewer(r), &f, limit, cursor, errs,
                                 &out);
@@ -74,6 +78,29 @@ void api_time_post_get(struct req *r)
     enum rc rc = timebank_post_get(r->db, srv_viewer(r), r->param[0], &out);
 
     srv_reply(r, rc, 200, out, NULL);
+}
+
+/* PATCH /api/v1/time/posts/{id} {kind, title, description, trades, place,
+ * from, until, status (open|closed)} -> 200 the post | 400 | 401 | 403
+ * (may see it, not edit it) | 404 | 413 | 415 */
+void api_time_post_patch(struct req *r)
+{
+    json_t *errs = json_array(), *in = NULL, *out = NULL;
+    enum rc rc = srv_body_json(r, errs, &in);
+
+    if (rc == RC_OK)
+        rc = timebank_post_update(r->db, srv_viewer(r), r->param[0], in, errs,
+                                  &out);
+    json_decref(in);
+    srv_reply(r, rc, 200, out, errs);
+}
+
+/* DELETE /api/v1/time/posts/{id} -> 204 | 401 | 403 | 404 */
+void api_time_post_delete(struct req *r)
+{
+    enum rc rc = timebank_post_delete(r->db, srv_viewer(r), r->param[0]);
+
+    srv_reply(r, rc, 204, NULL, NULL);
 }
 
 /* POST /api/v1/time/transfers {from, to, hours, note, post_id}

@@ -62,7 +62,7 @@ static const struct setting settings[] = {
      " smtps://host:465); empty: e-mails wait in the outbox"},
     {"smtp_from", T_STR, F(smtp_from), "essaim@localhost",
      "From address of the e-mails"},
-    {"public_url", T_STR, F(public_url), "http://localhost:8080",
+    {"public_url", T_STR, F(public_url), CONFIG_PUBLIC_URL_DEFAULT,
      "address of the pages, for the links in e-mails"},
     {"request_notify", T_INT, F(request_notify), "10",
      "how many of the best providers are told of a client request"},
@@ -72,6 +72,22 @@ static const struct setting settings[] = {
     {"time_transfer_max", T_INT, F(time_transfer_max), "8",
      "time ledger: most hours one transfer may move (the per-cooperative"
      " limits are set through the API)"},
+    {"sync_interval_s", T_INT, F(sync_interval_s), "60",
+     "federation: seconds between two pulls of each peer's change feed"
+     " (0: no pulling); a peer that fails is retried after a doubling"
+     " delay, at most an hour"},
+    {"sync_timeout_s", T_INT, F(sync_timeout_s), "20",
+     "federation: seconds one request to a peer may take"},
+    {"peer_stale_s", T_INT, F(peer_stale_s), "900",
+     "federation: a peer not pulled successfully for this long is flagged"
+     " stale in search results and /metrics"},
+    {"instance_name", T_STR, F(instance_name), "essaim",
+     "federation: this instance's name in its descriptor"},
+    {"contact", T_STR, F(contact), "",
+     "federation: contact (e-mail or URL) in this instance's descriptor"},
+    {"open_licence", T_STR, F(open_licence), CONFIG_OPEN_LICENCE_DEFAULT,
+     "licence of the open data exports (GeoJSON, JSON-LD) of public"
+     " profiles"},
     {"size", T_INT, F(demo_size), "5000",
      "demo: number of entrepreneurs to generate"},
     {"seed", T_INT, F(demo_seed), "1", "demo: random seed"},

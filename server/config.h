@@ -12,6 +12,16 @@
 
 #include <stdio.h>
 
+/* The software's version (descriptor, --version). */
+#define ESSAIM_VERSION "0.1.0"
+
+/* public_url's default (srv.c derives the instance's address from it). */
+#define CONFIG_PUBLIC_URL_DEFAULT "http://localhost:8080"
+
+/* open_licence's default: the Open Database License 1.0. */
+#define CONFIG_OPEN_LICENCE_DEFAULT                                          \
+    "https://opendatacommons.org/licenses/odbl/1-0/"
+
 struct config {
     const char *db;          /* database file */
     const char *listen;      /* address to bind */
@@ -39,6 +49,13 @@ struct config {
     int demo_accounts;       /* demo: make accounts for its people */
     int batch;               /* import: records per transaction */
     const char *password;    /* admin create: "" to generate one */
+    int sync_interval_s;     /* federation: seconds between pulls; 0 off */
+    int sync_timeout_s;      /* federation: one request to a peer */
+    int peer_stale_s;        /* federation: a peer not synced for this long
+                                is flagged stale */
+    const char *instance_name; /* federation: the descriptor's name */
+    const char *contact;     /* federation: the descriptor's contact */
+    const char *open_licence; /* licence of the open data exports */
 };
 
 /* config_load: fill cfg from defaults, the environment and argv (the

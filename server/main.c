@@ -1,5 +1,6 @@
 /*
- * main.c: the essaim command: serve, import, demo, admin, version.
+ * main.c: the essaim command: serve, import, demo, admin, backup,
+ * restore, version.
  *
  *   essaim serve  [--db FILE] [--port N] [--public DIR] ...
  *   essaim import KIND [FILE|URL] [--db FILE]
@@ -22,6 +23,7 @@
 #include "../search/search_index.h"
 #include "../search/search_place.h"
 #include "../search/search_trade.h"
+#include "../store/backup.h"
 #include "../store/db.h"
 #include "../tender/tender_db.h"
 #include "../util/buf.h"
@@ -31,7 +33,6 @@
 #include "config.h"
 #include "srv.h"
 
-#define ESSAIM_VERSION "0.1.0"
 
 static volatile sig_atomic_t stopping;
 
@@ -60,6 +61,14 @@ static void usage(FILE *f)
             "  essaim admin create EMAIL [--db FILE] [--password P]\n"
             "      an administrator; without a password (--password or"
             " ESSAIM_PASSWORD)\n      one is generated and printed once\n"
+            "  essaim backup FILE [--db FILE]\n"
+            "      an online copy of the database, checked (safe while"
+            " serving)\n"
+            "  essaim restore FILE [--db FILE]\n"
+            "      replace the database with a checked backup (stop the"
+            " server first)\n"
+            "      exit status: 0 done, 1 refused or failed (the database"
+            " unchanged),\n      3 the database is in use\n"
             "  essaim version\n"
             "\n",
             ESSAIM_VERSION);
@@ -155,7 +164,7 @@ static char *read_input(const char *src, size_t *len)
 
     *len = 0;
     if (fetch_is_url(src)) {
-        struct fetch_opts o = {512L << 20, 600, NULL, NULL, NULL};
+        struct fetch_opts o = {512L << 20, 600, NULL, NULL, NULL, NULL};
         struct fetch_result res;
         char *body = NULL;
 
@@ -346,6 +355,53 @@ static int cmd_reindex(const struct config *cfg)
     return rc == RC_OK ? 0 : 1;
 }
 
+/* on_backup_progress: a progress line on stderr per step of a large
+ * backup. */
+static void on_backup_progress(long done, long total, void *arg)
+{
+    (void)arg;
+    if (total > 1024)
+        fprintf(stderr, "backup: %ld of %ld pages\n", done, total);
+}
+
+static int cmd_backup(const struct config *cfg, const char *file)
+{
+    struct backup_stats st;
+    char err[1024];
+
+    if (backup_run(cfg->db, file, on_backup_progress, NULL, &st, err,
+                   sizeof err) != RC_OK) {
+        fprintf(stderr, "essaim: backup failed: %s\n", err);
+        return 1;
+    }
+    printf("backup of %s written to %s: %ld pages, %.1f MB, schema version"
+           " %d, integrity ok, %ld ms (copy %ld, check %ld)\n",
+           cfg->db, file, st.pages, (double)st.bytes / 1e6, st.version,
+           st.ms, st.copy_ms, st.check_ms);
+    return 0;
+}
+
+static int cmd_restore(const struct config *cfg, const char *file)
+{
+    struct backup_stats st;
+    char err[1024];
+    enum rc rc = backup_restore(file, cfg->db, &st, err, sizeof err);
+
+    if (rc != RC_OK) {
+        fprintf(stderr, "essaim: restore %s: %s; %s is unchanged\n",
+                rc == RC_INVALID || rc == RC_BUSY ? "refused" : "failed", err,
+                cfg->db);
+        return rc == RC_BUSY ? 3 : 1;
+    }
+    printf("%s restored from %s: schema version %d%s, %.1f MB, integrity"
+           " ok, %ld ms (check %ld, copy %ld)\n",
+           cfg->db, file, st.version,
+           st.version < db_schema_version() ? " (migrated when next opened)"
+                                            : "",
+           (double)st.bytes / 1e6, st.ms, st.check_ms, st.copy_ms);
+    return 0;
+}
+
 static int cmd_admin(const struct config *cfg, const char *what,
                      const char *email)
 {
@@ -413,6 +469,10 @@ int main(int argc, char **argv)
         rc = cmd_demo(&cfg);
     else if (!strcmp(argv[1], "reindex") && nargs == 0)
         rc = cmd_reindex(&cfg);
+    else if (!strcmp(argv[1], "backup") && nargs == 1)
+        rc = cmd_backup(&cfg, args[0]);
+    else if (!strcmp(argv[1], "restore") && nargs == 1)
+        rc = cmd_restore(&cfg, args[0]);
     else if (!strcmp(argv[1], "admin") && nargs == 2)
         rc = cmd_admin(&cfg, args[0], args[1]);
     else

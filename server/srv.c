@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "../account/account.h"
+#include "../federation/fed.h"
 #include "../util/buf.h"
 #include "../util/log.h"
 #include "../util/text.h"
@@ -23,8 +24,28 @@
 /* Status codes counted separately in the metrics; others go to "other". */
 static const int counted_codes[] = {200, 201, 204, 304, 400, 401, 403,
                                     404, 405, 409, 413, 415, 422, 429,
-                                    500, 502, 503};
+                                    431, 500, 502, 503};
 #define NCODES (sizeof counted_codes / sizeof counted_codes[0] + 1)
+
+/* Security headers (README: hardening). The pages (static files, sent by
+ * CivetWeb through additional_header, and its own error answers): scripts,
+ * styles, images and fetches from this origin only, so no inline script
+ * or style and no event-handler attribute runs; nothing may frame them;
+ * forms post here only. The API's answers are data, never a document:
+ * they allow nothing at all (an SVG or HTML smuggled into a field cannot
+ * run if opened directly). Both: no MIME sniffing, no full referrer to
+ * other sites. */
+#define SECURITY_COMMON                                                      \
+    "X-Content-Type-Options: nosniff\r\n"                                    \
+    "Referrer-Policy: same-origin\r\n"
+#define SECURITY_PAGES /* no final CRLF: CivetWeb's additional_header */   \
+    SECURITY_COMMON                                                          \
+    "Content-Security-Policy: default-src 'self'; img-src 'self' data:;"    \
+    " object-src 'none'; base-uri 'self'; form-action 'self';"              \
+    " frame-ancestors 'none'"
+#define SECURITY_API                                                         \
+    SECURITY_COMMON                                                          \
+    "Content-Security-Policy: default-src 'none'; frame-ancestors 'none'\r\n"
 
 /* Latency histogram bounds, seconds. */
 static const double bounds[] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
@@ -50,11 +71,14 @@ struct srv {
     size_t nroutes;      /* entries in srv_routes */
     struct stats *stats; /* nroutes + 2: static files, unmatched */
     time_t started;      /* start time, for the metrics */
+    char base_url[320];  /* this instance's address (srv_base_url) */
+    struct fed_puller *puller; /* pulls the peers' feeds, or NULL */
 };
 
 /* ---------------------------------------------------------------- reply */
 
 static void count(struct srv *s, size_t idx, int status, double seconds);
+static void set_base_url(struct srv *s);
 static double now_s(void);
 
 static const char *reason(int status)
@@ -74,6 +98,7 @@ static const char *reason(int status)
     case 415: return "Unsupported Media Type";
     case 422: return "Unprocessable Content";
     case 429: return "Too Many Requests";
+    case 431: return "Request Header Fields Too Large";
     case 500: return "Internal Server Error";
     case 502: return "Bad Gateway";
     case 503: return "Service Unavailable";
@@ -89,6 +114,9 @@ void srv_reply_raw(struct req *r, int status, const char *ctype,
      * photos of public offers may be cached). */
     int own_cache = extra && (!strncmp(extra, "Cache-Control:", 14) ||
                               strstr(extra, "\r\nCache-Control:"));
+    /* So does a Content-Security-Policy line (the photos'). */
+    int own_csp = extra && (!strncmp(extra, "Content-Security-Policy:", 24) ||
+                            strstr(extra, "\r\nContent-Security-Policy:"));
 
     if (r->status) {
         log_error("second reply to one request (status %d)", status);
@@ -98,10 +126,10 @@ void srv_reply_raw(struct req *r, int status, const char *ctype,
     buf_addf(&b,
              "HTTP/1.1 %d %s\r\n"
              "Content-Length: %zu\r\n"
-             "X-Content-Type-Options: nosniff\r\n"
-             "%s",
+             "%s%s",
              status, reason(status), status == 204 ? 0 : len,
-             own_cache ? "" : "Cache-Control: no-store\r\n");
+             own_cache ? "" : "Cache-Control: no-store\r\n",
+             own_csp ? SECURITY_COMMON : SECURITY_API);
     if (ctype && status != 204) buf_addf(&b, "Content-Type: %s\r\n", ctype);
     if (status == 429 && r->retry_after > 0)
         buf_addf(&b, "Retry-After: %ld\r\n", r->retry_after);
@@ -353,6 +381,36 @@ static int safe_method(const char *m)
     return !strcmp(m, "GET") || !strcmp(m, "HEAD") || !strcmp(m, "OPTIONS");
 }
 
+/* authenticate_peer: the viewer of a request signed by a peer instance
+ * (federation/fed_key.c): 0, or -1 after a 401 for a signature that does
+ * not hold. */
+static int authenticate_peer(struct req *r)
+{
+    const char *inst = srv_header(r, "X-Essaim-Instance");
+    const char *date = srv_header(r, "X-Essaim-Date");
+    const char *sig = srv_header(r, "X-Essaim-Signature");
+    char pq[2048];
+    enum rc rc;
+
+    snprintf(pq, sizeof pq, "%s%s%s", r->ri->local_uri,
+             r->ri->query_string ? "?" : "",
+             r->ri->query_string ? r->ri->query_string : "");
+    rc = inst && date && sig && safe_method(r->ri->request_method)
+             ? fed_verify(r->db, r->ri->request_method, pq, inst, date, sig,
+                          (long long)time(NULL), &r->viewer)
+             : RC_FORBIDDEN;
+    if (rc == RC_OK) return 0;
+    r->viewer = viewer_anonymous;
+    if (rc == RC_NOTFOUND) return 0; /* not a peer of ours: anonymous */
+    srv_reply_problem(r, 401,
+                      "the request's signature does not hold: X-Essaim-"
+                      "Instance must be a peer registered here, X-Essaim-"
+                      "Date within 5 minutes, X-Essaim-Signature its"
+                      " Ed25519 signature (README: federation)",
+                      NULL);
+    return -1;
+}
+
 /* authenticate: set r->viewer from the request's credentials. Returns 0,
  * or -1 after replying: 401 for a Bearer token we do not know, 403 for a
  * write with the session cookie but without its CSRF token (what a
@@ -366,6 +424,8 @@ static int authenticate(struct req *r)
     enum rc rc;
 
     r->viewer = viewer_anonymous;
+    if (!auth && srv_header(r, "X-Essaim-Signature"))
+        return authenticate_peer(r);
     if (auth) {
         if (strncasecmp(auth, "Bearer ", 7)) {
             srv_reply_problem(r, 401, "Authorization must be Bearer TOKEN",
@@ -444,6 +504,22 @@ enum rc srv_body_json(struct req *r, json_t *errs, json_t **out)
     }
     if (buf_oom(&b)) {
         rc = RC_NOMEM;
+        goto out;
+    }
+    /* A read error or timeout, or a bad chunk: never parse half a body. */
+    if (n < 0 || (cl >= 0 && b.len != (size_t)cl)) {
+        add_err(errs, "body", "incomplete: the connection failed, timed out"
+                              " or sent bad chunks");
+        rc = RC_INVALID;
+        goto out;
+    }
+    /* Before jansson, whose recursion would overflow the worker's stack
+     * (text.h). */
+    if (text_json_depth(b.p, b.len) > TEXT_JSON_DEPTH) {
+        snprintf(msg, sizeof msg, "nested deeper than %d levels",
+                 TEXT_JSON_DEPTH);
+        add_err(errs, "body", msg);
+        rc = RC_INVALID;
         goto out;
     }
     doc = json_loadb(b.p ? b.p : "", b.len, JSON_REJECT_DUPLICATES, &jerr);
@@ -581,6 +657,56 @@ static int send_catalogue_page(struct mg_connection *conn, struct srv *s)
     return 200;
 }
 
+/* bad_length: several Content-Length lines, or one that is not a plain
+ * number (CivetWeb reads the first line as far as it holds digits and
+ * ignores the others: a proxy in front might read another length). */
+static int bad_length(const struct mg_request_info *ri)
+{
+    int i, seen = 0;
+
+    for (i = 0; i < ri->num_headers; i++) {
+        const char *v = ri->http_headers[i].value;
+
+        if (strcasecmp(ri->http_headers[i].name, "Content-Length")) continue;
+        if (seen++ || !v[0] || v[strspn(v, "0123456789")]) return 1;
+    }
+    return 0;
+}
+
+/* refused: answer, before any routing, what no path may ask; 1 if
+ * answered. CivetWeb keeps 64 header lines and drops the others unseen (a
+ * proxy in front could act on a header we never see): 431. Content-Length
+ * with Transfer-Encoding, or a Content-Length that is not one number
+ * (request smuggling): 400. A path that is not UTF-8 once decoded: 400.
+ * Pages (every path outside the API) are only read: other methods get 405
+ * (CivetWeb would answer PUT, DELETE, MKCOL and PROPFIND itself, its
+ * WebDAV), a body 400. */
+static int refused(struct req *r, const char *path, int api)
+{
+    const char *m = r->ri->request_method;
+
+    if (r->ri->num_headers >= MG_MAX_HEADERS)
+        srv_reply_problem(r, 431, "more than 63 header lines", NULL);
+    else if (mg_get_header(r->conn, "Transfer-Encoding") &&
+             mg_get_header(r->conn, "Content-Length"))
+        srv_reply_problem(r, 400,
+                          "Content-Length and Transfer-Encoding together",
+                          NULL);
+    else if (bad_length(r->ri))
+        srv_reply_problem(r, 400, "Content-Length must be one number", NULL);
+    else if (!text_utf8_valid(path, strlen(path)))
+        srv_reply_problem(r, 400, "the path is not valid UTF-8", NULL);
+    else if (!api && strcmp(m, "GET") && strcmp(m, "HEAD"))
+        problem(r, 405, "pages are only read (GET or HEAD)", NULL,
+                "Allow: GET, HEAD\r\n");
+    else if (!api && (r->ri->content_length > 0 ||
+                      mg_get_header(r->conn, "Transfer-Encoding")))
+        srv_reply_problem(r, 400, "a page request has no body", NULL);
+    else
+        return 0;
+    return 1;
+}
+
 /* on_request: CivetWeb's begin_request: route API paths, leave the rest
  * to CivetWeb's static file handler (return 0). */
 static int on_request(struct mg_connection *conn)
@@ -601,15 +727,14 @@ static int on_request(struct mg_connection *conn)
     r.cfg = s->cfg;
     r.t0 = t0;
     r.route = s->nroutes + 1; /* unmatched until a route matches */
-    if (path && catalogue_page(path)) return send_catalogue_page(conn, s);
-    if (!path || !is_api(path)) return 0;
-    if (mg_get_header(conn, "Transfer-Encoding") &&
-        mg_get_header(conn, "Content-Length")) {
-        srv_reply_problem(&r, 400,
-                          "Content-Length and Transfer-Encoding together",
-                          NULL);
+    /* Marks a page request answered here, for on_end (not counted twice). */
+    mg_set_user_connection_data(conn, NULL);
+    if (path && refused(&r, path, is_api(path))) {
+        if (!is_api(path)) mg_set_user_connection_data(conn, s);
         goto done;
     }
+    if (path && catalogue_page(path)) return send_catalogue_page(conn, s);
+    if (!path || !is_api(path)) return 0;
     for (i = 0; i < s->nroutes; i++) {
         if (!match(srv_routes[i].pattern, path, &r)) continue;
         if (strcmp(srv_routes[i].method, ri->request_method) != 0 &&
@@ -654,10 +779,34 @@ static void on_end(const struct mg_connection *conn, int status)
     struct srv *s = mg_get_user_data(mg_get_context(conn));
 
     if (ri->local_uri && is_api(ri->local_uri)) return;
+    if (mg_get_user_connection_data(conn)) return; /* counted (refused) */
     count(s, s->nroutes, status, 0);
     if (s->cfg->access_log)
         log_info("%s %s %d static", ri->request_method,
                  ri->local_uri ? ri->local_uri : "?", status);
+}
+
+/* on_http_error: CivetWeb's own error answers (malformed requests, missing
+ * files) go out as CivetWeb writes them, with additional_header. Except
+ * one: an unknown HTTP version ("HTTP/9.9", "HTTP/1.1x") gets a 505 that
+ * echoes the version in its status line; a malformed request line is the
+ * client's fault, and a 5xx must mean ours (metrics, alerts): 400. */
+static int on_http_error(struct mg_connection *conn, int status,
+                         const char *msg)
+{
+    static const char body[] = "Error 400: Bad Request\n"
+                               "unsupported HTTP version\n";
+
+    (void)msg;
+    if (status != 505) return 1;
+    mg_printf(conn,
+              "HTTP/1.1 400 Bad Request\r\n"
+              "Content-Type: text/plain; charset=utf-8\r\n"
+              "Content-Length: %zu\r\n"
+              "Cache-Control: no-store\r\n" SECURITY_PAGES "\r\n"
+              "Connection: close\r\n\r\n%s",
+              sizeof body - 1, body);
+    return 0;
 }
 
 static int on_log(const struct mg_connection *conn, const char *message)
@@ -722,32 +871,39 @@ enum rc srv_start(const struct config *cfg, struct srv **out)
     snprintf(listen, sizeof listen, "%s:%d", cfg->listen, cfg->port);
     snprintf(threads, sizeof threads, "%d", cfg->threads);
     snprintf(timeout, sizeof timeout, "%d", cfg->request_timeout_ms);
+    /* CivetWeb 1.15's settings, each explained in README (hardening). */
     opts[n++] = "listening_ports";
     opts[n++] = listen;
-    opts[n++] = "num_threads";
+    opts[n++] = "num_threads"; /* = most connections served at once */
     opts[n++] = threads;
-    opts[n++] = "request_timeout_ms";
+    opts[n++] = "connection_queue"; /* accepted, waiting for a worker */
+    opts[n++] = "20";
+    opts[n++] = "listen_backlog"; /* waiting in the kernel */
+    opts[n++] = "200";
+    opts[n++] = "request_timeout_ms"; /* whole header; each body read */
     opts[n++] = timeout;
-    opts[n++] = "tcp_nodelay";
-    opts[n++] = "1";
     opts[n++] = "enable_keep_alive";
     opts[n++] = "yes";
-    opts[n++] = "keep_alive_timeout_ms";
-    opts[n++] = "15000";
+    opts[n++] = "keep_alive_timeout_ms"; /* idle, it holds a worker */
+    opts[n++] = "5000";
+    opts[n++] = "tcp_nodelay";
+    opts[n++] = "1";
+    opts[n++] = "max_request_size"; /* request line + headers: 400 above */
+    opts[n++] = "16384";
+    opts[n++] = "cgi_pattern"; /* CGI off (on by default) */
+    opts[n++] = "";
+    opts[n++] = "ssi_pattern"; /* server-side includes off (on: .shtml) */
+    opts[n++] = "";
+    opts[n++] = "index_files"; /* not index.cgi, index.php, index.shtml */
+    opts[n++] = "index.html";
     opts[n++] = "enable_directory_listing";
     opts[n++] = "no";
-    opts[n++] = "cgi_pattern";
+    opts[n++] = "access_control_allow_origin"; /* no CORS ("*" by default) */
     opts[n++] = "";
-    opts[n++] = "max_request_size";
-    opts[n++] = "16384";
     opts[n++] = "static_file_max_age";
     opts[n++] = "0"; /* revalidate (304): a new page is seen at once */
     opts[n++] = "additional_header";
-    opts[n++] = "X-Content-Type-Options: nosniff\r\n"
-                "Referrer-Policy: same-origin\r\n"
-                "Content-Security-Policy: default-src 'self'; img-src 'self'"
-                " data:; object-src 'none'; base-uri 'self';"
-                " frame-ancestors 'none'";
+    opts[n++] = SECURITY_PAGES;
     if (cfg->public_dir && *cfg->public_dir &&
         stat(cfg->public_dir, &sb) == 0 && S_ISDIR(sb.st_mode)) {
         opts[n++] = "document_root";
@@ -759,6 +915,7 @@ enum rc srv_start(const struct config *cfg, struct srv **out)
     cb.begin_request = on_request;
     cb.end_request = on_end;
     cb.log_message = on_log;
+    cb.http_error = on_http_error;
     cb.init_thread = on_thread_start;
     cb.exit_thread = on_thread_stop;
     s->ctx = mg_start(&cb, s, opts);
@@ -774,6 +931,22 @@ enum rc srv_start(const struct config *cfg, struct srv **out)
         goto out;
     }
     s->port = ports[0].port;
+    set_base_url(s);
+    if (cfg->sync_interval_s > 0 && strcmp(cfg->db, ":memory:") != 0) {
+        struct fed_puller_config pc;
+
+        memset(&pc, 0, sizeof pc);
+        pc.db_path = cfg->db;
+        pc.db = s->dbo;
+        pc.self.base_url = s->base_url;
+        pc.self.name = cfg->instance_name;
+        pc.self.contact = cfg->contact;
+        pc.self.version = ESSAIM_VERSION;
+        pc.interval_s = cfg->sync_interval_s;
+        pc.timeout_s = cfg->sync_timeout_s;
+        s->puller = fed_puller_start(&pc);
+        if (!s->puller) log_warn("federation: no puller thread");
+    }
     *out = s;
     s = NULL;
     rc = RC_OK;
@@ -787,9 +960,43 @@ int srv_port(const struct srv *s)
     return s->port;
 }
 
+/* set_base_url: the instance's address: public_url, unless it was left at
+ * its default while the server listens on another port (a second
+ * instance on one machine), then http://localhost:PORT; without
+ * public_url (tests), http://HOST:PORT. */
+static void set_base_url(struct srv *s)
+{
+    const char *u = s->cfg->public_url, *host = s->cfg->listen;
+    size_t n;
+
+    if (u && *u && !(!strcmp(u, CONFIG_PUBLIC_URL_DEFAULT) && s->port != 8080))
+        snprintf(s->base_url, sizeof s->base_url, "%s", u);
+    else if (u && *u)
+        snprintf(s->base_url, sizeof s->base_url, "http://localhost:%d",
+                 s->port);
+    else
+        snprintf(s->base_url, sizeof s->base_url, "http://%s:%d",
+                 host && *host && strcmp(host, "0.0.0.0") ? host
+                                                          : "127.0.0.1",
+                 s->port);
+    n = strlen(s->base_url);
+    while (n > 0 && s->base_url[n - 1] == '/') s->base_url[--n] = 0;
+}
+
+const char *srv_base_url(const struct srv *s)
+{
+    return s->base_url;
+}
+
+void srv_pull_now(struct srv *s)
+{
+    fed_puller_kick(s->puller);
+}
+
 void srv_stop(struct srv *s)
 {
     if (!s) return;
+    fed_puller_stop(s->puller);
     if (s->ctx) mg_stop(s->ctx);
     free(s->stats);
     free(s);

@@ -71,6 +71,13 @@ enum rc srv_start(const struct config *cfg, struct srv **out);
 /* srv_port: the port actually listened on (useful with port 0). */
 int srv_port(const struct srv *s);
 
+/* srv_base_url: this instance's address, as peers and the federation
+ * feed name it ("http://localhost:8081"; no final '/'). */
+const char *srv_base_url(const struct srv *s);
+
+/* srv_pull_now: wake the federation puller (a peer was added). */
+void srv_pull_now(struct srv *s);
+
 /* srv_stop: stop accepting, let in-flight requests finish, close every
  * database connection, free s. NULL is a no-op. */
 void srv_stop(struct srv *s);
@@ -82,8 +89,10 @@ void srv_reply_json(struct req *r, int status, json_t *body);
 
 /* srv_reply_raw: status with a body of the given content type; extra is
  * further header lines, each ending in "\r\n", or NULL. Every reply has
- * X-Content-Type-Options: nosniff and Cache-Control: no-store, unless
- * extra has its own "Cache-Control:" line (spelled so). */
+ * X-Content-Type-Options: nosniff, Referrer-Policy: same-origin,
+ * Content-Security-Policy: default-src 'none'; frame-ancestors 'none' and
+ * Cache-Control: no-store, unless extra has its own "Cache-Control:" or
+ * "Content-Security-Policy:" line (spelled so), which replaces ours. */
 void srv_reply_raw(struct req *r, int status, const char *ctype,
                    const char *body, size_t len, const char *extra);
 

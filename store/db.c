@@ -194,6 +194,21 @@ void db_bind_viewer(sqlite3_stmt *st, const struct viewer *v)
     sqlite3_bind_int64(st, 92, v->entrepreneur_id);
 }
 
+void db_bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+    if (s && *s)
+        sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+json_t *db_text_json(sqlite3_stmt *st, int i)
+{
+    return sqlite3_column_type(st, i) == SQLITE_NULL
+               ? json_null()
+               : json_string(db_text(st, i));
+}
+
 const char *db_text(sqlite3_stmt *st, int i)
 {
     const unsigned char *t = sqlite3_column_text(st, i);

@@ -11,6 +11,7 @@
 #ifndef ESSAIM_DB_H
 #define ESSAIM_DB_H
 
+#include <jansson.h>
 #include <sqlite3.h>
 #include <stddef.h>
 
@@ -116,6 +117,10 @@ void db_bind_viewer(sqlite3_stmt *st, const struct viewer *v);
  * the next step or reset of st. */
 const char *db_text(sqlite3_stmt *st, int i);
 
+/* db_text_json: column i as a new JSON string, or JSON null for SQL
+ * NULL. */
+json_t *db_text_json(sqlite3_stmt *st, int i);
+
 /* db_text_copy: column i into dst (size bytes, cut if longer), "" for
  * SQL NULL. */
 void db_text_copy(char *dst, size_t size, sqlite3_stmt *st, int i);
@@ -123,6 +128,10 @@ void db_text_copy(char *dst, size_t size, sqlite3_stmt *st, int i);
 /* db_step_done: step st, a statement that returns no row, and give it
  * back (db_stmt_done): RC_OK when it ran to its end. */
 enum rc db_step_done(struct db *db, sqlite3_stmt *st);
+
+/* db_bind_text: bind parameter i to a copy of s, or to NULL when s is
+ * NULL or empty. */
+void db_bind_text(sqlite3_stmt *st, int i, const char *s);
 
 /* db_bind_id: bind parameter i to id, or to NULL when id is 0. */
 void db_bind_id(sqlite3_stmt *st, int i, long long id);

@@ -713,6 +713,90 @@ static const char *const migrations[] = {
     "    WHERE (from_id = OLD.id OR to_id = OLD.id)"
     "    AND (note IS NOT NULL OR reason IS NOT NULL);"
     " END;",
+
+    /* 10 -> 11: time posts in the search (search/search_item.h, kind 3
+     * in the index rowid). As for offers (8 -> 9), these triggers mark
+     * in search_dirty the posts a write changes, and the search engine
+     * reindexes them just before COMMIT. A post's entry holds its title,
+     * description, trades and its author's name (a rename marks the
+     * author's posts); a closed post leaves the index. The author's
+     * place, cooperative and visibility are read from the author's own
+     * entry when a search runs: no trigger needed for those. The seq
+     * column is written by the indexer itself, so it marks nothing.
+     * Also: notifications name the transfer they are about. */
+    "CREATE TRIGGER search_time_post_insert AFTER INSERT ON time_post"
+    " BEGIN"
+    "  INSERT OR IGNORE INTO search_dirty VALUES(3, NEW.id);"
+    " END;"
+    "CREATE TRIGGER search_time_post_update AFTER UPDATE OF"
+    "  entrepreneur_id, kind, status, title, doc, insee, departement,"
+    "  avail_from, avail_until ON time_post BEGIN"
+    "  INSERT OR IGNORE INTO search_dirty VALUES(3, NEW.id);"
+    " END;"
+    "CREATE TRIGGER search_time_post_delete AFTER DELETE ON time_post"
+    " BEGIN"
+    "  INSERT OR IGNORE INTO search_dirty VALUES(3, OLD.id);"
+    " END;"
+    "CREATE TRIGGER search_time_post_trade_insert"
+    " AFTER INSERT ON time_post_trade BEGIN"
+    "  INSERT OR IGNORE INTO search_dirty VALUES(3, NEW.post_id);"
+    " END;"
+    "CREATE TRIGGER search_time_post_trade_delete"
+    " AFTER DELETE ON time_post_trade BEGIN"
+    "  INSERT OR IGNORE INTO search_dirty VALUES(3, OLD.post_id);"
+    " END;"
+    "CREATE TRIGGER search_entrepreneur_post_update"
+    " AFTER UPDATE OF display_name ON entrepreneur"
+    " WHEN OLD.display_name IS NOT NEW.display_name BEGIN"
+    "  INSERT OR IGNORE INTO search_dirty"
+    "    SELECT 3, id FROM time_post WHERE entrepreneur_id = NEW.id;"
+    " END;"
+    /* The posts that exist are indexed at this migration's COMMIT. */
+    "INSERT OR IGNORE INTO search_dirty SELECT 3, id FROM time_post;"
+    /* An inbox line about a transfer names it, so that the inbox links
+     * to /time.html#transfer=ID (as request_id and group_id do). */
+    "ALTER TABLE notification ADD COLUMN transfer_id INTEGER"
+    "  REFERENCES time_transfer(id) ON DELETE SET NULL;",
+
+    /* 11 -> 12: federation (federation/fed.h): the instance's key, its
+     * peers, and the cooperatives that came from a peer. A peer's
+     * entrepreneurs are rows of entrepreneur under such cooperatives
+     * (external_id: their id at the peer), so the one search engine
+     * finds them; the feed never passes them on. */
+    "CREATE TABLE fed_key("           /* the instance's Ed25519 key pair */
+    "  id INTEGER PRIMARY KEY CHECK (id = 1),"
+    "  public_key BLOB NOT NULL,"     /* 32 bytes */
+    "  secret_key BLOB NOT NULL,"     /* 64 bytes (libsodium's form) */
+    "  created_at TEXT NOT NULL DEFAULT " NOW
+    ");"
+    "CREATE TABLE peer("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  url TEXT NOT NULL UNIQUE,"     /* base URL as registered, no final /"
+                                         */
+    "  token TEXT,"                   /* bearer token it issued us, or NULL"
+                                         (then signed requests) */
+    "  origin TEXT UNIQUE,"           /* base_url of its descriptor: the"
+                                         origin its changes must carry */
+    "  name TEXT,"                    /* from its descriptor */
+    "  public_key TEXT,"              /* base64, from its descriptor */
+    "  cursor TEXT NOT NULL DEFAULT '0'," /* its feed's next 'since' */
+    "  next_at INTEGER NOT NULL DEFAULT 0," /* unix time of the next pull */
+    "  failures INTEGER NOT NULL DEFAULT 0," /* in a row: the backoff */
+    "  last_try_at TEXT,"
+    "  last_ok_at TEXT,"              /* last pull that reached the end */
+    "  last_error TEXT,"              /* of the last pull, NULL if none */
+    "  last_rejection TEXT,"          /* the last document refused, why */
+    "  accepted INTEGER NOT NULL DEFAULT 0," /* documents, all time */
+    "  rejected INTEGER NOT NULL DEFAULT 0,"
+    "  created_at TEXT NOT NULL DEFAULT " NOW ","
+    "  created_by INTEGER"            /* account id */
+    ");"
+    "ALTER TABLE cooperative ADD COLUMN peer_id INTEGER"
+    "  REFERENCES peer(id);"          /* NULL: a cooperative of this"
+                                         instance */
+    "ALTER TABLE cooperative ADD COLUMN remote_id TEXT;" /* its id there */
+    "CREATE UNIQUE INDEX cooperative_remote"
+    "  ON cooperative(peer_id, remote_id) WHERE peer_id IS NOT NULL;",
 };
 
 int db_schema_version(void)

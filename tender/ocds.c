@@ -18,6 +18,7 @@
 #include <strings.h>
 
 #include "../util/check.h"
+#include "../util/text.h"
 #include "parse_int.h"
 
 
@@ -643,8 +644,14 @@ enum rc tender_from_ocds(const char *buf, size_t len, json_t *errs,
 
     *out = NULL;
     if (tender_too_big(len, errs)) return RC_TOOBIG;
-    /* jansson 2.14 stops at 2048 levels of nesting ("maximum parsing
-     * depth reached"), so deep documents cannot exhaust the stack. */
+    /* jansson 2.14 stops at 2048 levels of nesting, but a CivetWeb
+     * worker's 100 KiB stack overflows at about 400 (text.h). */
+    if (text_json_depth(buf, len) > TEXT_JSON_DEPTH) {
+        check_fail(&root, "document",
+                   "maximum depth exceeded: nested deeper than %d levels",
+                   TEXT_JSON_DEPTH);
+        goto out;
+    }
     doc = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
     if (!doc) {
         check_fail(&root, "document", "not valid JSON: %s (line %d, column %d)",

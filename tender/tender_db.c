@@ -129,13 +129,6 @@ static void now_iso(char *buf, size_t size)
     strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-static void bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
-{
-    if (s && *s)
-        sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
-    else
-        sqlite3_bind_null(st, i);
-}
 
 static void add_err(json_t *errs, const char *field, const char *msg)
 {
@@ -336,15 +329,15 @@ static enum rc store(struct db *db, const struct viewer *v, json_t *doc,
     sqlite3_bind_text(st, 2, str(doc, "source"), -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, str(doc, "status"), -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 4, str(doc, "title"), -1, SQLITE_STATIC);
-    bind_text_or_null(st, 5, str(place, "departement"));
-    bind_text_or_null(st, 6, str(place, "insee"));
+    db_bind_text(st, 5, str(place, "departement"));
+    db_bind_text(st, 6, str(place, "insee"));
     if (json_is_number(json_object_get(place, "lat"))) {
         sqlite3_bind_double(st, 7,
                             json_number_value(json_object_get(place, "lat")));
         sqlite3_bind_double(st, 8,
                             json_number_value(json_object_get(place, "lon")));
     }
-    bind_text_or_null(st, 9, str(doc, "deadline"));
+    db_bind_text(st, 9, str(doc, "deadline"));
     sqlite3_bind_text(st, 10, buf_str(&cpv), -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 11, text, -1, SQLITE_STATIC);
     if (v->account_id) sqlite3_bind_int64(st, 12, v->account_id);
@@ -489,8 +482,8 @@ static enum rc source_put(struct db *db, const char *url, const char *etag,
     if (!st) return RC_DB;
     now_iso(now, sizeof now);
     sqlite3_bind_text(st, 1, url, -1, SQLITE_STATIC);
-    bind_text_or_null(st, 2, etag);
-    bind_text_or_null(st, 3, last_modified);
+    db_bind_text(st, 2, etag);
+    db_bind_text(st, 3, last_modified);
     sqlite3_bind_text(st, 4, now, -1, SQLITE_TRANSIENT);
     return db_step_done(db, st);
 }
@@ -601,7 +594,7 @@ enum rc tender_import_url(struct db *db, const struct viewer *v,
                           json_t **out)
 {
     struct fetch_opts o = {TENDER_MAX_BYTES, FETCH_TIMEOUT_S, NULL, NULL,
-                           NULL};
+                           NULL, NULL};
     struct fetch_result res;
     sqlite3_stmt *st;
     char etag[160] = "", lm[64] = "", msg[320];

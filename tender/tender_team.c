@@ -51,8 +51,14 @@ static const char sql_who[] =
     "SELECT e.display_name, e.status, c.name FROM entrepreneur e"
     " JOIN cooperative c ON c.id = e.cooperative_id WHERE e.id = ?1";
 
+/* The instance of a peer's entrepreneur (the way to contact them). */
+static const char sql_origin[] =
+    "SELECT p.url FROM entrepreneur e JOIN cooperative c"
+    " ON c.id = e.cooperative_id JOIN peer p ON p.id = c.peer_id"
+    " WHERE e.id = ?1";
+
 const char *const tender_team_sql[] = {sql_doc, sql_recent, sql_teams,
-                                       sql_who, NULL};
+                                       sql_who, sql_origin, NULL};
 
 /* A requirement: one wanted item, its search and its words for people. */
 struct req {
@@ -76,6 +82,7 @@ struct ctx {
     struct db *db;
     const struct viewer *v;
     long long tender_id;
+    int network; /* scope=network */
     json_t *doc;
     json_t *lot; /* the lot asked for, or NULL */
     char near[64];
@@ -321,6 +328,7 @@ static enum rc search_req(struct ctx *x, int i)
         p.near = x->near;
         p.radius_km = -1;
         p.kind = "entrepreneur";
+        p.network = x->network;
         p.available_before = *x->before ? x->before : NULL;
         p.limit = PER_PAGE;
         p.cursor = *cursor ? cursor : NULL;
@@ -463,6 +471,17 @@ static json_t *member_json(struct ctx *x, const struct cand *c, uint64_t part)
                   "status", status, "covers",
                   covers_json(x, part), "distance_km",
                   round(c->dist * 10) / 10, "why", why ? why : json_array());
+    if (m && x->network) {
+        /* A peer's entrepreneur: its instance, where to contact them. */
+        sqlite3_stmt *st = db_stmt(x->db, sql_origin);
+
+        if (st) {
+            sqlite3_bind_int64(st, 1, c->id);
+            if (sqlite3_step(st) == SQLITE_ROW)
+                json_object_set_new(m, "origin", json_string(db_text(st, 0)));
+            db_stmt_done(st);
+        }
+    }
     return m;
 }
 
@@ -697,6 +716,7 @@ enum rc tender_teams(struct db *db, const struct viewer *v, long long id,
     x.db = db;
     x.v = v;
     x.tender_id = id;
+    x.network = p->network;
     rc = db_begin_read(db);
     if (rc != RC_OK) return rc;
     rc = prepare(&x, p->lot, &has_place);

@@ -17,6 +17,8 @@ struct tender_team_params {
     int max_size;          /* members per team (default 6) */
     const char *lot;       /* one lot's id, or NULL: the whole tender */
     int one_coop;          /* cross_cooperative=false */
+    int network;           /* scope=network: also the entrepreneurs pulled
+                              from peer instances (federation/fed.h) */
 };
 
 /* tender_teams: {"tender_id", "lot", "requirements": [...], "teams": [...]}

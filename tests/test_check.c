@@ -519,6 +519,26 @@ static void test_nested_long_names(void **state)
     assert_memory_equal(field, "kkkk", 4);
 }
 
+/* A message quoting bytes that are not UTF-8 (a JSON parser's error
+ * text), or cut inside a character, is still recorded, those bytes
+ * replaced (found by fuzzing: tests/fuzz/regressions/ocds). */
+static void test_fail_not_utf8(void **state)
+{
+    struct ctx *x = *state;
+    char long_msg[600];
+    size_t i;
+
+    check_fail(&x->c, "document", "invalid escape near '%s'", "\"dat\\\xC7");
+    for (i = 0; i + 2 < sizeof long_msg; i += 2)
+        memcpy(long_msg + i, "\xC3\xA9", 2);
+    long_msg[i] = 0;
+    check_fail(&x->c, "name", "%s", long_msg); /* cut in an "é" */
+    ERRS(x, "document", "name");
+    assert_string_equal(json_string_value(json_object_get(
+                            json_array_get(x->errs, 0), "message")),
+                        "invalid escape near '\"dat\\?'");
+}
+
 /* ------------------------------------------------------ check_present */
 
 static void test_present(void **state)
@@ -625,6 +645,7 @@ int main(void)
         T(test_unknown),
         T(test_nested_names),
         T(test_nested_long_names),
+        T(test_fail_not_utf8),
         cmocka_unit_test(test_present),
         cmocka_unit_test(test_merge_patch),
         cmocka_unit_test(test_merge_patch_nested_replaced),

@@ -1095,6 +1095,8 @@ static void bad_parameters_are_400_naming_them(void **state)
         {"q=plombier&sort=distance", "sort"},
         {"q=plombier&status=boss", "status"},
         {"q=plombier&available_on=2026-13-01", "available_on"},
+        /* Not digits: once an integer overflow (tests/fuzz/regressions) */
+        {"q=plombier&available_on=-22-600301", "available_on"},
         {"q=plombier&departement=999", "departement"},
         {"q=plombier&trade=ZZZ", "trade"},
         {"q=plombier&kind=shop", "kind"},

@@ -1,7 +1,8 @@
 /*
- * test_search_kinds.c: offers and groups in the search (kind=offer,
- * kind=group, all three kinds at once; search/search_item.h), end to end
- * through libcurl against a server on 127.0.0.1:0.
+ * test_search_kinds.c: offers, groups and contribution-temps posts in the
+ * search (kind=offer, kind=group, kind=post, all kinds at once;
+ * search/search_item.h), end to end through libcurl against a server on
+ * 127.0.0.1:0.
  *
  * The world: two cooperatives; three public gardeners (Nantes, Angers,
  * Rezé) forming the trade group "Les Jardiniers du Val" with four
@@ -9,7 +10,9 @@
  * in a business group; a plumber in Lyon; a tender team. Offers are
  * written through the offers API, one through plain SQL on a second
  * connection (a writer that does not know the search engine), and
- * changed both ways: every change must show at the next search.
+ * changed both ways: every change must show at the next search. Time
+ * posts (help offered or needed) by Léa, Hugo, Nina, the private Paul
+ * and Zoé (seen by her cooperative only), through the time API.
  */
 #include "testutil.h"
 
@@ -26,6 +29,10 @@ static struct {
     char o_haies[16], o_potagers[16], o_entretien[16], o_elagage[16];
     char o_pelouse[16], o_chaudiere[16], o_cours[16], o_sql[16];
     char client[64];
+    /* Accounts of entrepreneurs, and their time posts. */
+    char t_lea[64], t_hugo[64], t_nina[64], t_paul[64], t_zoe[64];
+    char p_compta[16], p_site[16], p_roses[16], p_photo[16], p_trailer[16],
+        p_move[16];
 } w;
 
 /* ------------------------------------------------------------ helpers */
@@ -251,6 +258,58 @@ static void offer(const char *owner, const char *title, const char *desc,
     buf_free(&b);
 }
 
+/* account_for: an account of entrepreneur ent, signed in: its token. */
+static void account_for(const char *email, const char *ent, char *token)
+{
+    char body[256];
+
+    snprintf(body, sizeof body,
+             "{\"email\":\"%s\",\"password\":\"secret-pass\","
+             "\"role\":\"entrepreneur\",\"entrepreneur_id\":\"%s\"}",
+             email, ent);
+    post_id("/api/v1/accounts", body, 201, NULL);
+    test_login(&server, email, "secret-pass", token, 64);
+}
+
+/* time_post: POST /api/v1/time/posts as token (the author); its id. */
+static void time_post(const char *token, const char *body, char *id)
+{
+    json_t *out = NULL;
+    long st = test_call(&server, token, "POST", "/api/v1/time/posts", body,
+                        &out);
+
+    if (st != 201)
+        fail_msg("POST /time/posts %s: %ld %s", body, st,
+                 out ? json_dumps(out, 0) : "");
+    snprintf(id, 16, "%s", str(out, "id"));
+    json_decref(out);
+}
+
+/* post_ids: the ids of the posts of a page (the search's kind=post
+ * results, or GET /time/posts), sorted and comma-joined into buf. */
+static void post_ids(json_t *a, int search_kind, char *buf, size_t size)
+{
+    long ids[128];
+    size_t i, n = 0, k;
+    json_t *r;
+
+    json_array_foreach(json_object_get(a, "results"), i, r) {
+        if (search_kind && strcmp(str(r, "kind"), "post")) continue;
+        if (n < 128) ids[n++] = strtol(str(r, "id"), NULL, 10);
+    }
+    for (i = 1; i < n; i++)
+        for (k = i; k > 0 && ids[k - 1] > ids[k]; k--) {
+            long t = ids[k];
+
+            ids[k] = ids[k - 1];
+            ids[k - 1] = t;
+        }
+    buf[0] = 0;
+    for (i = 0; i < n; i++)
+        snprintf(buf + strlen(buf), size - strlen(buf), "%s%ld", i ? "," : "",
+                 ids[i]);
+}
+
 /* side_sql: run sql (printf-style) in one write transaction on the
  * second connection, as a module that knows nothing of search would. */
 static void side_sql(const char *fmt, ...)
@@ -350,6 +409,40 @@ static int setup(void **state)
     json_decref(out);
     test_login(&server, "client@example.org", "secret-pass", w.client,
                sizeof w.client);
+
+    /* Contribution-temps: posts of help offered and needed. */
+    account_for("lea@example.org", w.lea, w.t_lea);
+    account_for("hugo@example.org", w.hugo, w.t_hugo);
+    account_for("nina@example.org", w.nina, w.t_nina);
+    account_for("paul@example.org", w.paul, w.t_paul);
+    account_for("zoe@example.org", w.zoe, w.t_zoe);
+    time_post(w.t_lea,
+              "{\"kind\":\"offer\",\"title\":\"Aide à la comptabilité\","
+              "\"description\":\"Je relis vos factures et votre bilan de"
+              " fin d'année.\",\"trades\":[{\"scheme\":\"rome\","
+              "\"code\":\"M1203\"}],\"until\":\"2099-12-31\"}",
+              w.p_compta);
+    time_post(w.t_hugo,
+              "{\"kind\":\"need\",\"title\":\"Refonte de mon site web\","
+              "\"description\":\"Un coup de main pour passer sous"
+              " WordPress.\",\"trades\":[{\"scheme\":\"rome\","
+              "\"code\":\"M1805\"}]}",
+              w.p_site);
+    time_post(w.t_paul,
+              "{\"kind\":\"offer\",\"title\":\"Greffe de rosiers"
+              " anciens\"}",
+              w.p_roses);
+    time_post(w.t_zoe,
+              "{\"kind\":\"need\",\"title\":\"Conseils en"
+              " photographie\"}",
+              w.p_photo);
+    time_post(w.t_nina,
+              "{\"kind\":\"offer\",\"title\":\"Prêt d'une remorque\"}",
+              w.p_trailer);
+    time_post(w.t_nina,
+              "{\"kind\":\"need\",\"title\":\"Déménagement"
+              " d'atelier\",\"until\":\"2099-01-31\"}",
+              w.p_move);
     return 0;
 }
 
@@ -645,6 +738,278 @@ static void kinds(void **state)
                      400);
 }
 
+/* ------------------------------------------------------ time posts */
+
+/* A post is found by the words of its title and description (French
+ * analysis: accents, plurals, the word being typed, typos), by its
+ * author's name, and by its trade's job titles. */
+static void posts_by_words(void **state)
+{
+    json_t *a, *p;
+
+    (void)state;
+    a = search("q=comptabilite&kind=post");
+    assert_int_equal(total(a), 1);
+    p = found(a, "post", w.p_compta);
+    assert_non_null(p);
+    /* The fields of every result, with their values. */
+    assert_string_equal(str(p, "kind"), "post");
+    assert_string_equal(str(p, "id"), w.p_compta);
+    assert_true(json_is_null(json_object_get(p, "external_id")));
+    assert_string_equal(str(p, "name"), "Aide à la comptabilité");
+    assert_string_equal(str(p, "headline"), "Léa Martin");
+    assert_string_equal(str(p, "post_kind"), "offer");
+    assert_string_equal(str(json_object_get(p, "author"), "id"), w.lea);
+    assert_string_equal(str(json_object_get(p, "cooperative"), "id"),
+                        w.coop_a);
+    assert_string_equal(str(json_object_get(p, "cooperative"), "name"),
+                        "Ouvre-Boîtes 44");
+    assert_string_equal(
+        str(json_array_get(json_object_get(p, "trades"), 0), "code"),
+        "M1203");
+    assert_string_equal(str(p, "city"), "Nantes");
+    assert_string_equal(str(p, "until"), "2099-12-31");
+    assert_string_equal(str(json_object_get(p, "place"), "insee"), "44109");
+    assert_true(json_is_null(json_object_get(p, "distance_km")));
+    assert_true(json_is_number(json_object_get(p, "score")));
+    assert_true(json_number_value(json_object_get(p, "score")) > 0.5);
+    assert_true(why_has(p, "offre d'entraide de Léa Martin"));
+    assert_true(json_is_string(json_object_get(p, "snippet")));
+    json_decref(a);
+    /* Plural, no accent, in the description: the snippet marks it. */
+    a = search("q=factures bilans&kind=post");
+    assert_int_equal(total(a), 1);
+    p = found(a, "post", w.p_compta);
+    assert_non_null(p);
+    assert_non_null(strstr(str(p, "snippet"), "<mark>factures</mark>"));
+    json_decref(a);
+    expect("", "q=refontes&kind=post", "post", w.p_site, 1);
+    expect("", "q=wordpre&kind=post", "post", w.p_site, 1);
+    expect("", "q=remorques&kind=post", "post", w.p_trailer, 1);
+    /* A typo. */
+    expect("", "q=comptabilitee&kind=post", "post", w.p_compta, 1);
+    /* The author's name (the headline). */
+    expect("", "q=hugo bernard&kind=post", "post", w.p_site, 1);
+    a = search("q=refonte&kind=post");
+    assert_true(why_has(found(a, "post", w.p_site),
+                        "demande d'entraide de Hugo Bernard"));
+    assert_string_equal(str(found(a, "post", w.p_site), "post_kind"),
+                        "need");
+    json_decref(a);
+    /* A word of the trade's job titles (ROME M1203: comptable). */
+    expect("", "q=comptable&kind=post", "post", w.p_compta, 1);
+    /* Every word must match. */
+    expect("", "q=comptabilite remorque&kind=post", "post", w.p_compta, 0);
+}
+
+/* By trade code, and near a place as its author would be: through the
+ * author's intervention area. */
+static void posts_by_trade_and_place(void **state)
+{
+    json_t *a, *p;
+
+    (void)state;
+    a = search("trade=M1805&kind=post");
+    assert_int_equal(total(a), 1);
+    FOUND(a, "post", w.p_site, "trade=M1805");
+    json_decref(a);
+    expect("", "trade=M12&kind=post", "post", w.p_compta, 1);
+    expect("", "trade=M12&kind=post", "post", w.p_site, 0);
+    /* Hugo helps from Angers (30 km around it); Léa from Nantes (20). */
+    a = search("kind=post&near=Angers");
+    FOUND(a, "post", w.p_site, "posts near Angers");
+    ABSENT(a, "post", w.p_compta, "posts near Angers");
+    p = found(a, "post", w.p_site);
+    assert_string_equal(str(p, "city"), "Angers");
+    assert_true(json_number_value(json_object_get(p, "distance_km")) < 1);
+    assert_true(why_has(p, "Angers"));
+    json_decref(a);
+    a = search("q=comptabilite&near=Rezé");
+    p = found(a, "post", w.p_compta);
+    assert_non_null(p);
+    /* Nantes to Rezé: about 5 km. */
+    assert_true(json_number_value(json_object_get(p, "distance_km")) > 2);
+    assert_true(json_number_value(json_object_get(p, "distance_km")) < 10);
+    json_decref(a);
+    expect("", "q=comptabilite&near=Angers", "post", w.p_compta, 0);
+    expect("", "q=comptabilite&near=Nantes&radius_km=2", "post", w.p_compta,
+           1);
+    expect("", "q=comptabilite&near=Rezé&radius_km=2", "post", w.p_compta,
+           0);
+    /* The filters on people read the author. */
+    {
+        char q[96];
+
+        snprintf(q, sizeof q, "kind=post&cooperative=%s", w.coop_b);
+        expect("", q, "post", w.p_site, 1);
+        expect("", q, "post", w.p_compta, 0);
+    }
+    expect("", "kind=post&departement=49", "post", w.p_site, 1);
+    expect("", "kind=post&departement=49", "post", w.p_compta, 0);
+    /* available_on reads the post's own dates. */
+    expect("", "kind=post&available_on=2099-06-01", "post", w.p_compta, 1);
+    expect("", "kind=post&available_on=2100-01-02", "post", w.p_compta, 0);
+    expect("", "kind=post&available_on=2100-01-02", "post", w.p_site, 1);
+}
+
+/* Search shows a post to whoever GET /time/posts shows it to, and to
+ * nobody else. */
+static void posts_visibility(void **state)
+{
+    const char *tokens[] = {"", w.client, w.t_lea, w.t_hugo, w.t_paul,
+                            w.t_zoe, server.admin};
+    char listed[512], searched[512];
+    json_t *a;
+    size_t i;
+
+    (void)state;
+    expect("", "q=greffe rosiers", "post", w.p_roses, 0);
+    expect(w.client, "q=greffe rosiers", "post", w.p_roses, 0);
+    expect(w.t_lea, "q=greffe rosiers", "post", w.p_roses, 0);
+    expect(w.t_paul, "q=greffe rosiers", "post", w.p_roses, 1);
+    expect(server.admin, "q=greffe rosiers&kind=post", "post", w.p_roses, 1);
+    expect("", "q=photographie", "post", w.p_photo, 0);
+    expect(w.t_lea, "q=photographie", "post", w.p_photo, 0);
+    expect(w.t_hugo, "q=photographie&kind=post", "post", w.p_photo, 1);
+    /* The same posts as the list, for every viewer. */
+    for (i = 0; i < sizeof tokens / sizeof tokens[0]; i++) {
+        assert_int_equal(test_call(&server, tokens[i], "GET",
+                                   "/api/v1/time/posts?limit=100", NULL, &a),
+                         200);
+        post_ids(a, 0, listed, sizeof listed);
+        json_decref(a);
+        a = search_as(tokens[i], "kind=post&limit=100");
+        post_ids(a, 1, searched, sizeof searched);
+        assert_int_equal(count_kind(a, "post"), (int)total(a));
+        json_decref(a);
+        if (strcmp(listed, searched))
+            fail_msg("viewer %zu: listed %s, searched %s", i, listed,
+                     searched);
+        assert_true(*listed);
+    }
+}
+
+/* kind=post keeps the posts only; without kind, posts come with the
+ * other kinds, counted in the kind facet. */
+static void posts_among_kinds(void **state)
+{
+    json_t *a, *k;
+
+    (void)state;
+    a = search("kind=post&limit=100");
+    assert_true(total(a) >= 4);
+    assert_int_equal(count_kind(a, "post"), (int)total(a));
+    json_decref(a);
+    a = search("q=comptabilite");
+    FOUND(a, "post", w.p_compta, "q=comptabilite, every kind");
+    k = json_object_get(json_object_get(a, "facets"), "kind");
+    assert_int_equal(json_integer_value(json_object_get(k, "post")), 1);
+    assert_string_equal(
+        str(json_object_get(json_object_get(a, "facet_labels"), "kind"),
+            "post"),
+        "Entraide");
+    json_decref(a);
+    a = search("near=Angers&limit=100");
+    FOUND(a, "post", w.p_site, "near Angers, every kind");
+    FOUND(a, "entrepreneur", w.hugo, "near Angers, every kind");
+    FOUND(a, "group", w.val, "near Angers, every kind");
+    json_decref(a);
+    expect("", "q=refonte&kind=entrepreneur", "post", w.p_site, 0);
+    expect("", "q=refonte&kind=offer", "post", w.p_site, 0);
+    /* A qualification keeps profiles only. */
+    expect("", "q=refonte&qualification=caces", "post", w.p_site, 0);
+    {
+        json_t *out = NULL;
+
+        assert_int_equal(test_call(&server, "", "GET",
+                                   "/api/v1/search?kind=posts", NULL, &out),
+                         400);
+        assert_true(test_has_error(json_object_get(out, "errors"), "kind"));
+        json_decref(out);
+    }
+}
+
+/* Closed, ended, edited, deleted, renamed: every change shows at the
+ * next search. */
+static void posts_freshness(void **state)
+{
+    char path[96], body[256];
+
+    (void)state;
+    /* Closed: gone; open again: back. */
+    expect("", "q=remorque", "post", w.p_trailer, 1);
+    snprintf(path, sizeof path, "/api/v1/time/posts/%s", w.p_trailer);
+    assert_int_equal(test_call(&server, w.t_nina, "PATCH", path,
+                               "{\"status\":\"closed\"}", NULL),
+                     200);
+    expect("", "q=remorque", "post", w.p_trailer, 0);
+    expect("", "kind=post&near=Rezé&limit=100", "post", w.p_trailer, 0);
+    expect(server.admin, "q=remorque", "post", w.p_trailer, 0);
+    assert_int_equal(test_call(&server, w.t_nina, "PATCH", path,
+                               "{\"status\":\"open\"}", NULL),
+                     200);
+    expect("", "q=remorque", "post", w.p_trailer, 1);
+    /* Edited: the new words find it, the old ones no longer. */
+    assert_int_equal(test_call(&server, w.t_nina, "PATCH", path,
+                               "{\"title\":\"Prêt d'une bétonnière\"}",
+                               NULL),
+                     200);
+    expect("", "q=betonniere&kind=post", "post", w.p_trailer, 1);
+    expect("", "q=remorque&kind=post", "post", w.p_trailer, 0);
+    /* Ended: its `until` passed (written here as a day long gone). */
+    expect("", "q=demenagement&kind=post", "post", w.p_move, 1);
+    side_sql("UPDATE time_post SET avail_until = '2001-01-31',"
+             " doc = json_set(doc, '$.until', '2001-01-31') WHERE id = %s",
+             w.p_move);
+    expect("", "q=demenagement&kind=post", "post", w.p_move, 0);
+    expect("", "kind=post&limit=100", "post", w.p_move, 0);
+    /* The author renamed: the post's headline follows. */
+    snprintf(path, sizeof path, "/api/v1/entrepreneurs/%s", w.hugo);
+    assert_int_equal(test_call(&server, server.admin, "PATCH", path,
+                               "{\"display_name\":\"Hugo Bernardin\"}",
+                               NULL),
+                     200);
+    {
+        json_t *a = search("q=bernardin&kind=post");
+
+        FOUND(a, "post", w.p_site, "q=bernardin");
+        assert_string_equal(str(found(a, "post", w.p_site), "headline"),
+                            "Hugo Bernardin");
+        json_decref(a);
+    }
+    assert_int_equal(test_call(&server, server.admin, "PATCH", path,
+                               "{\"display_name\":\"Hugo Bernard\"}",
+                               NULL),
+                     200);
+    /* Written by plain SQL on another connection. */
+    side_sql("INSERT INTO time_post(entrepreneur_id, kind, title, doc, insee,"
+             " departement) VALUES(%s, 'offer', 'Initiation à la"
+             " vannerie', '{\"kind\":\"offer\",\"title\":\"Initiation à"
+             " la vannerie\"}', '44143', '44')",
+             w.nina);
+    {
+        json_t *a = search("q=vannerie&kind=post");
+
+        assert_int_equal(total(a), 1);
+        json_decref(a);
+    }
+    side_sql("DELETE FROM time_post WHERE title = 'Initiation à la"
+             " vannerie'");
+    {
+        json_t *a = search("q=vannerie&kind=post");
+
+        assert_int_equal(total(a), 0);
+        json_decref(a);
+    }
+    /* Deleted through the API: gone. */
+    snprintf(body, sizeof body, "/api/v1/time/posts/%s", w.p_trailer);
+    assert_int_equal(
+        test_call(&server, w.t_nina, "DELETE", body, NULL, NULL), 204);
+    expect("", "q=betonniere", "post", w.p_trailer, 0);
+    assert_int_equal(test_count(side, "SELECT count(*) FROM search_dirty"),
+                     0);
+}
+
 /* Changes show at the next search: an edit, a retirement, a deletion by
  * plain SQL, a member moving, a member leaving, a profile erased. */
 static void freshness(void **state)
@@ -735,7 +1100,15 @@ static void freshness(void **state)
                         "groupe de 2 membres d'une coopérative"));
     json_decref(a);
 
-    /* Marc's profile erased: his offers go with it. */
+    /* Marc's profile erased: his offers go with it, and his time posts. */
+    side_sql("INSERT INTO time_post(entrepreneur_id, kind, title, doc, insee,"
+             " departement) VALUES(%s, 'offer', 'Purge de radiateurs',"
+             " '{\"kind\":\"offer\",\"title\":\"Purge de radiateurs\"}',"
+             " '69123', '69')",
+             w.marc);
+    a = search("q=purge radiateurs&kind=post");
+    assert_int_equal(total(a), 1);
+    json_decref(a);
     expect(server.admin, "q=chaudiere&kind=offer", "offer", w.o_chaudiere,
            0);
     snprintf(path, sizeof path, "/api/v1/entrepreneurs/%s", w.marc);
@@ -744,6 +1117,12 @@ static void freshness(void **state)
     assert_int_equal(test_count(side, "SELECT count(*) FROM offer"
                                       " WHERE title LIKE 'Dépannage%'"),
                      0);
+    a = search("q=purge radiateurs&kind=post");
+    assert_int_equal(total(a), 0);
+    json_decref(a);
+    assert_int_equal(test_count(side, "SELECT count(*) FROM tombstone"
+                                      " WHERE kind = 'post'"),
+                     3); /* the vannerie, the trailer, the radiators */
     assert_int_equal(test_count(side, "SELECT count(*) FROM search_dirty"),
                      0);
 }
@@ -778,15 +1157,17 @@ static void placeholder_schema(void **state)
              w.nina);
     assert_int_equal(sqlite3_exec(db_handle(side), sql, NULL, NULL, NULL),
                      SQLITE_OK);
+    /* Checked before the search: a search that finds nothing is counted
+     * in the demand data, a write that would make the table at once. */
+    assert_int_equal(test_count(side, "SELECT count(*) FROM sqlite_schema"
+                                      " WHERE name = 'search_dirty'"),
+                     0);
     {
         json_t *a = search("q=osier&kind=offer");
 
         assert_int_equal(total(a), 0);
         json_decref(a);
     }
-    assert_int_equal(test_count(side, "SELECT count(*) FROM sqlite_schema"
-                                      " WHERE name = 'search_dirty'"),
-                     0);
     /* The next write transaction, whatever it writes. */
     side_sql("INSERT INTO offer(entrepreneur_id, title, doc) VALUES(%s,"
              " 'Vannerie d''osier', '{}')",
@@ -800,7 +1181,7 @@ static void placeholder_schema(void **state)
     assert_int_equal(test_count(side, "SELECT count(*) FROM sqlite_schema"
                                       " WHERE type = 'trigger'"
                                       " AND name LIKE 'search_%'"),
-                     14);
+                     14 + 6); /* and the 6 of time posts (10 -> 11) */
     /* And the triggers work again. */
     side_sql("UPDATE offer SET status = 'retired'"
              " WHERE title = 'Vannerie d''osier'");
@@ -826,6 +1207,10 @@ static void rebuild(void **state)
     expect(server.admin, "q=equipe verte", "group", w.team, 0);
     expect("", "q=pelouse", "offer", w.o_pelouse, 0);
     expect(server.admin, "q=pelouse", "offer", w.o_pelouse, 1);
+    /* Time posts too. */
+    expect("", "q=comptabilite&kind=post", "post", w.p_compta, 1);
+    expect(w.t_paul, "q=greffe rosiers", "post", w.p_roses, 1);
+    expect("", "q=greffe rosiers", "post", w.p_roses, 0);
 }
 
 /* The statements of search_item_db.c prepare against the schema. */
@@ -855,6 +1240,11 @@ int main(void)
         cmocka_unit_test(groups_by_trade_and_place),
         cmocka_unit_test(facets),
         cmocka_unit_test(kinds),
+        cmocka_unit_test(posts_by_words),
+        cmocka_unit_test(posts_by_trade_and_place),
+        cmocka_unit_test(posts_visibility),
+        cmocka_unit_test(posts_among_kinds),
+        cmocka_unit_test(posts_freshness),
         cmocka_unit_test(freshness),
         cmocka_unit_test(placeholder_schema),
         cmocka_unit_test(rebuild),

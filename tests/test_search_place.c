@@ -467,6 +467,11 @@ static void test_complete_postcode(void **state)
         assert_string_equal(
             json_string_value(json_object_get(a, "departement")), "44");
     json_decref(list);
+    /* Both an INSEE code and a postcode: the limit still holds (found by
+     * fuzzing: tests/fuzz/regressions/place). */
+    assert_int_equal(search_place_complete(db, "30120", 1, &list), RC_OK);
+    assert_int_equal(json_array_size(list), 1);
+    json_decref(list);
 }
 
 /* Nothing to complete: an empty list, not an error. */

@@ -143,7 +143,7 @@ static int teardown(void **state)
 static json_t *teams(struct fix *f, const struct viewer *v, long long id,
                      int k, const char *lot, int one_coop)
 {
-    struct tender_team_params p = {k, 6, lot, one_coop};
+    struct tender_team_params p = {k, 6, lot, one_coop, 0};
     json_t *errs = json_array(), *out = NULL;
     enum rc rc = tender_teams(f->db, v, id, &p, errs, &out);
 
@@ -302,7 +302,7 @@ static void one_lot_two_trades(void **state)
 static void bad_parameters(void **state)
 {
     struct fix *f = *state;
-    struct tender_team_params p = {0, 6, NULL, 0};
+    struct tender_team_params p = {0, 6, NULL, 0, 0};
     json_t *errs = json_array(), *out = NULL;
 
     assert_int_equal(

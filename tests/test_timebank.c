@@ -1150,7 +1150,7 @@ static int listed(struct fix *f, const struct viewer *v, const char *kind,
                   const char *trade, const char *dep, const char *coop,
                   enum rc want, const char *bad_field)
 {
-    struct timebank_post_filter flt = {kind, trade, dep, coop};
+    struct timebank_post_filter flt = {kind, trade, dep, coop, NULL, NULL};
     json_t *errs = json_array(), *out = NULL;
     enum rc rc = timebank_post_list(f->db, v, &flt, 20, NULL, errs, &out);
     int n = -1;
@@ -1265,6 +1265,299 @@ static void posts(void **state)
                      RC_OK);
     assert_int_equal(listed(f, &f->va1, "offer", NULL, NULL, NULL, RC_OK, NULL),
                      0);
+}
+
+/* edit: timebank_post_update of post id as v with a JSON literal; the
+ * post answered (NULL when refused as wanted, bad_field named). */
+static json_t *edit(struct fix *f, const struct viewer *v, long long id,
+                    const char *text, enum rc want, const char *bad_field)
+{
+    json_t *in = test_json(text), *errs = json_array(), *out = NULL;
+    char sid[24];
+    enum rc rc;
+
+    snprintf(sid, sizeof sid, "%lld", id);
+    rc = timebank_post_update(f->db, v, sid, in, errs, &out);
+    if (rc != want)
+        fail_msg("edit %s: %s, want %s: %s", text, rc_name(rc), rc_name(want),
+                 json_dumps(errs, 0));
+    if (bad_field && !test_has_error(errs, bad_field))
+        fail_msg("edit %s: no error on %s: %s", text, bad_field,
+                 json_dumps(errs, 0));
+    if (rc != RC_OK) assert_null(out);
+    json_decref(in);
+    json_decref(errs);
+    return out;
+}
+
+static enum rc drop(struct fix *f, const struct viewer *v, long long id)
+{
+    char sid[24];
+
+    snprintf(sid, sizeof sid, "%lld", id);
+    return timebank_post_delete(f->db, v, sid);
+}
+
+/* by_status: how many posts v lists with status (and author, 0: any). */
+static int by_status(struct fix *f, const struct viewer *v,
+                     const char *status, long long author, enum rc want)
+{
+    char sauthor[24] = "";
+    struct timebank_post_filter flt = {NULL, NULL, NULL, NULL, sauthor,
+                                       status};
+    json_t *errs = json_array(), *out = NULL;
+    enum rc rc;
+    int n = -1;
+
+    if (author) snprintf(sauthor, sizeof sauthor, "%lld", author);
+    rc = timebank_post_list(f->db, v, &flt, 20, NULL, errs, &out);
+    if (rc != want) fail_msg("list %s: %s", status, rc_name(rc));
+    if (rc == RC_OK)
+        n = (int)json_integer_value(json_object_get(out, "total"));
+    else
+        assert_true(test_has_error(errs, status && !strcmp(status, "sold")
+                                             ? "status"
+                                             : "author"));
+    json_decref(out);
+    json_decref(errs);
+    return n;
+}
+
+static const char *sget(json_t *o, const char *key)
+{
+    const char *v = json_string_value(json_object_get(o, key));
+
+    return v ? v : "";
+}
+
+/* Posts are changed, closed and deleted by the author, their
+ * cooperative's staff and administrators, checked as at creation. */
+static void posts_edited_closed_deleted(void **state)
+{
+    struct fix *f = *state;
+    long long id, anne, t;
+    json_t *p;
+
+    set_vis(f, f->a2, "cooperative");
+    p = post(f, &f->va1,
+             "{'kind':'offer','title':'Aide à la comptabilité',"
+             "'description':'Deux heures par mois.','trades':"
+             "[{'scheme':'rome','code':'M1203'}],'until':'2099-12-31'}",
+             RC_OK, NULL);
+    assert_true(ids_parse_json(json_object_get(p, "id"), &id));
+    assert_true(json_is_true(json_object_get(p, "can_edit")));
+    json_decref(p);
+    p = post(f, &f->va2, "{'kind':'need','title':'Relecture'}", RC_OK, NULL);
+    assert_true(ids_parse_json(json_object_get(p, "id"), &anne));
+    json_decref(p);
+
+    /* The author changes the title and the trades; the rest stays. */
+    p = edit(f, &f->va1, id,
+             "{'title':'Aide à la paie','trades':[{'scheme':'rome',"
+             "'code':'M1501'}]}",
+             RC_OK, NULL);
+    assert_string_equal(sget(p, "title"), "Aide à la paie");
+    assert_string_equal(sget(p, "description"), "Deux heures par mois.");
+    assert_string_equal(sget(p, "kind"), "offer");
+    assert_string_equal(sget(p, "status"), "open");
+    assert_string_equal(sget(p, "until"), "2099-12-31");
+    assert_string_equal(
+        sget(json_array_get(json_object_get(p, "trades"), 0), "code"),
+        "M1501");
+    assert_string_equal(sget(json_object_get(p, "place"), "insee"), "44109");
+    json_decref(p);
+    assert_int_equal(count(f->db,
+                           "SELECT count(*) FROM time_post_trade WHERE"
+                           " post_id = %lld AND code = 'M1501'",
+                           id),
+                     1);
+    assert_int_equal(count(f->db,
+                           "SELECT count(*) FROM time_post_trade WHERE"
+                           " post_id = %lld",
+                           id),
+                     1);
+    assert_int_equal(listed(f, &f->va1, NULL, "M15", NULL, NULL, RC_OK, NULL),
+                     1);
+    assert_int_equal(listed(f, &f->va1, NULL, "M12", NULL, NULL, RC_OK, NULL),
+                     0);
+    /* Another place, then back to the author's (null). */
+    p = edit(f, &f->va1, id, "{'place':{'insee':'35238'},'description':null}",
+             RC_OK, NULL);
+    assert_string_equal(sget(json_object_get(p, "place"), "departement"),
+                        "35");
+    assert_true(json_is_null(json_object_get(p, "description")));
+    json_decref(p);
+    assert_int_equal(count(f->db,
+                           "SELECT count(*) FROM time_post WHERE id = %lld"
+                           " AND departement = '35' AND insee = '35238'",
+                           id),
+                     1);
+    p = edit(f, &f->va1, id, "{'place':null}", RC_OK, NULL);
+    assert_string_equal(sget(json_object_get(p, "place"), "insee"), "44109");
+    json_decref(p);
+
+    /* Bad input: 400 naming the field, nothing written. */
+    json_decref(edit(f, &f->va1, id, "{'status':'sold'}", RC_INVALID,
+                     "status"));
+    json_decref(edit(f, &f->va1, id, "{'status':null}", RC_INVALID,
+                     "status"));
+    json_decref(edit(f, &f->va1, id, "{'title':null}", RC_INVALID, "title"));
+    json_decref(edit(f, &f->va1, id, "{'title':''}", RC_INVALID, "title"));
+    json_decref(edit(f, &f->va1, id, "{'kind':'gift'}", RC_INVALID, "kind"));
+    json_decref(
+        edit(f, &f->va1, id, "{'until':'2001-01-01'}", RC_INVALID, "until"));
+    json_decref(
+        edit(f, &f->va1, id, "{'from':'2100-01-01'}", RC_INVALID, "until"));
+    json_decref(edit(f, &f->va1, id, "{'from':'2026-02-30'}", RC_INVALID,
+                     "from"));
+    json_decref(edit(f, &f->va1, id, "{'place':{'insee':'99999'}}",
+                     RC_INVALID, "place.insee"));
+    json_decref(edit(f, &f->va1, id,
+                     "{'trades':[{'scheme':'rome','code':'Z9999'}]}",
+                     RC_INVALID, "trades[0].code"));
+    json_decref(edit(f, &f->va1, id, "{'colour':'red','title':'Paie'}",
+                     RC_INVALID, "colour"));
+    json_decref(edit(f, &f->va1, id, "[1]", RC_INVALID, NULL));
+    assert_int_equal(count(f->db,
+                           "SELECT count(*) FROM time_post WHERE id = %lld"
+                           " AND title = 'Aide à la paie'",
+                           id),
+                     1);
+
+    /* Who: the author, their cooperative's staff and administrators;
+     * others who see it 403; those who do not 404; anonymous 401. */
+    json_decref(edit(f, &f->va2, id, "{'title':'x'}", RC_FORBIDDEN, NULL));
+    json_decref(edit(f, &f->vb1, id, "{'title':'x'}", RC_FORBIDDEN, NULL));
+    json_decref(edit(f, &f->sb, id, "{'title':'x'}", RC_FORBIDDEN, NULL));
+    json_decref(
+        edit(f, &viewer_anonymous, id, "{'title':'x'}", RC_UNAUTHORIZED, NULL));
+    json_decref(edit(f, &f->vb1, anne, "{'title':'x'}", RC_NOTFOUND, NULL));
+    json_decref(edit(f, &f->va1, 999999, "{'title':'x'}", RC_NOTFOUND, NULL));
+    p = edit(f, &f->sa, id, "{'title':'Aide à la paie (par le staff)'}",
+             RC_OK, NULL);
+    /* The staff sees it as editable; another entrepreneur does not. */
+    assert_true(json_is_true(json_object_get(p, "can_edit")));
+    json_decref(p);
+    p = NULL;
+    {
+        char sid[24];
+
+        snprintf(sid, sizeof sid, "%lld", id);
+        assert_int_equal(timebank_post_get(f->db, &f->vb1, sid, &p), RC_OK);
+        assert_true(json_is_false(json_object_get(p, "can_edit")));
+        json_decref(p);
+    }
+    json_decref(edit(f, &f->admin, id, "{'title':'Aide à la paie'}", RC_OK,
+                     NULL));
+
+    /* Closing: out of the default list, in status=closed and all; then
+     * open again. */
+    assert_int_equal(by_status(f, &f->va1, NULL, f->a1, RC_OK), 1);
+    p = edit(f, &f->va1, id, "{'status':'closed'}", RC_OK, NULL);
+    assert_string_equal(sget(p, "status"), "closed");
+    json_decref(p);
+    assert_int_equal(by_status(f, &f->va1, NULL, f->a1, RC_OK), 0);
+    assert_int_equal(by_status(f, &f->va1, "open", f->a1, RC_OK), 0);
+    assert_int_equal(by_status(f, &f->va1, "closed", f->a1, RC_OK), 1);
+    assert_int_equal(by_status(f, &f->va1, "all", f->a1, RC_OK), 1);
+    assert_int_equal(by_status(f, &f->va1, "all", 0, RC_OK), 2);
+    assert_int_equal(by_status(f, &f->vb1, "all", 0, RC_OK), 1);
+    by_status(f, &f->va1, "sold", 0, RC_INVALID);
+    {
+        char sid[24];
+
+        snprintf(sid, sizeof sid, "%lld", id);
+        p = NULL;
+        assert_int_equal(timebank_post_get(f->db, &f->vb1, sid, &p), RC_OK);
+        assert_string_equal(sget(p, "status"), "closed");
+        json_decref(p);
+    }
+    json_decref(edit(f, &f->va1, id, "{'status':'open'}", RC_OK, NULL));
+    assert_int_equal(by_status(f, &f->va1, "open", f->a1, RC_OK), 1);
+    /* A post that ended can still be closed (its past `until` stays when
+     * the change does not give it). */
+    assert_int_equal(db_exec(f->db, "UPDATE time_post SET avail_until ="
+                                    " '2001-01-01', doc = json_set(doc,"
+                                    " '$.until', '2001-01-01')"
+                                    " WHERE kind = 'offer'"),
+                     RC_OK);
+    assert_int_equal(by_status(f, &f->va1, "open", f->a1, RC_OK), 0);
+    assert_int_equal(by_status(f, &f->va1, "all", f->a1, RC_OK), 1);
+    p = edit(f, &f->va1, id, "{'status':'closed'}", RC_OK, NULL);
+    assert_string_equal(sget(p, "until"), "2001-01-01");
+    json_decref(p);
+    json_decref(
+        edit(f, &f->va1, id, "{'title':'Encore','until':'2002-01-01'}",
+             RC_INVALID, "until"));
+
+    /* Deleting: a transfer that named the post keeps working. */
+    {
+        char sid[24];
+
+        snprintf(sid, sizeof sid, ",'post_id':'%lld'", id);
+        t = record_key(f, &f->vb1, f->b1, f->a1, "2", sid, NULL, RC_OK, NULL,
+                       NULL);
+    }
+    assert_int_equal(drop(f, &f->vb1, id), RC_FORBIDDEN);
+    assert_int_equal(drop(f, &f->sb, id), RC_FORBIDDEN);
+    assert_int_equal(drop(f, &viewer_anonymous, id), RC_UNAUTHORIZED);
+    assert_int_equal(drop(f, &f->vb1, anne), RC_NOTFOUND);
+    assert_int_equal(drop(f, &f->va1, id), RC_OK);
+    assert_int_equal(drop(f, &f->va1, id), RC_NOTFOUND);
+    assert_int_equal(
+        count(f->db, "SELECT count(*) FROM time_post WHERE id = %lld", id), 0);
+    assert_int_equal(count(f->db,
+                           "SELECT count(*) FROM time_post_trade WHERE"
+                           " post_id = %lld",
+                           id),
+                     0);
+    assert_int_equal(count(f->db,
+                           "SELECT count(*) FROM time_transfer WHERE"
+                           " id = %lld AND post_id IS NULL",
+                           t),
+                     1);
+    answer(f, &f->va1, t, 1, NULL, RC_OK, NULL, NULL);
+    assert_int_equal(balance(f->db, f->a1), 8);
+    /* Staff of the author's cooperative may delete too. */
+    assert_int_equal(drop(f, &f->sa, anne), RC_OK);
+    ledger_holds(f->db);
+}
+
+/* The inbox lines of a transfer name it (transfer_id), so that the inbox
+ * links to /time.html#transfer=ID. */
+static void notifications_name_the_transfer(void **state)
+{
+    struct fix *f = *state;
+    long long t;
+
+    t = record(f, &f->va1, f->a1, f->b1, "1.5", RC_OK, NULL);
+    assert_int_equal(count(f->db,
+                           "SELECT count(*) FROM notification WHERE"
+                           " entrepreneur_id = %lld AND kind ="
+                           " 'time.transfer' AND transfer_id = %lld",
+                           f->b1, t),
+                     1);
+    answer(f, &f->vb1, t, 0, "{'reason':'pas encore'}", RC_OK, NULL, NULL);
+    assert_int_equal(count(f->db,
+                           "SELECT count(*) FROM notification WHERE"
+                           " entrepreneur_id = %lld AND kind ="
+                           " 'time.rejected' AND transfer_id = %lld",
+                           f->a1, t),
+                     1);
+    t = record(f, &f->vb1, f->a1, f->b1, "1", RC_OK, NULL);
+    answer(f, &f->va1, t, 1, NULL, RC_OK, NULL, NULL);
+    assert_int_equal(count(f->db,
+                           "SELECT count(*) FROM notification WHERE"
+                           " entrepreneur_id = %lld AND kind ="
+                           " 'time.confirmed' AND transfer_id = %lld",
+                           f->b1, t),
+                     1);
+    /* The e-mail links to the same place. */
+    assert_int_equal(count(f->db,
+                           "SELECT count(*) FROM outbox WHERE body LIKE"
+                           " '%%/time.html#transfer=%lld%%'",
+                           t),
+                     2);
 }
 
 static void erasure_keeps_the_sum(void **state)
@@ -1674,6 +1967,7 @@ static void over_http(void **state)
     struct buf hdrs = {0};
     json_t *out = NULL, *x;
     const char *msg;
+    size_t i;
 
     (void)state;
     new_id("/api/v1/cooperatives", "{\"name\":\"Oxalis\"}", ca, sizeof ca);
@@ -1910,11 +2204,94 @@ static void over_http(void **state)
                         "plafond");
     json_decref(out);
     assert_int_equal(call(tc, "GET", path, NULL, NULL), 404);
-    /* Karim's inbox tells him of each answer. */
+    /* Karim's inbox tells him of each answer, and names the transfer
+     * (the inbox links to /time.html#transfer=ID). */
     assert_int_equal(call(tb, "GET", "/api/v1/me/notifications", NULL, &out),
                      200);
     assert_true(json_integer_value(json_object_get(out, "total")) >= 1);
+    x = json_array_get(json_object_get(out, "results"), 0);
+    assert_string_equal(json_string_value(json_object_get(x, "kind")),
+                        "time.rejected");
+    assert_string_equal(json_string_value(json_object_get(x, "transfer_id")),
+                        t2);
     json_decref(out);
+    assert_int_equal(call(ta, "GET", "/api/v1/me/notifications", NULL, &out),
+                     200);
+    json_array_foreach(json_object_get(out, "results"), i, x) {
+        if (!strcmp(json_string_value(json_object_get(x, "kind")),
+                    "time.transfer") &&
+            !strcmp(json_string_value(json_object_get(x, "transfer_id")), t2))
+            break;
+    }
+    assert_true(i < json_array_size(json_object_get(out, "results")));
+    json_decref(out);
+
+    /* Posts: changed and closed by their author or their cooperative's
+     * staff, over HTTP, with the same codes as the other endpoints. */
+    assert_int_equal(call(tb, "GET", "/api/v1/time/posts?author=x", NULL,
+                          &out),
+                     400);
+    assert_true(has_field(out, "author"));
+    json_decref(out);
+    snprintf(path, sizeof path, "/api/v1/time/posts?author=%s", eb);
+    assert_int_equal(call(ta, "GET", path, NULL, &out), 200);
+    assert_int_equal(json_integer_value(json_object_get(out, "total")), 1);
+    x = json_array_get(json_object_get(out, "results"), 0);
+    assert_true(json_is_false(json_object_get(x, "can_edit")));
+    snprintf(path, sizeof path, "/api/v1/time/posts/%s",
+             json_string_value(json_object_get(x, "id")));
+    json_decref(out);
+    assert_int_equal(call(tb, "PATCH", path, "{\"status\":\"sold\"}", &out),
+                     400);
+    assert_true(has_field(out, "status"));
+    json_decref(out);
+    assert_int_equal(call(tb, "PATCH", path, "{\"title\":\"\"}", &out), 400);
+    assert_true(has_field(out, "title"));
+    json_decref(out);
+    assert_int_equal(call(tb, "PATCH", path, "not json", &out), 400);
+    json_decref(out);
+    assert_int_equal(call(NULL, "PATCH", path, "{\"status\":\"closed\"}",
+                          NULL),
+                     401);
+    assert_int_equal(call(ta, "PATCH", path, "{\"status\":\"closed\"}",
+                          NULL),
+                     403);
+    assert_int_equal(call(sa, "PATCH", path, "{\"status\":\"closed\"}",
+                          NULL),
+                     403);
+    assert_int_equal(call(tb, "PATCH", "/api/v1/time/posts/999",
+                          "{\"status\":\"closed\"}", NULL),
+                     404);
+    assert_int_equal(call(sb, "PATCH", path,
+                          "{\"title\":\"Je vous aide sur votre site\"}",
+                          &out),
+                     200);
+    assert_string_equal(json_string_value(json_object_get(out, "title")),
+                        "Je vous aide sur votre site");
+    json_decref(out);
+    assert_int_equal(call(tb, "PATCH", path, "{\"status\":\"closed\"}",
+                          &out),
+                     200);
+    assert_string_equal(json_string_value(json_object_get(out, "status")),
+                        "closed");
+    json_decref(out);
+    assert_int_equal(call(ta, "GET", "/api/v1/time/posts", NULL, &out), 200);
+    assert_int_equal(json_integer_value(json_object_get(out, "total")), 0);
+    json_decref(out);
+    assert_int_equal(
+        call(ta, "GET", "/api/v1/time/posts?status=closed", NULL, &out), 200);
+    assert_int_equal(json_integer_value(json_object_get(out, "total")), 1);
+    json_decref(out);
+    assert_int_equal(
+        call(ta, "GET", "/api/v1/time/posts?status=gone", NULL, &out), 400);
+    assert_true(has_field(out, "status"));
+    json_decref(out);
+    /* Deleted: 204, then 404; by others 403 or 401. */
+    assert_int_equal(call(ta, "DELETE", path, NULL, NULL), 403);
+    assert_int_equal(call(NULL, "DELETE", path, NULL, NULL), 401);
+    assert_int_equal(call(tb, "DELETE", path, NULL, NULL), 204);
+    assert_int_equal(call(tb, "DELETE", path, NULL, NULL), 404);
+    assert_int_equal(call(tb, "GET", path, NULL, NULL), 404);
     buf_free(&hdrs);
 }
 
@@ -1939,6 +2316,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(cooperative_reports, fix_setup,
                                         fix_teardown),
         cmocka_unit_test_setup_teardown(posts, fix_setup, fix_teardown),
+        cmocka_unit_test_setup_teardown(posts_edited_closed_deleted,
+                                        fix_setup, fix_teardown),
+        cmocka_unit_test_setup_teardown(notifications_name_the_transfer,
+                                        fix_setup, fix_teardown),
         cmocka_unit_test_setup_teardown(erasure_keeps_the_sum, fix_setup,
                                         fix_teardown),
         cmocka_unit_test(concurrent_transfers_keep_every_limit),

@@ -126,8 +126,9 @@ static inline void test_login(const struct test_server *t, const char *email,
                               const char *password, char *token,
                               size_t size);
 
-/* test_server_start: a server on a new temporary database. */
-static inline void test_server_start(struct test_server *t)
+/* test_server_prepare: a new temporary database with an administrator,
+ * and the settings of a server on it (to change before the launch). */
+static inline void test_server_prepare(struct test_server *t)
 {
     struct db *db = NULL;
 
@@ -157,12 +158,24 @@ static inline void test_server_start(struct test_server *t)
     t->cfg.log_level = "error";
     t->cfg.access_log = 0;
     t->cfg.batch = 1000;
+}
+
+/* test_server_launch: start the prepared server, sign the admin in. */
+static inline void test_server_launch(struct test_server *t)
+{
     assert_int_equal(srv_start(&t->cfg, &t->srv), RC_OK);
     assert_true(srv_port(t->srv) > 0);
     snprintf(t->base, sizeof t->base, "http://127.0.0.1:%d",
              srv_port(t->srv));
     test_login(t, TEST_ADMIN_EMAIL, TEST_ADMIN_PASSWORD, t->admin,
                sizeof t->admin);
+}
+
+/* test_server_start: a server on a new temporary database. */
+static inline void test_server_start(struct test_server *t)
+{
+    test_server_prepare(t);
+    test_server_launch(t);
 }
 
 static inline void test_server_stop(struct test_server *t)

@@ -275,7 +275,10 @@ static json_t *limits_json(const struct timebank_limits *l)
 
 /* ============================================================== posts */
 
-static json_t *post_json(const struct timebank_post_row *p,
+/* post_json: the API shape of post p by author a, for v (can_edit: may
+ * v change, close or delete it). */
+static json_t *post_json(const struct viewer *v,
+                         const struct timebank_post_row *p,
                          const struct timebank_person *a)
 {
     static const char *const fields[] = {
@@ -288,24 +291,29 @@ static json_t *post_json(const struct timebank_post_row *p,
     json_object_set_new(o, "kind", json_string(p->kind));
     json_object_set_new(o, "status", json_string(p->status));
     for (k = fields; *k; k++) {
-        json_t *v = json_object_get(p->doc, *k);
+        json_t *x = json_object_get(p->doc, *k);
 
-        json_object_set(o, *k, v ? v : json_null());
+        json_object_set(o, *k, x ? x : json_null());
     }
     json_object_set_new(
         o, "author",
         json_pack("{s:o, s:o, s:o}", "id", ids_json(a->id), "name",
                   str_or_null(a->name), "cooperative",
                   coop_json(a->cooperative_id, a->cooperative)));
+    json_object_set_new(o, "can_edit",
+                        json_boolean(viewer_can_edit_entrepreneur(
+                            v, a->cooperative_id, a->id)));
     json_object_set_new(o, "created_at", json_string(p->created_at));
     json_object_set_new(o, "updated_at", json_string(p->updated_at));
     return o;
 }
 
 /* validate_post: in -> the clean document and its place; the author's
- * location stands for a missing place. */
+ * location stands for a missing place. until_past: refuse an `until`
+ * already past (at creation, and when a change gives it). */
 static enum rc validate_post(struct db *db, long long author, json_t *in,
-                             json_t *errs, json_t **out, struct place *pl)
+                             int until_past, json_t *errs, json_t **out,
+                             struct place *pl)
 {
     static const char *const known[] = {"kind",   "title", "description",
                                         "trades", "place", "from",
@@ -350,7 +358,7 @@ static enum rc validate_post(struct db *db, long long author, json_t *in,
     check_date(&c, in, "from", 0, clean);
     if (check_date(&c, in, "until", 0, clean) > 0) {
         today(day, sizeof day);
-        if (strcmp(str(clean, "until"), day) < 0)
+        if (until_past && strcmp(str(clean, "until"), day) < 0)
             check_fail(&c, "until", "must not be in the past");
         else if (*str(clean, "from") &&
                  strcmp(str(clean, "until"), str(clean, "from")) < 0)
@@ -395,13 +403,13 @@ enum rc timebank_post_create(struct db *db, const struct viewer *v, json_t *in,
     if (!viewer_can_post_time(v, v->entrepreneur_id)) return RC_FORBIDDEN;
     rc = db_begin(db);
     if (rc != RC_OK) return rc;
-    rc = validate_post(db, v->entrepreneur_id, in, errs, &doc, &pl);
+    rc = validate_post(db, v->entrepreneur_id, in, 1, errs, &doc, &pl);
     if (rc == RC_OK)
         rc = timebank_db_post_insert(db, v->entrepreneur_id, doc, pl.insee,
                                      pl.departement, &id);
     if (rc == RC_OK) rc = load_post(db, v, id, &p, &a);
     if (rc == RC_OK) {
-        *out = post_json(&p, &a);
+        *out = post_json(v, &p, &a);
         if (!*out) rc = RC_NOMEM;
     }
     rc = end(db, rc, out);
@@ -425,12 +433,113 @@ enum rc timebank_post_get(struct db *db, const struct viewer *v, const char *id,
     if (rc != RC_OK) return rc;
     rc = load_post(db, v, n, &p, &a);
     if (rc == RC_OK) {
-        *out = post_json(&p, &a);
+        *out = post_json(v, &p, &a);
         if (!*out) rc = RC_NOMEM;
     }
     rc = end(db, rc, out);
     json_decref(p.doc);
     return rc;
+}
+
+/* editable: post id loaded into p and a, when v may change it:
+ * RC_UNAUTHORIZED anonymous, RC_NOTFOUND when v may not see it,
+ * RC_FORBIDDEN when v sees it but may not edit its author's profile. */
+static enum rc editable(struct db *db, const struct viewer *v, long long id,
+                        struct timebank_post_row *p, struct timebank_person *a)
+{
+    enum rc rc = load_post(db, v, id, p, a);
+
+    if (rc == RC_OK &&
+        !viewer_can_edit_entrepreneur(v, a->cooperative_id, a->id))
+        rc = RC_FORBIDDEN;
+    return rc;
+}
+
+enum rc timebank_post_update(struct db *db, const struct viewer *v,
+                             const char *id, json_t *in, json_t *errs,
+                             json_t **out)
+{
+    static const char *const statuses[] = {"open", "closed", NULL};
+    struct check c = {errs, ""};
+    struct timebank_post_row p;
+    struct timebank_person a;
+    struct place pl;
+    json_t *patch = NULL, *merged = NULL, *doc = NULL, *st = NULL;
+    char status[8];
+    long long n;
+    enum rc rc;
+
+    *out = NULL;
+    memset(&p, 0, sizeof p);
+    if (v->role == VIEWER_ANONYMOUS) return RC_UNAUTHORIZED;
+    if (!ids_parse(id, &n)) return RC_NOTFOUND;
+    if (!json_is_object(in)) {
+        check_fail(&c, NULL, "must be a JSON object");
+        return RC_INVALID;
+    }
+    rc = db_begin(db);
+    if (rc != RC_OK) return rc;
+    rc = editable(db, v, n, &p, &a);
+    if (rc != RC_OK) goto out;
+    /* status apart; every other field as at creation, on the post with
+     * the patch applied. */
+    snprintf(status, sizeof status, "%s", p.status);
+    st = json_object();
+    patch = json_deep_copy(in);
+    if (!st || !patch) {
+        rc = RC_NOMEM;
+        goto out;
+    }
+    if (check_enum(&c, in, "status", statuses, 0, st) > 0)
+        snprintf(status, sizeof status, "%s", str(st, "status"));
+    else if (json_is_null(json_object_get(in, "status")))
+        check_fail(&c, "status", "must be open or closed");
+    json_object_del(patch, "status");
+    merged = check_merge_patch(p.doc, patch);
+    if (!merged) {
+        rc = RC_NOMEM;
+        goto out;
+    }
+    rc = validate_post(db, p.entrepreneur_id, merged,
+                       check_present(in, "until"), errs, &doc, &pl);
+    if (rc == RC_OK && check_failed(&c)) rc = RC_INVALID;
+    if (rc == RC_OK)
+        rc = timebank_db_post_update(db, n, doc, pl.insee, pl.departement,
+                                     status);
+    json_decref(p.doc);
+    p.doc = NULL;
+    if (rc == RC_OK) rc = load_post(db, v, n, &p, &a);
+    if (rc == RC_OK) {
+        *out = post_json(v, &p, &a);
+        if (!*out) rc = RC_NOMEM;
+    }
+out:
+    rc = end(db, rc, out);
+    json_decref(p.doc);
+    json_decref(patch);
+    json_decref(merged);
+    json_decref(doc);
+    json_decref(st);
+    return rc;
+}
+
+enum rc timebank_post_delete(struct db *db, const struct viewer *v,
+                             const char *id)
+{
+    struct timebank_post_row p;
+    struct timebank_person a;
+    long long n;
+    enum rc rc;
+
+    memset(&p, 0, sizeof p);
+    if (v->role == VIEWER_ANONYMOUS) return RC_UNAUTHORIZED;
+    if (!ids_parse(id, &n)) return RC_NOTFOUND;
+    rc = db_begin(db);
+    if (rc != RC_OK) return rc;
+    rc = editable(db, v, n, &p, &a);
+    if (rc == RC_OK) rc = timebank_db_post_delete(db, n);
+    json_decref(p.doc);
+    return end(db, rc, NULL);
 }
 
 /* parse_trade: "F16", "rome:F1603", "43.22" into scheme ("" any) and an
@@ -480,8 +589,9 @@ enum rc timebank_post_list(struct db *db, const struct viewer *v,
 {
     struct check c = {errs, ""};
     char scheme[8] = "", code[32] = "", dep[4] = "", day[16];
-    long long coop = 0, before = 0, total = 0, *ids = NULL;
+    long long coop = 0, author = 0, before = 0, total = 0, *ids = NULL;
     const char *kind = f && f->kind ? f->kind : "";
+    const char *status = f && f->status && *f->status ? f->status : "open";
     json_t *res = NULL;
     int n = 0, i;
     enum rc rc;
@@ -506,6 +616,12 @@ enum rc timebank_post_list(struct db *db, const struct viewer *v,
     if (f && f->cooperative && *f->cooperative &&
         !ids_parse(f->cooperative, &coop))
         check_fail(&c, "cooperative", "must be a cooperative id");
+    if (f && f->author && *f->author && !ids_parse(f->author, &author))
+        check_fail(&c, "author", "must be an entrepreneur id");
+    if (strcmp(status, "open") && strcmp(status, "closed") &&
+        strcmp(status, "all"))
+        check_fail(&c, "status", "must be open, closed or all");
+    if (!strcmp(status, "all")) status = "";
     if (cursor && *cursor && !ids_parse(cursor, &before))
         check_fail(&c, "cursor", "is not a cursor from a previous answer");
     if (check_failed(&c)) return RC_INVALID;
@@ -519,15 +635,17 @@ enum rc timebank_post_list(struct db *db, const struct viewer *v,
     today(day, sizeof day);
     rc = db_begin_read(db);
     if (rc == RC_OK)
-        rc = timebank_db_post_list(db, v, kind, scheme, code, dep, coop, day,
-                                   before, limit + 1, ids, &n, &total);
+        rc = timebank_db_post_list(db, v, kind, scheme, code, dep, coop,
+                                   author, status, day, before, limit + 1,
+                                   ids, &n, &total);
     for (i = 0; rc == RC_OK && i < n && i < limit; i++) {
         struct timebank_post_row p;
         struct timebank_person a;
 
         rc = timebank_db_post(db, ids[i], &p);
         if (rc == RC_OK) rc = timebank_db_person(db, p.entrepreneur_id, &a);
-        if (rc == RC_OK && json_array_append_new(res, post_json(&p, &a)) != 0)
+        if (rc == RC_OK &&
+            json_array_append_new(res, post_json(v, &p, &a)) != 0)
             rc = RC_NOMEM;
         json_decref(p.doc);
     }
@@ -745,12 +863,13 @@ static enum rc check_limits(struct db *db, const struct timebank_person *payer,
     return RC_CONFLICT;
 }
 
-/* tell: an inbox line and an e-mail to entrepreneur ent (in the caller's
- * transaction). */
+/* tell: an inbox line about transfer and an e-mail to entrepreneur ent
+ * (in the caller's transaction). */
 static enum rc tell(struct db *db, long long ent, const char *kind,
-                    const char *text, const char *subject, const char *body)
+                    long long transfer, const char *text, const char *subject,
+                    const char *body)
 {
-    enum rc rc = timebank_db_notify(db, ent, kind, text);
+    enum rc rc = timebank_db_notify(db, ent, kind, transfer, text);
 
     if (rc == RC_OK) rc = outbox_add_entrepreneur(db, ent, subject, body, 0, 0);
     return rc;
@@ -790,8 +909,8 @@ static enum rc tell_recorded(struct db *db, const struct timebank_config *cfg,
     buf_addf(&body, "\n%s/time.html#transfer=%lld\n\n-- essaim\n",
              base_url(cfg), t->id);
     rc = buf_oom(&body) ? RC_NOMEM
-                        : tell(db, other->id, "time.transfer", text, subject,
-                               buf_str(&body));
+                        : tell(db, other->id, "time.transfer", t->id, text,
+                               subject, buf_str(&body));
     buf_free(&body);
     return rc;
 }
@@ -825,7 +944,7 @@ static enum rc tell_answered(struct db *db, const struct timebank_config *cfg,
                        : "Rien n'a changé sur les comptes temps.",
              base_url(cfg), t->id);
     return tell(db, rec->id, confirmed ? "time.confirmed" : "time.rejected",
-                text, subject, body);
+                t->id, text, subject, body);
 }
 
 /* key_ok: an Idempotency-Key: 1 to 255 visible ASCII characters. */

@@ -41,7 +41,10 @@
  * an account is read by the entrepreneur, their cooperative's staff and
  * administrators; a cooperative's report and limits by its staff and
  * administrators (util/viewer.c). Posts are read by whoever may see the
- * author's profile.
+ * author's profile, and edited, closed or deleted by those who may edit
+ * it (the author, their cooperative's staff, administrators:
+ * viewer_can_edit_entrepreneur, as an entrepreneur's offer). Open posts
+ * are found by the search engine too (search/search_item.h, kind=post).
  *
  * Ownership: *out values are new references. Thread-safe given one
  * struct db per thread; the pure functions are thread-safe.
@@ -159,9 +162,28 @@ enum rc timebank_post_create(struct db *db, const struct viewer *v, json_t *in,
                              json_t *errs, json_t **out);
 
 /* timebank_post_get: GET /time/posts/{id}, when v may see its author
- * (RC_NOTFOUND otherwise). */
+ * (RC_NOTFOUND otherwise), whatever its status. */
 enum rc timebank_post_get(struct db *db, const struct viewer *v, const char *id,
                           json_t **out);
+
+/* timebank_post_update: PATCH /time/posts/{id} {kind, title,
+ * description, trades, place, from, until, status (open|closed)}: the
+ * fields given replace the post's (null removes an optional one; place
+ * null: the author's location), and the result is checked as at
+ * creation, except that an `until` already past may stay when the patch
+ * does not give it (a post that ended can still be closed). By the
+ * author, their cooperative's staff and administrators: RC_UNAUTHORIZED
+ * anonymous, RC_NOTFOUND when v may not see the author, RC_FORBIDDEN
+ * when v sees it but may not edit it. Answers the post. */
+enum rc timebank_post_update(struct db *db, const struct viewer *v,
+                             const char *id, json_t *in, json_t *errs,
+                             json_t **out);
+
+/* timebank_post_delete: DELETE /time/posts/{id}, by the same people as
+ * timebank_post_update (same codes). The transfers that named it keep
+ * working, their post_id set to null. */
+enum rc timebank_post_delete(struct db *db, const struct viewer *v,
+                             const char *id);
 
 /* Filters of GET /time/posts ("" or NULL: none). */
 struct timebank_post_filter {
@@ -169,11 +191,16 @@ struct timebank_post_filter {
     const char *trade;       /* a code or its beginning: F16, rome:F1603 */
     const char *departement; /* of the place: 44, 2A, 974 */
     const char *cooperative; /* the author's cooperative id */
+    const char *author;      /* the author's entrepreneur id */
+    const char *status;      /* open (default: open posts whose `until`
+                                has not passed), closed, or all (every
+                                post, ended ones too) */
 };
 
-/* timebank_post_list: the open posts whose authors v may see, newest
- * first; a post whose `until` has passed is left out. {total, results,
- * next_cursor}. Bad filters: RC_INVALID naming the parameter. */
+/* timebank_post_list: the posts whose authors v may see, newest first,
+ * by default the open ones whose `until` has not passed (status).
+ * {total, results, next_cursor}. Bad filters: RC_INVALID naming the
+ * parameter. Each post says whether v may edit it (can_edit). */
 enum rc timebank_post_list(struct db *db, const struct viewer *v,
                            const struct timebank_post_filter *f, int limit,
                            const char *cursor, json_t *errs, json_t **out);
@@ -339,9 +366,10 @@ enum rc timebank_db_idem_get(struct db *db, long long account, const char *key,
 enum rc timebank_db_idem_put(struct db *db, long long account, const char *key,
                              const unsigned char hash[32], long long transfer);
 
-/* timebank_db_notify: an inbox line for entrepreneur ent. */
+/* timebank_db_notify: an inbox line for entrepreneur ent about transfer
+ * (its id, shown with the line so that the inbox links to it). */
 enum rc timebank_db_notify(struct db *db, long long ent, const char *kind,
-                           const char *text);
+                           long long transfer, const char *text);
 
 /* timebank_db_post_insert: a new post by ent with its document, place
  * and trades (the clean document's); *id its id. */
@@ -349,18 +377,30 @@ enum rc timebank_db_post_insert(struct db *db, long long ent, json_t *doc,
                                 const char *insee, const char *departement,
                                 long long *id);
 
+/* timebank_db_post_update: post id's document, place, trades and
+ * status replaced (a new change number; updated_at now). */
+enum rc timebank_db_post_update(struct db *db, long long id, json_t *doc,
+                                const char *insee, const char *departement,
+                                const char *status);
+
+/* timebank_db_post_delete: delete post id (its trades with it; the
+ * transfers that named it keep a null post_id). RC_NOTFOUND when none. */
+enum rc timebank_db_post_delete(struct db *db, long long id);
+
 /* timebank_db_post: post id into p (free p->doc; RC_NOTFOUND). */
 enum rc timebank_db_post(struct db *db, long long id,
                          struct timebank_post_row *p);
 
-/* timebank_db_post_list: the ids of the open posts v may see (through
- * the author's profile), filtered (trade: scheme "" for any, code a
- * beginning; coop 0: any), newest first, under before (0: from the
+/* timebank_db_post_list: the ids of the posts v may see (through the
+ * author's profile), filtered (trade: scheme "" for any, code a
+ * beginning; coop, author 0: any; status "open": open and not ended by
+ * today, "closed", "": any), newest first, under before (0: from the
  * top), at most limit into ids; *n how many, *total all of them. */
 enum rc timebank_db_post_list(struct db *db, const struct viewer *v,
                               const char *kind, const char *scheme,
                               const char *code, const char *departement,
-                              long long coop, const char *today,
+                              long long coop, long long author,
+                              const char *status, const char *today,
                               long long before, int limit, long long *ids,
                               int *n, long long *total);
 

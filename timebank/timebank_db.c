@@ -13,10 +13,10 @@
 
 #define NOW "strftime('%Y-%m-%dT%H:%M:%SZ','now')"
 
-static const char sql_person[] =
+static const char sql_person[] = /* of this instance (not a peer's) */
     "SELECT e.id, e.cooperative_id, e.display_name, c.name, e.visibility"
     " FROM entrepreneur e JOIN cooperative c ON c.id = e.cooperative_id"
-    " WHERE e.id = ?1";
+    " WHERE e.id = ?1 AND c.peer_id IS NULL";
 static const char sql_coop[] = "SELECT name FROM cooperative WHERE id = ?1";
 static const char sql_location[] =
     "SELECT json_extract(doc, '$.location') FROM entrepreneur WHERE id = ?1";
@@ -70,8 +70,8 @@ static const char sql_idem_put[] =
     "INSERT OR REPLACE INTO time_idem(account_id, key, body_hash,"
     " transfer_id) VALUES(?1, ?2, ?3, ?4)";
 static const char sql_notify[] =
-    "INSERT INTO notification(entrepreneur_id, kind, text)"
-    " VALUES(?1, ?2, ?3)";
+    "INSERT INTO notification(entrepreneur_id, kind, transfer_id, text)"
+    " VALUES(?1, ?2, ?3, ?4)";
 static const char sql_post_insert[] =
     "INSERT INTO time_post(entrepreneur_id, kind, title, doc, insee,"
     " departement, avail_from, avail_until, seq)"
@@ -79,16 +79,28 @@ static const char sql_post_insert[] =
 static const char sql_post_trade[] =
     "INSERT OR IGNORE INTO time_post_trade(post_id, scheme, code)"
     " VALUES(?1, ?2, ?3)";
+static const char sql_post_update[] =
+    "UPDATE time_post SET kind = ?2, title = ?3, doc = ?4, insee = ?5,"
+    " departement = ?6, avail_from = ?7, avail_until = ?8, status = ?9,"
+    " seq = ?10, updated_at = " NOW " WHERE id = ?1";
+static const char sql_post_trades_clear[] =
+    "DELETE FROM time_post_trade WHERE post_id = ?1";
+static const char sql_post_delete[] = "DELETE FROM time_post WHERE id = ?1";
 static const char sql_post[] =
     "SELECT id, entrepreneur_id, kind, status, doc, created_at, updated_at"
     " FROM time_post WHERE id = ?1";
+/* Filters: ?1 kind, ?2 département, ?3 cooperative, ?4 today, ?5 trade
+ * code (a beginning), ?6 its scheme, ?9 status ('open': open and not
+ * ended; '': any), ?10 author; the viewer ?90-?92. */
 #define POST_WHERE                                                             \
     " FROM time_post p JOIN entrepreneur e ON e.id = p.entrepreneur_id"        \
-    " WHERE p.status = 'open' AND " VIEWER_SQL(                                \
+    " WHERE (?9 = '' OR p.status = ?9) AND " VIEWER_SQL(                       \
         "e") " AND (?1 = '' OR p.kind = ?1) AND (?2 = '' OR p.departement = "  \
              "?2)"                                                             \
              " AND (?3 = 0 OR e.cooperative_id = ?3)"                          \
-             " AND (p.avail_until IS NULL OR p.avail_until >= ?4)"             \
+             " AND (?10 = 0 OR p.entrepreneur_id = ?10)"                       \
+             " AND (?9 <> 'open' OR p.avail_until IS NULL"                     \
+             " OR p.avail_until >= ?4)"                                        \
              " AND (?5 = '' OR EXISTS (SELECT 1 FROM time_post_trade t"        \
              " WHERE t.post_id = p.id AND (?6 = '' OR t.scheme = ?6)"          \
              " AND substr(t.code, 1, length(?5)) = ?5))"
@@ -158,6 +170,9 @@ const char *const timebank_sql[] = {sql_touch,
                                     sql_idem_put,
                                     sql_notify,
                                     sql_post_insert,
+                                    sql_post_update,
+                                    sql_post_trades_clear,
+                                    sql_post_delete,
                                     sql_post_trade,
                                     sql_post,
                                     sql_post_list,
@@ -505,14 +520,15 @@ enum rc timebank_db_idem_put(struct db *db, long long account, const char *key,
 }
 
 enum rc timebank_db_notify(struct db *db, long long ent, const char *kind,
-                           const char *text)
+                           long long transfer, const char *text)
 {
     sqlite3_stmt *st = db_stmt(db, sql_notify);
 
     if (!st) return RC_DB;
     sqlite3_bind_int64(st, 1, ent);
     sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, text, -1, SQLITE_TRANSIENT);
+    db_bind_id(st, 3, transfer);
+    sqlite3_bind_text(st, 4, text, -1, SQLITE_TRANSIENT);
     return db_step_done(db, st);
 }
 
@@ -525,6 +541,31 @@ static const char *str(json_t *o, const char *key)
     return s ? s : "";
 }
 
+/* post_trades: the trade codes of post id's clean document into
+ * time_post_trade. */
+static enum rc post_trades(struct db *db, long long id, json_t *doc)
+{
+    sqlite3_stmt *st;
+    json_t *t;
+    size_t i;
+    enum rc rc;
+
+    json_array_foreach(json_object_get(doc, "trades"), i, t)
+    {
+        /* Codes only: a free trade without a code has nothing to filter
+         * on. */
+        if (!*str(t, "code")) continue;
+        st = db_stmt(db, sql_post_trade);
+        if (!st) return RC_DB;
+        sqlite3_bind_int64(st, 1, id);
+        sqlite3_bind_text(st, 2, str(t, "scheme"), -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 3, str(t, "code"), -1, SQLITE_TRANSIENT);
+        rc = db_step_done(db, st);
+        if (rc != RC_OK) return rc;
+    }
+    return RC_OK;
+}
+
 enum rc timebank_db_post_insert(struct db *db, long long ent, json_t *doc,
                                 const char *insee, const char *departement,
                                 long long *id)
@@ -532,8 +573,6 @@ enum rc timebank_db_post_insert(struct db *db, long long ent, json_t *doc,
     sqlite3_stmt *st;
     char *text = NULL;
     long long seq = 0;
-    json_t *t;
-    size_t i;
     enum rc rc;
 
     *id = 0;
@@ -558,20 +597,57 @@ enum rc timebank_db_post_insert(struct db *db, long long ent, json_t *doc,
     rc = db_step_done(db, st);
     if (rc != RC_OK) return rc;
     *id = sqlite3_last_insert_rowid(db_handle(db));
-    json_array_foreach(json_object_get(doc, "trades"), i, t)
-    {
-        /* Codes only: a free trade without a code has nothing to filter
-         * on. */
-        if (!*str(t, "code")) continue;
-        st = db_stmt(db, sql_post_trade);
-        if (!st) return RC_DB;
-        sqlite3_bind_int64(st, 1, *id);
-        sqlite3_bind_text(st, 2, str(t, "scheme"), -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, 3, str(t, "code"), -1, SQLITE_TRANSIENT);
-        rc = db_step_done(db, st);
-        if (rc != RC_OK) return rc;
+    return post_trades(db, *id, doc);
+}
+
+enum rc timebank_db_post_update(struct db *db, long long id, json_t *doc,
+                                const char *insee, const char *departement,
+                                const char *status)
+{
+    sqlite3_stmt *st;
+    char *text = NULL;
+    long long seq = 0;
+    enum rc rc;
+
+    rc = db_next_seq(db, &seq);
+    if (rc != RC_OK) return rc;
+    text = json_dumps(doc, JSON_COMPACT);
+    st = db_stmt(db, sql_post_update);
+    if (!st || !text) {
+        free(text);
+        db_stmt_done(st);
+        return st ? RC_NOMEM : RC_DB;
     }
-    return RC_OK;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_text(st, 2, str(doc, "kind"), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 3, str(doc, "title"), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 4, text, -1, free);
+    sqlite3_bind_text(st, 5, insee, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 6, departement, -1, SQLITE_TRANSIENT);
+    bind_text_or_null(st, 7, str(doc, "from"));
+    bind_text_or_null(st, 8, str(doc, "until"));
+    sqlite3_bind_text(st, 9, status, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 10, seq);
+    rc = db_step_done(db, st);
+    if (rc != RC_OK) return rc;
+    /* The trades: written again, as at creation. */
+    st = db_stmt(db, sql_post_trades_clear);
+    if (!st) return RC_DB;
+    sqlite3_bind_int64(st, 1, id);
+    rc = db_step_done(db, st);
+    return rc == RC_OK ? post_trades(db, id, doc) : rc;
+}
+
+enum rc timebank_db_post_delete(struct db *db, long long id)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_post_delete);
+    enum rc rc;
+
+    if (!st) return RC_DB;
+    sqlite3_bind_int64(st, 1, id);
+    rc = db_step_done(db, st);
+    if (rc == RC_OK && sqlite3_changes(db_handle(db)) == 0) rc = RC_NOTFOUND;
+    return rc;
 }
 
 enum rc timebank_db_post(struct db *db, long long id,
@@ -599,11 +675,12 @@ enum rc timebank_db_post(struct db *db, long long id,
     return p->doc ? RC_OK : RC_NOMEM;
 }
 
-/* bind_post_filters: ?1..?6 and the viewer of POST_WHERE. */
+/* bind_post_filters: ?1..?6, ?9, ?10 and the viewer of POST_WHERE. */
 static void bind_post_filters(sqlite3_stmt *st, const struct viewer *v,
                               const char *kind, const char *scheme,
                               const char *code, const char *departement,
-                              long long coop, const char *today)
+                              long long coop, long long author,
+                              const char *status, const char *today)
 {
     sqlite3_bind_text(st, 1, kind ? kind : "", -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 2, departement ? departement : "", -1,
@@ -612,13 +689,16 @@ static void bind_post_filters(sqlite3_stmt *st, const struct viewer *v,
     sqlite3_bind_text(st, 4, today, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 5, code ? code : "", -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 6, scheme ? scheme : "", -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 9, status ? status : "", -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 10, author);
     db_bind_viewer(st, v);
 }
 
 enum rc timebank_db_post_list(struct db *db, const struct viewer *v,
                               const char *kind, const char *scheme,
                               const char *code, const char *departement,
-                              long long coop, const char *today,
+                              long long coop, long long author,
+                              const char *status, const char *today,
                               long long before, int limit, long long *ids,
                               int *n, long long *total)
 {
@@ -628,7 +708,8 @@ enum rc timebank_db_post_list(struct db *db, const struct viewer *v,
     *n = 0;
     *total = 0;
     if (!st) return RC_DB;
-    bind_post_filters(st, v, kind, scheme, code, departement, coop, today);
+    bind_post_filters(st, v, kind, scheme, code, departement, coop, author,
+                      status, today);
     sqlite3_bind_int64(st, 7, before);
     sqlite3_bind_int(st, 8, limit);
     while ((src = sqlite3_step(st)) == SQLITE_ROW && *n < limit)
@@ -637,7 +718,8 @@ enum rc timebank_db_post_list(struct db *db, const struct viewer *v,
     if (src != SQLITE_DONE && src != SQLITE_ROW) return db_rc(db, src);
     st = db_stmt(db, sql_post_count);
     if (!st) return RC_DB;
-    bind_post_filters(st, v, kind, scheme, code, departement, coop, today);
+    bind_post_filters(st, v, kind, scheme, code, departement, coop, author,
+                      status, today);
     return one_int(db, st, total);
 }
 

@@ -80,6 +80,7 @@ enum rc fetch_url(const char *url, const struct fetch_opts *o,
     CURL *h = NULL;
     CURLcode cc;
     enum rc rc = RC_UPSTREAM;
+    size_t i;
 
     memset(out, 0, sizeof *out);
     memset(&s, 0, sizeof s);
@@ -120,6 +121,8 @@ enum rc fetch_url(const char *url, const struct fetch_opts *o,
         snprintf(line, sizeof line, "Authorization: Bearer %s", o->bearer);
         hdrs = curl_slist_append(hdrs, line);
     }
+    for (i = 0; o->headers && o->headers[i]; i++)
+        hdrs = curl_slist_append(hdrs, o->headers[i]);
     if (hdrs) curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
     cc = curl_easy_perform(h);
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &out->status);

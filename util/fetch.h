@@ -19,6 +19,8 @@ struct fetch_opts {
     const char *etag;          /* send If-None-Match, or NULL */
     const char *last_modified; /* send If-Modified-Since, or NULL */
     const char *bearer;        /* send Authorization: Bearer, or NULL */
+    const char *const *headers; /* more header lines ("Name: value"),
+                                   NULL-terminated; or NULL */
 };
 
 struct fetch_result {

@@ -44,6 +44,30 @@ int text_utf8_valid(const char *s, size_t n)
     return 1;
 }
 
+size_t text_json_depth(const char *s, size_t n)
+{
+    size_t i, depth = 0, max = 0;
+    int in_string = 0;
+
+    for (i = 0; i < n; i++) {
+        char c = s[i];
+
+        if (in_string) {
+            if (c == '\\')
+                i++;
+            else if (c == '"')
+                in_string = 0;
+        } else if (c == '"') {
+            in_string = 1;
+        } else if (c == '[' || c == '{') {
+            if (++depth > max) max = depth;
+        } else if ((c == ']' || c == '}') && depth) {
+            depth--;
+        }
+    }
+    return max;
+}
+
 size_t text_utf8_chars(const char *s)
 {
     size_t n = 0;

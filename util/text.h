@@ -21,6 +21,15 @@
  * no surrogates, nothing above U+10FFFF, no NUL byte), else 0. */
 int text_utf8_valid(const char *s, size_t n);
 
+/* text_json_depth: the deepest nesting of arrays and objects in the JSON
+ * text s[0..n) (brackets inside strings do not count; nothing else is
+ * checked). jansson recurses once per level, up to 2048, and a CivetWeb
+ * worker thread has a 100 KiB stack that about 400 levels overflow: check
+ * untrusted JSON with this before json_loadb on a worker (TEXT_JSON_DEPTH
+ * is the limit the server uses). */
+#define TEXT_JSON_DEPTH 64
+size_t text_json_depth(const char *s, size_t n);
+
 /* text_utf8_chars: number of code points in a valid UTF-8 string. */
 size_t text_utf8_chars(const char *s);
 

@@ -81,6 +81,11 @@ function notifications(d) {
       const a = el('a', null, n.text);
       a.href = `/group.html#id=${encodeURIComponent(n.group_id)}`;
       li.append(a);
+    } else if (n.transfer_id) {
+      // A transfer of the time ledger: its page shows it, to answer.
+      const a = el('a', null, n.text);
+      a.href = `/time.html#transfer=${encodeURIComponent(n.transfer_id)}`;
+      li.append(a);
     } else {
       li.append(n.text);
     }

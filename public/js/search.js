@@ -15,7 +15,7 @@ const FACETS = [['trade', 'Métier'], ['cooperative', 'Coopérative'], ['departe
 const STATUS = { porteur: 'porteur de projet', salarie: 'entrepreneur salarié', associe: 'associé' };
 // Each kind of result: its name, and the agreement of "trouvé".
 const KINDS = { entrepreneur: ['entrepreneur', 'trouvé'], offer: ['offre', 'trouvée'],
-  group: ['groupe', 'trouvé'] };
+  group: ['groupe', 'trouvé'], post: ['annonce', 'trouvée'] };
 const key = (r) => (r.kind && r.kind !== 'entrepreneur' ? `${r.kind}-${r.id}` : r.id);
 const NAMES = { trade: 'métier', cooperative: 'coopérative', departement: 'département',
   cursor: 'page', limit: 'nombre de résultats', kind: 'type' };
@@ -265,7 +265,7 @@ function item(r, n) {
   const num = button('num', String(n), () => map.open(k));
   num.setAttribute('aria-label', `Montrer ${r.name} sur la carte`);
   const name = el('h3', 'nom');
-  if (kind !== 'entrepreneur') name.append(el('span', 'type', kind === 'offer' ? 'Offre · ' : 'Groupe · '));
+  if (kind !== 'entrepreneur') name.append(el('span', 'type', { offer: 'Offre · ', post: 'Entraide · ' }[kind] || 'Groupe · '));
   name.append(r.name);
   head.append(num, name);
   li.append(head);
@@ -274,7 +274,8 @@ function item(r, n) {
   const sameAsHeadline = marked.content.textContent === r.headline;
   const headline = el('p', 'accroche');
   if (sameAsHeadline) { headline.innerHTML = r.snippet; headline.classList.add('extrait'); }
-  else headline.textContent = kind === 'offer' ? `Proposée par ${r.headline}` : r.headline || '';
+  else headline.textContent = kind === 'offer' ? `Proposée par ${r.headline}`
+    : kind === 'post' ? `${r.post_kind === 'need' ? 'Demande' : 'Offre'} d’entraide de ${r.headline}` : r.headline || '';
   const meta = kind === 'group'
     ? [plural(r.members || 0, 'membre'), plural(r.cooperatives || 0, 'coopérative'), r.city, distance(r.distance_km)]
     : [r.cooperative && r.cooperative.name, r.city, STATUS[r.status], distance(r.distance_km)];
@@ -315,6 +316,7 @@ function more(r) {
     return p;
   }
   if (r.kind === 'offer') return profile(owner.id, `Voir le profil de ${owner.name}`);
+  if (r.kind === 'post') return profile(r.author.id, `Voir le profil de ${r.author.name}`);
   return profile(r.id);
 }
 

@@ -14,7 +14,13 @@
 // second one. A limit the transfer would pass (409) is said in French
 // next to the form, with the API's figures. "Offres et demandes
 // d'entraide": GET /api/v1/time/posts?kind=, and a form to publish one
-// (POST /api/v1/time/posts). #transfer=ID (the links of the e-mails)
+// (POST /api/v1/time/posts); a search of the open posts through the
+// search engine (GET /api/v1/search?kind=post&q=), its words marked.
+// "Mes annonces": GET /api/v1/time/posts?author={me}&status=all, each
+// with its state (ouverte, fermée, terminée) and Modifier (the publish
+// form again, sending the fields changed: PATCH /api/v1/time/posts/{id}),
+// Fermer or Rouvrir (PATCH {status}), Supprimer after a confirmation
+// (DELETE). #transfer=ID (the links of the e-mails and of the inbox)
 // opens that transfer with its buttons. Signed out, or not an
 // entrepreneur: a short explanation and a link.
 import { api, csrf, me, ROLES, french, clearErrors, showErrors, busy, el, date } from './session.js';
@@ -32,6 +38,8 @@ let idem = null;          // {key, body}: the transfer being recorded
 let recordedAt = 0;       // when the form last recorded one (ms)
 let detailId = null;      // the transfer shown by #transfer=ID
 let detailSeq = 0;
+let editing = null;       // my post being changed in the form, or null
+let searched = '';        // the words of the posts' search; '': the list
 
 // ------------------------------------------------------------- words
 
@@ -658,7 +666,9 @@ form.addEventListener('submit', async (e) => {
 
 // ------------------------------------------------------------- posts
 
-function postItem(p) {
+// postItem: a post of the list, or of the search with its snippet (the
+// API's, HTML-escaped, the words found in <mark>).
+function postItem(p, snippet) {
   const li = el('li', `resultat entraide-annonce entraide-annonce-${p.kind}`);
   li.id = `p-${p.id}`;
   li.append(el('p', `genre genre-${p.kind}`, p.kind === 'offer' ? 'Offre d’aide' : 'Demande d’aide'));
@@ -671,7 +681,13 @@ function postItem(p) {
   const when = p.from && p.until ? `du ${day(p.from)} au ${day(p.until)}`
     : p.from ? `à partir du ${day(p.from)}` : p.until ? `jusqu’au ${day(p.until)}` : '';
   if (when) li.append(el('p', 'meta', capital(when)));
-  if (p.description) li.append(el('p', 'extrait texte-long', p.description));
+  if (snippet) {
+    const x = el('p', 'extrait texte-long');
+    x.innerHTML = snippet;
+    li.append(x);
+  } else if (p.description) {
+    li.append(el('p', 'extrait texte-long', p.description));
+  }
   if (p.trades && p.trades.length) {
     const ul = el('ul', 'metiers');
     ul.append(...p.trades.map((t) => el('li', null, t.label || t.code)));
@@ -696,6 +712,7 @@ function postItem(p) {
 }
 
 async function loadPosts(cursor) {
+  if (!cursor) showSearch('');
   const q = new URLSearchParams({ limit: '10' });
   if (postsKind) q.set('kind', postsKind);
   if (cursor) q.set('cursor', cursor);
@@ -739,16 +756,250 @@ $('annonces-plus').addEventListener('click', async () => {
   }
 });
 
+// --------------------------------------------- search of the posts
+
+// fromSearch: a result of kind post as the list shows a post.
+const fromSearch = (x) => ({
+  id: x.id, kind: x.post_kind, title: x.name, place: x.place, from: x.from, until: x.until, trades: x.trades,
+  author: { id: x.author && x.author.id, name: x.author && x.author.name, cooperative: x.cooperative },
+});
+
+// showSearch: the list is the search of q ('' the list of posts).
+function showSearch(q) {
+  searched = q;
+  $('chercher-effacer').hidden = !q;
+  for (const x of document.querySelectorAll('.filtres-annonces button')) {
+    x.setAttribute('aria-pressed', String(q ? false : x.dataset.kind === postsKind));
+  }
+}
+
+const seek = $('f-chercher');
+
+// runSearch: the open posts the search engine finds for q, in the list;
+// focus: move the focus to the count (a search asked for, not a
+// refresh).
+async function runSearch(q, focus) {
+  if (!busy(seek, true)) return;
+  clearErrors(seek);
+  const r = await api('GET', `/api/v1/search?${new URLSearchParams({ kind: 'post', q, limit: '20' })}`);
+  busy(seek, false);
+  if (!r.ok) {
+    showErrors(seek, r);
+    return;
+  }
+  showSearch(q);
+  const found = r.body.results.map((x) => [fromSearch(x), x.snippet]);
+  for (const [p] of found) if (!posts.has(String(p.id))) posts.set(String(p.id), p);
+  $('annonces-liste').replaceChildren(...found.map(([p, snippet]) => postItem(p, snippet)));
+  $('annonces-plus').hidden = true;
+  const n = r.body.total;
+  $('annonces-compte').textContent = !n ? `Aucune annonce ouverte ne correspond à «${NB}${q}${NB}».`
+    : `${n} annonce${n > 1 ? 's' : ''} trouvée${n > 1 ? 's' : ''} pour «${NB}${q}${NB}»${n > found.length ? `, les ${found.length} premières` : ''}.`;
+  status('annonces-etat', '');
+  if (focus) {
+    $('annonces-compte').setAttribute('tabindex', '-1');
+    $('annonces-compte').focus();
+  }
+}
+
+seek.addEventListener('submit', (e) => {
+  e.preventDefault();
+  const q = seek.elements.q.value.trim();
+  if (!q) {
+    local(seek, [{ field: 'q', message: 'Tapez un ou plusieurs mots.' }]);
+    return;
+  }
+  runSearch(q, true);
+});
+$('chercher-effacer').addEventListener('click', async () => {
+  seek.elements.q.value = '';
+  await loadPosts();
+  seek.elements.q.focus();
+});
+
+// ---------------------------------------------------------- my posts
+
+// today: the day as the API counts it (UTC).
+const today = () => new Date().toISOString().slice(0, 10);
+
+// stateOf: a post's state [class, words]: open, closed, or ended (its
+// `until` passed: no longer listed nor found, and still mine to close
+// or change).
+function stateOf(p) {
+  if (p.status === 'closed') return ['closed', 'Fermée'];
+  if (p.until && p.until < today()) return ['ended', `Terminée le ${day(p.until)}`];
+  return ['open', p.until ? `Ouverte jusqu’au ${day(p.until)}` : 'Ouverte'];
+}
+
+// patchPost: PATCH one of my posts; then both lists again, the status
+// said and the focus on what follows the change.
+async function patchPost(p, body, done) {
+  const r = await api('PATCH', `/api/v1/time/posts/${encodeURIComponent(p.id)}`, body);
+  if (!r.ok) {
+    const box = $('mes-annonces-erreur');
+    box.textContent = after('L’annonce n’a pas été modifiée', problem(r));
+    box.hidden = false;
+    return null;
+  }
+  $('mes-annonces-erreur').hidden = true;
+  await refreshPosts();
+  status('mes-annonces-etat', done(r.body));
+  return r.body;
+}
+
+function mineItem(p) {
+  const li = el('li', `resultat entraide-annonce mon-annonce entraide-annonce-${p.kind}`);
+  li.id = `mp-${p.id}`;
+  li.append(el('p', `genre genre-${p.kind}`, p.kind === 'offer' ? 'Offre d’aide' : 'Demande d’aide'));
+  const h = el('h3', 'nom', p.title);
+  h.id = `mp-${p.id}-titre`;
+  li.append(h);
+  const [cls, words] = stateOf(p);
+  li.append(el('p', `etiquette-statut statut-${cls}`, words));
+  if (p.description) li.append(el('p', 'extrait texte-long', p.description));
+  const actions = el('div', 'actions');
+  const button = (label, className, fn) => {
+    const b = el('button', className, label);
+    b.type = 'button';
+    b.setAttribute('aria-describedby', h.id);
+    b.addEventListener('click', fn);
+    actions.append(b);
+    return b;
+  };
+  button('Modifier', 'secondaire', () => openEdit(p));
+  if (p.status === 'open') {
+    button('Fermer l’annonce', 'secondaire basculer', async () => {
+      await patchPost(p, { status: 'closed' }, (x) => `Annonce fermée${NB}: «${NB}${x.title}${NB}» n’est plus proposée.`);
+      focusMine(p.id, '.basculer');
+    });
+  } else {
+    button('Rouvrir l’annonce', 'secondaire basculer', async () => {
+      await patchPost(p, { status: 'open' }, (x) => `Annonce rouverte${NB}: «${NB}${x.title}${NB}».`);
+      focusMine(p.id, '.basculer');
+    });
+  }
+  const drop = button('Supprimer', 'danger-leger', () => {
+    // A second step: the deletion cannot be undone.
+    const ask = el('div', 'confirmer-suppression');
+    ask.append(el('p', null, `Supprimer «${NB}${p.title}${NB}»${NB}? Les échanges qui la citent restent enregistrés.`));
+    const row = el('div', 'actions');
+    const yes = el('button', 'danger', 'Supprimer définitivement');
+    yes.type = 'button';
+    const no = el('button', 'secondaire', 'Annuler');
+    no.type = 'button';
+    row.append(yes, no);
+    ask.append(row);
+    actions.hidden = true;
+    li.append(ask);
+    no.addEventListener('click', () => {
+      ask.remove();
+      actions.hidden = false;
+      drop.focus();
+    });
+    yes.addEventListener('click', async () => {
+      const r = await api('DELETE', `/api/v1/time/posts/${encodeURIComponent(p.id)}`);
+      if (!r.ok) {
+        const box = $('mes-annonces-erreur');
+        box.textContent = after('L’annonce n’a pas été supprimée', problem(r));
+        box.hidden = false;
+        return;
+      }
+      $('mes-annonces-erreur').hidden = true;
+      posts.delete(String(p.id));
+      await refreshPosts();
+      status('mes-annonces-etat', `Annonce supprimée${NB}: «${NB}${p.title}${NB}».`);
+      $('mes-annonces-titre').focus();
+    });
+    yes.focus();
+  });
+  li.append(actions);
+  return li;
+}
+
+// focusMine: after a change, the focus on the same control of the post.
+function focusMine(id, selector) {
+  const b = document.querySelector(`#mp-${id} ${selector}`);
+  if (b) b.focus();
+}
+
+async function loadMine() {
+  const q = new URLSearchParams({ author: self, status: 'all', limit: '100' });
+  const r = await api('GET', `/api/v1/time/posts?${q}`);
+  $('mes-annonces-erreur').hidden = r.ok;
+  if (!r.ok) {
+    $('mes-annonces-erreur').textContent = after('Vos annonces n’ont pas pu être chargées', problem(r));
+    return false;
+  }
+  for (const p of r.body.results) posts.set(String(p.id), p);
+  $('mes-annonces-liste').replaceChildren(...r.body.results.map(mineItem));
+  const n = r.body.total;
+  $('mes-annonces-compte').textContent = n ? `${n} annonce${n > 1 ? 's' : ''}.`
+    : 'Vous n’avez publié aucune annonce pour l’instant.';
+  postOptions();
+  return true;
+}
+
+// refreshPosts: my posts and the list (or the search shown) again.
+async function refreshPosts() {
+  await loadMine();
+  if (searched) {
+    await runSearch(searched, false);
+  } else {
+    await loadPosts();
+  }
+}
+
+// ------------------------------------------ publishing and changing
+
 const post = $('f-annonce');
+
+// tradesText: a post's trades as the field writes them.
+const tradesText = (p) => (p.trades || []).map((t) => (t.code
+  ? (t.scheme === 'rome' ? t.code : `${t.scheme}:${t.code}`) : t.label)).join(', ');
+
+// mode: the form publishes (null) or changes my post p.
+function mode(p) {
+  editing = p;
+  $('annonce-titre').textContent = p ? 'Modifier l’annonce' : 'Publier une offre ou une demande';
+  $('annonce-envoyer').textContent = p ? 'Enregistrer les modifications' : 'Publier';
+}
+
+function closeForm() {
+  post.reset();
+  clearErrors(post);
+  post.hidden = true;
+  $('ouvrir-annonce').setAttribute('aria-expanded', 'false');
+  mode(null);
+}
+
+function openEdit(p) {
+  closeForm();
+  mode(p);
+  const f = post.elements;
+  f.kind.value = p.kind;
+  f.title.value = p.title;
+  f.description.value = p.description || '';
+  f.trades.value = tradesText(p);
+  f.from.value = p.from || '';
+  f.until.value = p.until || '';
+  post.hidden = false;
+  $('ouvrir-annonce').setAttribute('aria-expanded', 'true');
+  post.scrollIntoView({ block: 'start' });
+  f.title.focus();
+}
+
 $('ouvrir-annonce').addEventListener('click', () => {
-  post.hidden = !post.hidden;
+  const show = post.hidden || editing;
+  closeForm();
+  post.hidden = !show;
   $('ouvrir-annonce').setAttribute('aria-expanded', String(!post.hidden));
   if (!post.hidden) $('annonce-kind-offer').focus();
 });
 $('fermer-annonce').addEventListener('click', () => {
-  post.hidden = true;
-  $('ouvrir-annonce').setAttribute('aria-expanded', 'false');
-  $('ouvrir-annonce').focus();
+  const was = editing;
+  closeForm();
+  if (was) focusMine(was.id, 'button');
+  else $('ouvrir-annonce').focus();
 });
 
 // trade: a trade as written in the list ("rome:M1203", "M1203",
@@ -781,7 +1032,23 @@ post.addEventListener('submit', async (e) => {
   if (trades.length) body.trades = trades.map(trade);
   if (f.from.value) body.from = f.from.value;
   if (f.until.value) body.until = f.until.value;
-  const r = await api('POST', '/api/v1/time/posts', body);
+  const was = editing;
+  if (was) {
+    // A change sends the fields changed only (an `until` already past
+    // may stay as it is); an emptied field is removed (null).
+    const now = { ...body, description: body.description || null, from: body.from || null, until: body.until || null };
+    const before = { kind: was.kind, title: was.title, description: was.description || null, from: was.from || null, until: was.until || null };
+    for (const k of Object.keys(before)) if (now[k] === before[k]) delete body[k]; else body[k] = now[k];
+    delete body.trades;
+    if (trades.join(', ') !== tradesText(was)) body.trades = trades.map(trade);
+    if (!Object.keys(body).length) {
+      busy(post, false);
+      local(post, [{ field: '', message: 'Rien n’a changé.' }]);
+      return;
+    }
+  }
+  const r = was ? await api('PATCH', `/api/v1/time/posts/${encodeURIComponent(was.id)}`, body)
+    : await api('POST', '/api/v1/time/posts', body);
   busy(post, false);
   if (!r.ok) {
     const errs = ((r.body && r.body.errors) || []).map((x) => ({
@@ -791,14 +1058,19 @@ post.addEventListener('submit', async (e) => {
     showErrors(post, { ...r, body: { ...r.body, errors: errs } });
     return;
   }
-  post.reset();
-  post.hidden = true;
-  $('ouvrir-annonce').setAttribute('aria-expanded', 'false');
+  closeForm();
+  if (was) {
+    await refreshPosts();
+    status('mes-annonces-etat', `Votre annonce est modifiée${NB}: «${NB}${r.body.title}${NB}».`);
+    focusMine(was.id, 'button');
+    return;
+  }
   postsKind = '';
   for (const x of document.querySelectorAll('.filtres-annonces button')) {
     x.setAttribute('aria-pressed', String(x.dataset.kind === ''));
   }
   await loadPosts();
+  await loadMine();
   status('annonces-etat', `Votre ${r.body.kind === 'offer' ? 'offre' : 'demande'} est publiée${NB}: «${NB}${r.body.title}${NB}».`);
   $('annonces-titre').focus();
 });
@@ -819,6 +1091,7 @@ async function start() {
   $('refus').hidden = true;
   // Posts first: the history and the transfers name the posts they know.
   await loadPosts();
+  await loadMine();
   const ok = await loadAccount();
   $('etat').textContent = '';
   $('entraide').hidden = false;

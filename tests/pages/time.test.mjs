@@ -13,7 +13,11 @@
 // 502 from a proxy, after the server recorded it): sending again answers
 // the same transfer, one only. B opens it through the link of the e-mail
 // (#transfer=ID) and refuses it with a reason. Reloaded, both pages keep
-// everything. Run by tools/test-pages.
+// everything. B's inbox links each notice of a transfer to it. B finds
+// A's need with the search box (the search engine, kind=post), its words
+// marked; A changes its title under "Mes annonces" (only the title is
+// sent), then closes it: "Fermée", out of the list, and B's search no
+// longer finds it. Run by tools/test-pages.
 import { run } from './harness.mjs';
 
 const text = (s) => (s || '').replace(/\s+/g, ' ').trim();
@@ -265,4 +269,72 @@ process.exitCode = await run('time page', { size: 1500, seed: 7, timeoutMs: 6000
   await pageB.locator(`#p-${postId}`).waitFor();
   check(await pageB.locator(`#p-${postId}`).getByRole('button', { name: `Enregistrer un échange avec ${A.name}` }).isVisible(),
     'B finds A\'s need under "Demandes d’aide", with "Enregistrer un échange avec …"');
+
+  // 9. B's inbox links the notice of each transfer to it.
+  await pageB.goto(`${base}/inbox.html`);
+  await pageB.locator('#notifications-liste li').first().waitFor();
+  const links = await pageB.locator('#notifications-liste a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+  check(links.includes(`/time.html#transfer=${first.id}`) && links.includes(`/time.html#transfer=${second}`),
+    `B's inbox links the transfers: ${links.filter((h) => h.startsWith('/time.html')).join(', ')}`);
+
+  // 10. B finds A's need through the search box (the search engine).
+  await open(pageB);
+  const seekB = pageB.locator('#f-chercher');
+  await seekB.getByLabel('Chercher une offre ou une demande').fill('page accueil');
+  const searchedB = pageB.waitForResponse((r) => r.url().includes('/api/v1/search?'));
+  await seekB.getByRole('button', { name: 'Chercher' }).click();
+  const sres = await searchedB;
+  await pageB.locator('#annonces-compte', { hasText: 'trouvée' }).waitFor();
+  const hitB = pageB.locator(`#p-${postId}`);
+  check(new URL(sres.url()).searchParams.get('kind') === 'post' && await hitB.isVisible()
+    && text(await pageB.locator('#annonces-compte').textContent()) === '1 annonce trouvée pour « page accueil ».'
+    && text(await hitB.locator('mark').first().textContent()) === 'page'
+    && text(await hitB.textContent()).includes(NEED)
+    && await hitB.getByRole('button', { name: `Enregistrer un échange avec ${A.name}` }).isVisible()
+    && await pageB.getByRole('button', { name: 'Revoir toutes les annonces' }).isVisible(),
+    `B searches "page accueil": "${text(await pageB.locator('#annonces-compte').textContent())}", its words marked`);
+  let found = (await call('GET', `/api/v1/search?${new URLSearchParams({ q: 'accueil' })}`, null, B.token)).body;
+  const asResult = found.results.find((x) => x.kind === 'post' && x.id === String(postId));
+  check(asResult && asResult.name === NEED && asResult.headline === A.name && asResult.post_kind === 'need'
+    && asResult.why.includes(`demande d'entraide de ${A.name}`) && found.facets.kind.post === 1,
+    'the search without kind finds it too, as a result of kind "post"');
+
+  // 11. A changes the title of the need under "Mes annonces".
+  await open(page);
+  const mine = page.locator(`#mp-${postId}`);
+  await mine.waitFor();
+  check(text(await mine.locator('.etiquette-statut').textContent()).startsWith('Ouverte jusqu’au'),
+    `"Mes annonces" lists the need: "${text(await mine.locator('.etiquette-statut').textContent())}"`);
+  await mine.getByRole('button', { name: 'Modifier' }).click();
+  const edited = 'Refaire la page d’accueil et le menu de mon site';
+  const postForm = page.locator('#f-annonce');
+  check(await postForm.getByLabel('Titre').inputValue() === NEED && await postForm.getByLabel('Métiers').inputValue() === 'M1805, mise en page'
+    && text(await page.locator('#annonce-titre').textContent()) === 'Modifier l’annonce',
+    'Modifier opens the form filled with the need');
+  await postForm.getByLabel('Titre').fill(edited);
+  const patched = page.waitForResponse((r) => r.url().endsWith(`/api/v1/time/posts/${postId}`) && r.request().method() === 'PATCH');
+  await postForm.getByRole('button', { name: 'Enregistrer les modifications' }).click();
+  const pres = await patched;
+  await page.locator('#mes-annonces-etat', { hasText: 'Votre annonce est modifiée' }).waitFor();
+  check(pres.status() === 200 && JSON.stringify(pres.request().postDataJSON()) === JSON.stringify({ title: edited })
+    && text(await page.locator(`#mp-${postId} h3`).textContent()) === edited && await postForm.isHidden(),
+    'the title changed (PATCH with the title only), the form closed');
+
+  // 12. A closes it: out of the list and of the search.
+  await page.locator(`#mp-${postId}`).getByRole('button', { name: 'Fermer l’annonce' }).click();
+  await page.locator(`#mp-${postId} .statut-closed`).waitFor();
+  await page.locator('#mes-annonces-etat', { hasText: 'Annonce fermée' }).waitFor();
+  check(text(await page.locator(`#mp-${postId} .statut-closed`).textContent()) === 'Fermée'
+    && await page.locator(`#p-${postId}`).count() === 0
+    && await page.locator(`#mp-${postId}`).getByRole('button', { name: 'Rouvrir l’annonce' }).isVisible()
+    && text(await page.locator('#annonces-compte').textContent()) === 'Aucune annonce en cours pour l’instant.',
+    `A closes the need: "${text(await page.locator('#mes-annonces-etat').textContent())}", no longer listed`);
+  await seekB.getByLabel('Chercher une offre ou une demande').fill('page accueil');
+  await seekB.getByRole('button', { name: 'Chercher' }).click();
+  await pageB.locator('#annonces-compte', { hasText: 'Aucune annonce ouverte' }).waitFor();
+  found = (await call('GET', `/api/v1/search?${new URLSearchParams({ q: 'accueil', kind: 'post' })}`, null, B.token)).body;
+  const closed = (await call('GET', `/api/v1/time/posts?author=${A.id}&status=closed`, null, B.token)).body;
+  check(await pageB.locator(`#p-${postId}`).count() === 0 && found.total === 0
+    && closed.total === 1 && closed.results[0].title === edited,
+    'closed, B\'s search no longer finds it; GET /time/posts?status=closed still shows it');
 });

@@ -1,0 +1,198 @@
+/*
+ * fed.h: federation. Each cooperative may run its own instance; instances
+ * pull each other's public (and, when trusted, network) documents so that
+ * one search covers the whole network.
+ *
+ * What an instance shows its peers:
+ *
+ *   GET /federation/v1/instance   its descriptor: name, base URL, its
+ *       cooperatives, software version, contact, its Ed25519 public key.
+ *   GET /federation/v1/changes?since=CURSOR&limit=N   the change feed: every
+ *       write of a local entrepreneur, offer or group since the cursor, in
+ *       the order of the instance's change numbers (db_next_seq). A change
+ *       carries the document as the asker may see it; a deletion, and a
+ *       document the asker may no longer see (a profile made private), is
+ *       a tombstone (deleted: true, doc: null), so it disappears from every
+ *       peer at its next pull. Documents from other instances are never
+ *       passed on (no loops, each instance speaks for itself).
+ *
+ * Who asks: anonymous askers get public documents; a peer gets network
+ * documents too, when it proves who it is by an Ed25519 signature of the
+ * request with the key of its descriptor (the asked instance's admin has
+ * registered it as a peer), or by a token the asked instance's admin
+ * issued for it (fed_token_issue).
+ *
+ * What an instance keeps of its peers: each peer's entrepreneurs, in the
+ * same tables as its own (directory), under cooperatives marked with the
+ * peer (cooperative.peer_id), so the one search engine finds them; each
+ * checked by the same validation as a local write, and refused one by one
+ * when bad. Their offers and groups are not kept yet (README).
+ */
+#ifndef ESSAIM_FED_H
+#define ESSAIM_FED_H
+
+#include <jansson.h>
+
+#include "../store/db.h"
+
+struct viewer;
+
+/* Limits of what a peer may send (documented in README.md). */
+#define FED_PAGE_MAX 1000          /* changes per page of the feed */
+#define FED_PAGE_DEFAULT 100
+#define FED_FEED_BYTES (32L << 20) /* a page of the feed, at most */
+#define FED_DOC_BYTES (256L << 10) /* one document, serialized */
+#define FED_PAGES_PER_PULL 1000    /* pages pulled from one peer per round */
+
+/* The instance, as the descriptor and the feed name it. */
+struct fed_self {
+    const char *base_url; /* "https://essaim.coop.example" (no final /) */
+    const char *name;     /* the instance's name */
+    const char *contact;  /* an e-mail or URL, "" for none */
+    const char *version;  /* software version */
+};
+
+/* fed_instance: the descriptor {name, base_url, software {name, version},
+ * contact, public_key, cooperatives[{id, name, kind}], feed}. */
+enum rc fed_instance(struct db *db, const struct fed_self *self,
+                     json_t **out);
+
+/* fed_changes: {changes[{kind, id, origin, updated_at, deleted, doc}],
+ * next} for v, as JSON text appended to out: the writes after cursor
+ * since (a decimal string, "" or "0" for the beginning), at most limit.
+ * next is the cursor to ask next; the feed is at its end when fewer than
+ * limit changes come back. RC_INVALID (errs names since or limit) for a
+ * bad cursor or limit. */
+struct buf;
+enum rc fed_changes(struct db *db, const struct viewer *v,
+                    const struct fed_self *self, const char *since,
+                    int limit, json_t *errs, struct buf *out);
+
+/* ---- keys and signed requests ---- */
+
+/* fed_public_key: the instance's Ed25519 public key, base64 (44 chars +
+ * NUL); the key pair is made at the first call and kept in the database. */
+enum rc fed_public_key(struct db *db, char out[64]);
+
+/* fed_secret_key: the instance's Ed25519 secret key (made at the first
+ * call), to sign with; wipe it (sodium_memzero) after use. */
+enum rc fed_secret_key(struct db *db, unsigned char sk[64]);
+
+/* fed_sign: the headers that sign a GET of path_and_query with sk by the
+ * instance at base_url at time now: "X-Essaim-Instance: ...",
+ * "X-Essaim-Date: ...", "X-Essaim-Signature: ..." in hdr[0..2]. The
+ * signed text is "GET\n" path_and_query "\n" date "\n" base_url. Pure. */
+void fed_sign(const unsigned char sk[64], const char *base_url,
+              const char *path_and_query, long long now, char hdr[3][320]);
+
+/* fed_verify: the viewer of a signed request: a peer registered here
+ * whose descriptor base URL is instance, whose key signed the text, at a
+ * date within FED_SIGN_SKEW_S of now. RC_OK sets *v to a peer viewer;
+ * RC_NOTFOUND for an instance not registered here (the request is then
+ * an anonymous one: public documents); RC_FORBIDDEN for a bad or stale
+ * signature. */
+#define FED_SIGN_SKEW_S 300
+enum rc fed_verify(struct db *db, const char *method,
+                   const char *path_and_query, const char *instance,
+                   const char *date, const char *signature, long long now,
+                   struct viewer *v);
+
+/* ---- peers (administrators) ---- */
+
+/* fed_peer_add: register {url, token?} (admins): 201 the peer. The peer
+ * is pulled at the puller's next round. RC_CONFLICT when the URL is
+ * registered already. */
+enum rc fed_peer_add(struct db *db, const struct viewer *v, json_t *in,
+                     json_t *errs, json_t **out);
+
+/* fed_peer_list: {total, results[peer]}: each peer with its sync state
+ * (last_ok_at, last_error, stale, documents, accepted, rejected). */
+enum rc fed_peer_list(struct db *db, const struct viewer *v, long stale_s,
+                      json_t **out);
+
+/* fed_peer_delete: forget a peer and every document it sent. */
+enum rc fed_peer_delete(struct db *db, const struct viewer *v,
+                        const char *id);
+
+/* fed_peer_resync: forget the peer's cursor: its next pull starts from
+ * the beginning (and drops what the peer no longer sends). */
+enum rc fed_peer_resync(struct db *db, const struct viewer *v,
+                        const char *id);
+
+/* fed_token_issue: a new token for a peer instance named name (admins):
+ * a `peer` account and a session that lasts ten years; *out {token,
+ * account_id}. Shown once. */
+enum rc fed_token_issue(struct db *db, const struct viewer *v, json_t *in,
+                        json_t *errs, json_t **out);
+
+/* fed_peers_stale: how many peers have not been pulled successfully for
+ * stale_s seconds (for /metrics), and *total peers. */
+enum rc fed_peers_stale(struct db *db, long stale_s, long *stale,
+                        long *total);
+
+/* fed_origins: for the search results: of each remote cooperative id
+ * (cooperative.peer_id not NULL), the peer's {url, name, synced_at,
+ * stale}. A new object keyed by the cooperative id; {} when none. */
+enum rc fed_origins(struct db *db, long stale_s, json_t **out);
+
+/* ---- pulling ---- */
+
+struct fed_pull_opts {
+    const struct fed_self *self; /* who signs the requests */
+    long timeout_s;              /* one HTTP request, whole */
+    long max_bytes;              /* one page of the feed */
+    int page;                    /* changes asked per page */
+};
+
+struct fed_pull_stats {
+    long pages, accepted, deleted, rejected;
+    int more;        /* stopped at FED_PAGES_PER_PULL: more to pull */
+    char error[256]; /* why the pull failed, "" if it did not */
+};
+
+/* fed_pull: pull peer id once: its descriptor when its key is unknown,
+ * then its feed from its cursor until the end (or FED_PAGES_PER_PULL
+ * pages). Bad documents are counted in *st and skipped; the cursor moves
+ * past them. RC_OK when the feed was read to its end; RC_UPSTREAM when
+ * the peer failed (its backoff then grows). */
+enum rc fed_pull(struct db *db, long long id, const struct fed_pull_opts *o,
+                 struct fed_pull_stats *st);
+
+/* fed_apply: apply data, one document as peer id would send it (a page
+ * of its change feed, or its descriptor when it has a base_url), as
+ * fed_pull does; for the fuzz target (tests/fuzz/fuzz_federation.c).
+ * RC_UPSTREAM (why in st->error) for a document that is not one. */
+enum rc fed_apply(struct db *db, long long id, const char *data, size_t len,
+                  struct fed_pull_stats *st);
+
+/* fed_pull_due: pull every peer whose next pull time has come (and set
+ * the next one: interval_s after a success, doubling backoff after a
+ * failure, at most an hour). *pulled counts the peers pulled. */
+enum rc fed_pull_due(struct db *db, const struct fed_pull_opts *o,
+                     long interval_s, long long now, int *pulled);
+
+/* The background puller of a server: a thread with its own connection
+ * that runs fed_pull_due every second or so. */
+struct fed_puller;
+struct fed_puller_config {
+    const char *db_path;
+    struct db_opts db;
+    struct fed_self self;
+    long interval_s;  /* ESSAIM_SYNC_INTERVAL_S */
+    long timeout_s;   /* one request */
+};
+struct fed_puller *fed_puller_start(const struct fed_puller_config *c);
+void fed_puller_stop(struct fed_puller *p);
+/* fed_puller_kick: pull now (after a peer was added). */
+void fed_puller_kick(struct fed_puller *p);
+
+/* ---- open data ---- */
+
+/* fed_export: the local public profiles as GeoJSON (format "geojson") or
+ * JSON-LD with schema.org (format "jsonld"), with licence; optional
+ * département filter (NULL for all). RC_INVALID for an unknown format. */
+enum rc fed_export(struct db *db, const struct fed_self *self,
+                   const char *format, const char *licence,
+                   const char *departement, json_t *errs, json_t **out);
+
+#endif
