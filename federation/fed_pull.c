@@ -26,6 +26,7 @@
 #include "../util/fetch.h"
 #include "../util/ids.h"
 #include "../util/log.h"
+#include "../util/text.h"
 #include "../util/viewer.h"
 #include "fed.h"
 
@@ -259,6 +260,7 @@ static void reject(struct page *pg, const char *kind, const char *id,
     pg->rejected++;
     snprintf(pg->rejection, sizeof pg->rejection, "%.20s %.64s: %s",
              kind ? kind : "?", id ? id : "?", why);
+    text_utf8_scrub(pg->rejection); /* it quotes the peer's bytes */
 }
 
 /* local_ent: the local row of the peer's entrepreneur rid: *id (0 if
@@ -510,6 +512,7 @@ static enum rc import(struct db *db, json_t *ents, struct page *pg)
         if ((nl = strchr(last, '\n'))) *nl = 0;
         snprintf(pg->rejection, sizeof pg->rejection, "entrepreneur %.280s",
                  last);
+        text_utf8_scrub(pg->rejection);
     }
     free(rep);
     return rc;
@@ -625,11 +628,14 @@ static int is_cursor(const char *s)
 /* ------------------------------------------------------------- pulling */
 
 /* record: a pull's outcome in the peer's row (a failure of this write is
- * logged: the next pull records again). */
-static void record(struct db *db, long long id, int ok, const char *error)
+ * logged: the next pull records again). error may quote the peer's bytes
+ * (a parser's message): made valid UTF-8, as the peers' list shows it. */
+static void record(struct db *db, long long id, int ok, char *error)
 {
     sqlite3_stmt *st;
     enum rc rc = db_begin(db);
+
+    if (error) text_utf8_scrub(error);
 
     if (rc != RC_OK) return;
     st = db_stmt(db, sql_peer_done);

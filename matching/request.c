@@ -201,8 +201,9 @@ static const char *str(json_t *o, const char *key)
 
 /* ---------------------------------------------------------- validation */
 
-/* check_wanted_item: a trade ref (object, or a string that is a known
- * code) into out as {scheme, code, label}; else a string of words. */
+/* check_wanted: each item a trade ref (object, or a string that is a
+ * known code) into out as {scheme, code, label}; a free skill {"skill":
+ * "text"} or another string: a string of words. */
 static int check_wanted(struct db *db, const struct check *c, json_t *in,
                         json_t *clean)
 {
@@ -228,6 +229,22 @@ static int check_wanted(struct db *db, const struct check *c, json_t *in,
         char name[32];
 
         snprintf(name, sizeof name, "wanted[%zu]", i);
+        /* A free skill {"skill": "text"} (CONTRACT.md) is words. */
+        if (json_is_object(item) && json_object_size(item) == 1 &&
+            json_object_get(item, "skill")) {
+            json_t *words = json_object_get(item, "skill");
+            char *w = NULL;
+
+            snprintf(name, sizeof name, "wanted[%zu].skill", i);
+            if (check_string_value(c, name, words, 100, 0, &w) > 0 && *w) {
+                json_array_append_new(arr, json_string(w));
+            } else {
+                if (w) check_fail(c, name, "must not be empty");
+                bad = 1;
+            }
+            free(w);
+            continue;
+        }
         if (json_is_string(item)) {
             json_t *ref = search_trade_ref(json_string_value(item));
             char *w = NULL;

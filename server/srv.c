@@ -273,9 +273,14 @@ const char *srv_header(struct req *r, const char *name)
 
 static void add_err(json_t *errs, const char *field, const char *msg)
 {
+    char clean[512];
+
+    /* A message may quote the input (jansson's error text). */
+    snprintf(clean, sizeof clean, "%s", msg);
+    text_utf8_scrub(clean);
     if (errs)
         json_array_append_new(errs, json_pack("{s:s, s:s}", "field", field,
-                                              "message", msg));
+                                              "message", clean));
 }
 
 int srv_query(struct req *r, const char *name, char *buf, size_t size,

@@ -745,6 +745,14 @@ static void test_hostile_peer(void **state)
     assert_non_null(strstr(st.error, "not a JSON object"));
     fake_feed(&f, "{\"no\":1}", "1");
     assert_int_equal(pull(&a, peer, FED_FEED_BYTES, 5, &st), RC_UPSTREAM);
+    /* Bytes that are not UTF-8, quoted by the parser's message: the
+     * peers' list still answers. */
+    free(f.changes);
+    f.changes = strdup("{\"changes\": \"\xff\xfe\xc3\"");
+    assert_int_equal(pull(&a, peer, FED_FEED_BYTES, 5, &st), RC_UPSTREAM);
+    assert_int_equal(test_call(&a, a.admin, "GET", "/api/v1/admin/peers",
+                               NULL, NULL),
+                     200);
     /* Oversized page. */
     f.big = 300000;
     assert_int_equal(pull(&a, peer, 65536, 5, &st), RC_UPSTREAM);

@@ -252,6 +252,16 @@ static void who_is_matched(void **state)
     mask = told(f, json_string_value(json_object_get(r, "id")));
     assert_true(mask == (1ull << f->translator));
     json_decref(r);
+
+    /* A free skill, as CONTRACT.md writes it: words, as a string. */
+    r = post(f, &f->client,
+             "{'title':'Un site en anglais','location':{'insee':'44109'},"
+             "'wanted':[{'skill':'traduction anglais'}],'deadline':'%s'}",
+             RC_OK, NULL);
+    assert_string_equal(json_string_value(json_array_get(
+                            json_object_get(r, "wanted"), 0)),
+                        "traduction anglais");
+    json_decref(r);
 }
 
 static void bad_requests_are_refused(void **state)
@@ -283,6 +293,10 @@ static void bad_requests_are_refused(void **state)
                      "'wanted':[{'scheme':'rome','code':'Z9999'}],"
                      "'deadline':'%s'}",
                      RC_INVALID, "wanted[0].code"));
+    json_decref(post(f, &f->client,
+                     "{'title':'x','location':{'insee':'44109'},"
+                     "'wanted':[{'skill':''}],'deadline':'%s'}",
+                     RC_INVALID, "wanted[0].skill"));
     json_decref(post(f, &f->client,
                      "{'title':'x','location':{'insee':'44109'},"
                      "'budget':-5,'deadline':'%s'}",

@@ -23,25 +23,6 @@ static void field_name(const struct check *c, const char *key, char *buf,
         snprintf(buf, size, "%s", key);
 }
 
-/* scrub: replace each byte of s that is not part of a well-formed UTF-8
- * character by '?': messages quote input (a JSON parser's error text
- * holds raw bytes) and are cut to their buffers, maybe inside a
- * character; jansson refuses such a string, and the error would be lost. */
-static void scrub(char *s)
-{
-    size_t i = 0, n = strlen(s), k;
-    unsigned char b;
-
-    while (i < n) {
-        b = (unsigned char)s[i];
-        k = b < 0x80 ? 1 : b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2;
-        if (i + k <= n && text_utf8_valid(s + i, k))
-            i += k;
-        else
-            s[i++] = '?';
-    }
-}
-
 void check_fail(const struct check *c, const char *key, const char *fmt, ...)
 {
     char field[256], msg[512];
@@ -51,8 +32,8 @@ void check_fail(const struct check *c, const char *key, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    scrub(field);
-    scrub(msg);
+    text_utf8_scrub(field);
+    text_utf8_scrub(msg);
     json_array_append_new(c->errs,
                           json_pack("{s:s, s:s}", "field", field, "message",
                                     msg));

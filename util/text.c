@@ -205,3 +205,18 @@ char *text_fold_dup(const char *s)
     text_fold(s, &b);
     return buf_take(&b);
 }
+
+void text_utf8_scrub(char *s)
+{
+    size_t i = 0, n = strlen(s), k;
+    unsigned char b;
+
+    while (i < n) {
+        b = (unsigned char)s[i];
+        k = b < 0x80 ? 1 : b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2;
+        if (i + k <= n && text_utf8_valid(s + i, k))
+            i += k;
+        else
+            s[i++] = '?';
+    }
+}

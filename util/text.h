@@ -30,6 +30,13 @@ int text_utf8_valid(const char *s, size_t n);
 #define TEXT_JSON_DEPTH 64
 size_t text_json_depth(const char *s, size_t n);
 
+/* text_utf8_scrub: replace each byte of s that is not part of a
+ * well-formed UTF-8 character by '?', in place. For messages that quote
+ * input (a JSON parser's error text holds raw bytes) or are cut to their
+ * buffers, maybe inside a character: jansson refuses such a string, and
+ * the message would be lost. */
+void text_utf8_scrub(char *s);
+
 /* text_utf8_chars: number of code points in a valid UTF-8 string. */
 size_t text_utf8_chars(const char *s);
 

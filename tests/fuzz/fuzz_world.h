@@ -223,13 +223,13 @@ static inline const struct fuzz_world *fuzz_world(void)
 }
 
 /* fuzz_world_file_remove: at exit, the file of fuzz_world_file(). */
-static char fuzz_world_dir[64];
+static char fuzz_world_dir[256];
 static struct db *fuzz_world_fdb;
 
 static inline void fuzz_world_file_remove(void)
 {
     static const char *const ext[] = {"", "-wal", "-shm"};
-    char path[128];
+    char path[300];
     size_t i;
 
     db_close(fuzz_world_fdb);
@@ -242,19 +242,22 @@ static inline void fuzz_world_file_remove(void)
 }
 
 /* fuzz_world_file: a copy of the world in a database file (a temporary
- * directory, removed at exit), for the search: the in-memory table and
- * the caches of search_mem.h are kept per database file, as in the
- * server, where a :memory: database rebuilds them on every search. */
+ * directory under $TMPDIR or /tmp, removed at exit; a crash leaves it,
+ * which is why tools/run-fuzz points TMPDIR into build-fuzz/), for the
+ * search: the in-memory table and the caches of search_mem.h are kept per
+ * database file, as in the server, where a :memory: database rebuilds
+ * them on every search. */
 static inline struct db *fuzz_world_file(void)
 {
     struct db *mem = fuzz_db();
+    const char *tmp = getenv("TMPDIR");
     sqlite3_backup *b;
-    char path[128];
+    char path[300];
 
     if (fuzz_world_fdb) return fuzz_world_fdb;
     fuzz_world();
-    snprintf(fuzz_world_dir, sizeof fuzz_world_dir, "%s",
-             "/tmp/essaim-fuzz-XXXXXX");
+    snprintf(fuzz_world_dir, sizeof fuzz_world_dir, "%s/essaim-fuzz-XXXXXX",
+             tmp && *tmp ? tmp : "/tmp");
     if (!mkdtemp(fuzz_world_dir)) {
         perror("fuzz: mkdtemp");
         exit(1);
