@@ -201,6 +201,24 @@ static const char *str(json_t *o, const char *key)
 
 /* ---------------------------------------------------------- validation */
 
+/* add_words: the words v (a string, at most 100 characters, not empty)
+ * appended to arr; 1 after an error on field name. */
+static int add_words(const struct check *c, const char *name, json_t *v,
+                     json_t *arr)
+{
+    char *w = NULL;
+    int bad = 0;
+
+    if (check_string_value(c, name, v, 100, 0, &w) > 0 && *w) {
+        json_array_append_new(arr, json_string(w));
+    } else {
+        if (w) check_fail(c, name, "must not be empty");
+        bad = 1;
+    }
+    free(w);
+    return bad;
+}
+
 /* check_wanted: each item a trade ref (object, or a string that is a
  * known code) into out as {scheme, code, label}; a free skill {"skill":
  * "text"} or another string: a string of words. */
@@ -232,22 +250,12 @@ static int check_wanted(struct db *db, const struct check *c, json_t *in,
         /* A free skill {"skill": "text"} (CONTRACT.md) is words. */
         if (json_is_object(item) && json_object_size(item) == 1 &&
             json_object_get(item, "skill")) {
-            json_t *words = json_object_get(item, "skill");
-            char *w = NULL;
-
             snprintf(name, sizeof name, "wanted[%zu].skill", i);
-            if (check_string_value(c, name, words, 100, 0, &w) > 0 && *w) {
-                json_array_append_new(arr, json_string(w));
-            } else {
-                if (w) check_fail(c, name, "must not be empty");
-                bad = 1;
-            }
-            free(w);
+            bad |= add_words(c, name, json_object_get(item, "skill"), arr);
             continue;
         }
         if (json_is_string(item)) {
             json_t *ref = search_trade_ref(json_string_value(item));
-            char *w = NULL;
 
             /* A code ("F1603", "rome:F1603", "43.22A") is a trade,
              * checked as one; other strings are words. */
@@ -255,14 +263,7 @@ static int check_wanted(struct db *db, const struct check *c, json_t *in,
                 item = ref; /* checked as an object below */
             } else {
                 json_decref(ref);
-                if (check_string_value(c, name, item, 100, 0, &w) > 0 &&
-                    *w) {
-                    json_array_append_new(arr, json_string(w));
-                } else {
-                    if (w) check_fail(c, name, "must not be empty");
-                    bad = 1;
-                }
-                free(w);
+                bad |= add_words(c, name, item, arr);
                 continue;
             }
         } else {

@@ -97,6 +97,49 @@ static enum rc trades_into(struct db *db, sqlite3_stmt *st, struct buf *text,
     return src == SQLITE_DONE ? RC_OK : db_rc(db, src);
 }
 
+/* titled_entry: the entry of an offer or a post whose row st holds (at
+ * the columns name, headline and doc), into e: name and headline, the
+ * description of its document, tag, and its trades: the codes
+ * trades_sql gives for id (labels from the reference table) and the
+ * labels of the free trades of its document. Gives st back. */
+static enum rc titled_entry(struct db *db, struct search_text *an,
+                            sqlite3_stmt *st, int name, int headline,
+                            int docs, const char *tag, const char *trades_sql,
+                            long long id, struct search_entry *e)
+{
+    struct buf text = {0}, trades = {0};
+    json_t *doc = json_loads(db_text(st, docs), 0, NULL), *t;
+    enum rc rc = RC_OK;
+    size_t i;
+
+    search_index_add_text(&text, db_text(st, name));
+    search_index_analyze(an, &e->col[0], buf_str(&text));
+    buf_reset(&text);
+    search_index_add_text(&text, db_text(st, headline));
+    search_index_analyze(an, &e->col[1], buf_str(&text));
+    db_stmt_done(st);
+    buf_reset(&text);
+    search_index_add_text(
+        &text, json_string_value(json_object_get(doc, "description")));
+    search_index_analyze(an, &e->col[4], buf_str(&text));
+    buf_adds(&e->col[5], tag);
+    st = db_stmt(db, trades_sql);
+    if (!st) rc = RC_DB;
+    if (rc == RC_OK) {
+        sqlite3_bind_int64(st, 1, id);
+        rc = trades_into(db, st, &trades, &e->col[5]);
+    }
+    json_array_foreach(json_object_get(doc, "trades"), i, t)
+        search_index_add_text(&trades,
+                              json_string_value(json_object_get(t, "label")));
+    search_index_analyze(an, &e->col[2], buf_str(&trades));
+    if (buf_oom(&text) || buf_oom(&trades)) rc = RC_NOMEM;
+    json_decref(doc);
+    buf_free(&text);
+    buf_free(&trades);
+    return rc;
+}
+
 /* offer_entry: the entry of offer id into e; *exists 0 when there is no
  * such offer, *indexed 0 when it has no entry (retired, or a tender
  * team's). */
@@ -105,10 +148,6 @@ static enum rc offer_entry(struct db *db, struct search_text *an,
                            int *exists, int *indexed)
 {
     sqlite3_stmt *st = db_stmt(db, sql_offer);
-    struct buf text = {0}, trades = {0};
-    json_t *doc = NULL, *t;
-    enum rc rc = RC_OK;
-    size_t i;
     int src;
 
     *exists = *indexed = 0;
@@ -126,35 +165,8 @@ static enum rc offer_entry(struct db *db, struct search_text *an,
         return RC_OK;
     }
     *indexed = 1;
-    doc = json_loads(db_text(st, 2), 0, NULL);
-    search_index_add_text(&text, db_text(st, 1));
-    search_index_analyze(an, &e->col[0], buf_str(&text));
-    buf_reset(&text);
-    search_index_add_text(&text, db_text(st, 4));
-    search_index_analyze(an, &e->col[1], buf_str(&text));
-    db_stmt_done(st);
-    buf_reset(&text);
-    search_index_add_text(
-        &text, json_string_value(json_object_get(doc, "description")));
-    search_index_analyze(an, &e->col[4], buf_str(&text));
-    buf_adds(&e->col[5], "_k_o");
-    /* Trades: the codes of offer_trade (labels from the reference
-     * table), and the labels the document gives (free trades). */
-    st = db_stmt(db, sql_offer_trades);
-    if (!st) rc = RC_DB;
-    if (rc == RC_OK) {
-        sqlite3_bind_int64(st, 1, id);
-        rc = trades_into(db, st, &trades, &e->col[5]);
-    }
-    json_array_foreach(json_object_get(doc, "trades"), i, t)
-        search_index_add_text(&trades,
-                              json_string_value(json_object_get(t, "label")));
-    search_index_analyze(an, &e->col[2], buf_str(&trades));
-    if (buf_oom(&text) || buf_oom(&trades)) rc = RC_NOMEM;
-    json_decref(doc);
-    buf_free(&text);
-    buf_free(&trades);
-    return rc;
+    return titled_entry(db, an, st, 1, 4, 2, "_k_o", sql_offer_trades, id,
+                        e);
 }
 
 /* group_entry: the entry of group id into e (as offer_entry); tender
@@ -220,10 +232,6 @@ static enum rc post_entry(struct db *db, struct search_text *an,
                           int *indexed)
 {
     sqlite3_stmt *st = db_stmt(db, sql_post);
-    struct buf text = {0}, trades = {0};
-    json_t *doc = NULL, *t;
-    enum rc rc = RC_OK;
-    size_t i;
     int src;
 
     *exists = *indexed = 0;
@@ -240,35 +248,7 @@ static enum rc post_entry(struct db *db, struct search_text *an,
         return RC_OK;
     }
     *indexed = 1;
-    doc = json_loads(db_text(st, 2), 0, NULL);
-    search_index_add_text(&text, db_text(st, 1));
-    search_index_analyze(an, &e->col[0], buf_str(&text));
-    buf_reset(&text);
-    search_index_add_text(&text, db_text(st, 3));
-    search_index_analyze(an, &e->col[1], buf_str(&text));
-    db_stmt_done(st);
-    buf_reset(&text);
-    search_index_add_text(
-        &text, json_string_value(json_object_get(doc, "description")));
-    search_index_analyze(an, &e->col[4], buf_str(&text));
-    buf_adds(&e->col[5], "_k_p");
-    /* Trades: as an offer's (codes with their labels, and the labels of
-     * free trades from the document). */
-    st = db_stmt(db, sql_post_trades);
-    if (!st) rc = RC_DB;
-    if (rc == RC_OK) {
-        sqlite3_bind_int64(st, 1, id);
-        rc = trades_into(db, st, &trades, &e->col[5]);
-    }
-    json_array_foreach(json_object_get(doc, "trades"), i, t)
-        search_index_add_text(&trades,
-                              json_string_value(json_object_get(t, "label")));
-    search_index_analyze(an, &e->col[2], buf_str(&trades));
-    if (buf_oom(&text) || buf_oom(&trades)) rc = RC_NOMEM;
-    json_decref(doc);
-    buf_free(&text);
-    buf_free(&trades);
-    return rc;
+    return titled_entry(db, an, st, 1, 3, 2, "_k_p", sql_post_trades, id, e);
 }
 
 /* one: index (or drop) one marked offer, group or post, and give it a
