@@ -208,6 +208,19 @@ HOT void keep(struct run *r, const struct result *x)
     sift_down(r, 0);
 }
 
+/* set_rank: the fields every result ends with: distance_km (null
+ * without a place), snippet, score, why (stolen). */
+static void set_rank(json_t *o, const struct run *r, float dist,
+                     const char *snippet, const struct result *x, json_t *why)
+{
+    json_object_set_new(o, "distance_km",
+                        r->has_place ? json_real(round(dist * 10) / 10)
+                                     : json_null());
+    json_object_set_new(o, "snippet", json_string(snippet ? snippet : ""));
+    json_object_set_new(o, "score", json_real(x->score / 10000.0));
+    json_object_set_new(o, "why", why ? why : json_array());
+}
+
 /* d_remote: is entry id a profile pulled from a peer instance? */
 static int d_remote(const struct search_mem *m, uint32_t id)
 {
@@ -1117,13 +1130,7 @@ static json_t *item_entrepreneur(struct run *r, struct search_text *an,
                   "lat", json_object_get(loc, "lat"),
                   "lon", json_object_get(loc, "lon"));
     if (o) {
-        json_object_set_new(o, "distance_km",
-                            r->has_place ? json_real(round(dist * 10) / 10)
-                                         : json_null());
-        json_object_set_new(o, "snippet", snippet ? json_string(snippet)
-                                                  : json_string(""));
-        json_object_set_new(o, "score", json_real(x->score / 10000.0));
-        json_object_set_new(o, "why", why ? why : json_array());
+        set_rank(o, r, dist, snippet, x, why);
         why = NULL;
         /* A peer's profile: when it was fetched (api_search.c adds the
          * origin). */
@@ -1331,13 +1338,7 @@ static json_t *item_other(struct run *r, struct search_text *an,
         json_object_set_new(o, "members", json_integer(members));
         json_object_set_new(o, "cooperatives", json_integer(coops));
     }
-    json_object_set_new(o, "distance_km",
-                        r->has_place ? json_real(round(dist * 10) / 10)
-                                     : json_null());
-    json_object_set_new(o, "snippet", snippet ? json_string(snippet)
-                                              : json_string(""));
-    json_object_set_new(o, "score", json_real(x->score / 10000.0));
-    json_object_set_new(o, "why", why ? why : json_array());
+    set_rank(o, r, dist, snippet, x, why);
     why = NULL;
 out:
     free(ev);
@@ -1427,13 +1428,7 @@ static json_t *item_post(struct run *r, struct search_text *an,
                   "lat", json_object_get(loc, "lat"),
                   "lon", json_object_get(loc, "lon"));
     if (!o) goto out;
-    json_object_set_new(o, "distance_km",
-                        r->has_place ? json_real(round(dist * 10) / 10)
-                                     : json_null());
-    json_object_set_new(o, "snippet", snippet ? json_string(snippet)
-                                              : json_string(""));
-    json_object_set_new(o, "score", json_real(x->score / 10000.0));
-    json_object_set_new(o, "why", why ? why : json_array());
+    set_rank(o, r, dist, snippet, x, why);
     why = NULL;
 out:
     free(ev);
