@@ -97,8 +97,12 @@ static int check_sites(struct db *db, const struct check *c, json_t *in,
         json_t *clean;
 
         if (search_place_check_value(db, &sub, item, extra, &clean, NULL) <
-                0 ||
-            check_string(&sub, item, "label", 120, 0, clean) < 0) {
+            0) {
+            bad = 1;
+            continue;
+        }
+        if (check_string(&sub, item, "label", 120, 0, clean) < 0) {
+            json_decref(clean); /* the place was good, its label not */
             bad = 1;
             continue;
         }

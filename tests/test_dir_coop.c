@@ -162,6 +162,27 @@ static void test_siret_la_poste_head_office(void **state)
 /* (level 2 tests of dir_coop_create/get/patch/list go here, with
  * test_db_new() in a setup function) */
 
+/* A site whose place is good but whose label is not a string: refused,
+ * naming the label (and, under ASan, nothing leaks: found by fuzz_json). */
+static void test_site_label(void **state)
+{
+    struct db *db = test_db_new();
+    json_t *in = test_json("{'name':'Ouvre-Boîtes 44','kind':'cae',"
+                           "'sites':[{'insee':'44109','label':1.5}]}");
+    json_t *errs = json_array(), *out = NULL;
+    int created = 0;
+
+    (void)state;
+    assert_int_equal(
+        dir_coop_create(db, &viewer_system, in, errs, &created, &out),
+        RC_INVALID);
+    assert_true(test_has_error(errs, "sites[0].label"));
+    assert_null(out);
+    json_decref(in);
+    json_decref(errs);
+    db_close(db);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -172,6 +193,7 @@ int main(void)
         cmocka_unit_test(test_siret_form),
         cmocka_unit_test(test_siret_la_poste_establishments),
         cmocka_unit_test(test_siret_la_poste_head_office),
+        cmocka_unit_test(test_site_label),
         /* database */
     };
 
