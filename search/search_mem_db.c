@@ -19,6 +19,15 @@ static const char sql_rows[] =
     " FROM entrepreneur LEFT JOIN (SELECT account_id, sum(amount) AS given"
     " FROM time_movement WHERE amount > 0 GROUP BY account_id) h"
     " ON h.account_id = entrepreneur.id WHERE seq > ?1 ORDER BY id";
+/* The rows changed since ?1, by the seq index: a refresh costs the
+ * changes, not the table (with sql_rows' ORDER BY id and its aggregate
+ * over the whole ledger, SQLite scanned every profile at every refresh:
+ * 12 to 46 ms at 10,000 profiles, under the table's exclusive lock). */
+static const char sql_changed_rows[] =
+    "SELECT id, cooperative_id, visibility, status, insee, departement, lat,"
+    " lon, radius_km, zones, avail_from, avail_until,"
+    " (SELECT sum(amount) FROM time_movement WHERE account_id = e.id"
+    "  AND amount > 0) FROM entrepreneur e WHERE seq > ?1";
 static const char sql_all_trades[] =
     "SELECT entrepreneur_id, scheme, code FROM entrepreneur_trade"
     " ORDER BY entrepreneur_id";
@@ -56,7 +65,8 @@ static const char sql_dead_items[] =
     " AND kind IN ('offer', 'group', 'post')";
 
 const char *const search_mem_sql[] = {
-    sql_seq,        sql_rows,          sql_all_trades,  sql_trades,
+    sql_seq,        sql_rows,          sql_changed_rows, sql_all_trades,
+    sql_trades,
     sql_dead,       sql_codes,         sql_deps,        sql_coops,
     sql_offers,     sql_offer_members, sql_offer_codes, sql_groups,
     sql_group_members, sql_posts,      sql_post_codes,  sql_dead_items,
@@ -683,7 +693,7 @@ static enum rc load_changes(struct db *db, struct entry *e)
     enum rc rc = RC_OK;
     int src;
 
-    if (sqlite3_prepare_v2(h, sql_rows, -1, &rows, NULL))
+    if (sqlite3_prepare_v2(h, sql_changed_rows, -1, &rows, NULL))
         return db_rc(db, sqlite3_errcode(h));
     sqlite3_bind_int64(rows, 1, e->seq);
     while (rc == RC_OK && (src = sqlite3_step(rows)) == SQLITE_ROW) {

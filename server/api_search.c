@@ -21,9 +21,11 @@ static enum rc add_origins(struct req *r, json_t *out, int network)
     json_t *origins = NULL, *res, *peers, *o;
     const char *name = r->cfg->instance_name ? r->cfg->instance_name
                                              : "essaim";
-    enum rc rc = fed_origins(r->db, r->cfg->peer_stale_s, &origins);
+    enum rc rc = RC_OK;
     size_t i;
 
+    /* A local search has no peer's profile: no query for their origins. */
+    if (network) rc = fed_origins(r->db, r->cfg->peer_stale_s, &origins);
     if (rc != RC_OK) return rc;
     json_array_foreach(json_object_get(out, "results"), i, res) {
         const char *coop = json_string_value(
