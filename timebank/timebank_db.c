@@ -188,14 +188,6 @@ const char *const timebank_sql[] = {sql_touch,
 
 /* ------------------------------------------------------------- helpers */
 
-static void bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
-{
-    if (s && *s)
-        sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
-    else
-        sqlite3_bind_null(st, i);
-}
-
 /* one_int: the single integer the statement st (bound) answers. */
 static enum rc one_int(struct db *db, sqlite3_stmt *st, long long *v)
 {
@@ -397,7 +389,7 @@ enum rc timebank_db_transfer_insert(struct db *db,
     sqlite3_bind_int64(st, 1, t->from);
     sqlite3_bind_int64(st, 2, t->to);
     sqlite3_bind_int64(st, 3, t->amount);
-    bind_text_or_null(st, 4, t->note);
+    db_bind_text(st, 4, t->note);
     db_bind_id(st, 5, t->post_id);
     sqlite3_bind_int64(st, 6, t->recorded_by);
     db_bind_id(st, 7, t->recorded_account);
@@ -415,7 +407,7 @@ enum rc timebank_db_transfer_set(struct db *db, long long id,
     if (!st) return RC_DB;
     sqlite3_bind_int64(st, 1, id);
     sqlite3_bind_text(st, 2, status, -1, SQLITE_TRANSIENT);
-    bind_text_or_null(st, 3, reason);
+    db_bind_text(st, 3, reason);
     rc = db_step_done(db, st);
     if (rc == RC_OK && sqlite3_changes(db_handle(db)) != 1) rc = RC_CONFLICT;
     return rc;
@@ -566,33 +558,48 @@ static enum rc post_trades(struct db *db, long long id, json_t *doc)
     return RC_OK;
 }
 
-enum rc timebank_db_post_insert(struct db *db, long long ent, json_t *doc,
-                                const char *insee, const char *departement,
-                                long long *id)
+/* post_stmt: the statement sql with ?2 to ?8 bound to the post doc
+ * (kind, title, doc as text, insee, département, from, until), and *seq a
+ * new change number; NULL after a failure, *rc saying which. */
+static sqlite3_stmt *post_stmt(struct db *db, const char *sql, json_t *doc,
+                               const char *insee, const char *departement,
+                               long long *seq, enum rc *rc)
 {
     sqlite3_stmt *st;
-    char *text = NULL;
-    long long seq = 0;
-    enum rc rc;
+    char *text;
 
-    *id = 0;
-    rc = db_next_seq(db, &seq);
-    if (rc != RC_OK) return rc;
+    *rc = db_next_seq(db, seq);
+    if (*rc != RC_OK) return NULL;
     text = json_dumps(doc, JSON_COMPACT);
-    st = db_stmt(db, sql_post_insert);
+    st = db_stmt(db, sql);
     if (!st || !text) {
         free(text);
         db_stmt_done(st);
-        return st ? RC_NOMEM : RC_DB;
+        *rc = st ? RC_NOMEM : RC_DB;
+        return NULL;
     }
-    sqlite3_bind_int64(st, 1, ent);
     sqlite3_bind_text(st, 2, str(doc, "kind"), -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 3, str(doc, "title"), -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 4, text, -1, free);
     sqlite3_bind_text(st, 5, insee, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 6, departement, -1, SQLITE_TRANSIENT);
-    bind_text_or_null(st, 7, str(doc, "from"));
-    bind_text_or_null(st, 8, str(doc, "until"));
+    db_bind_text(st, 7, str(doc, "from"));
+    db_bind_text(st, 8, str(doc, "until"));
+    return st;
+}
+
+enum rc timebank_db_post_insert(struct db *db, long long ent, json_t *doc,
+                                const char *insee, const char *departement,
+                                long long *id)
+{
+    long long seq = 0;
+    enum rc rc;
+    sqlite3_stmt *st = post_stmt(db, sql_post_insert, doc, insee,
+                                 departement, &seq, &rc);
+
+    *id = 0;
+    if (!st) return rc;
+    sqlite3_bind_int64(st, 1, ent);
     sqlite3_bind_int64(st, 9, seq);
     rc = db_step_done(db, st);
     if (rc != RC_OK) return rc;
@@ -604,28 +611,13 @@ enum rc timebank_db_post_update(struct db *db, long long id, json_t *doc,
                                 const char *insee, const char *departement,
                                 const char *status)
 {
-    sqlite3_stmt *st;
-    char *text = NULL;
     long long seq = 0;
     enum rc rc;
+    sqlite3_stmt *st = post_stmt(db, sql_post_update, doc, insee,
+                                 departement, &seq, &rc);
 
-    rc = db_next_seq(db, &seq);
-    if (rc != RC_OK) return rc;
-    text = json_dumps(doc, JSON_COMPACT);
-    st = db_stmt(db, sql_post_update);
-    if (!st || !text) {
-        free(text);
-        db_stmt_done(st);
-        return st ? RC_NOMEM : RC_DB;
-    }
+    if (!st) return rc;
     sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_text(st, 2, str(doc, "kind"), -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 3, str(doc, "title"), -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 4, text, -1, free);
-    sqlite3_bind_text(st, 5, insee, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 6, departement, -1, SQLITE_TRANSIENT);
-    bind_text_or_null(st, 7, str(doc, "from"));
-    bind_text_or_null(st, 8, str(doc, "until"));
     sqlite3_bind_text(st, 9, status, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 10, seq);
     rc = db_step_done(db, st);
