@@ -208,6 +208,28 @@ HOT void keep(struct run *r, const struct result *x)
     sift_down(r, 0);
 }
 
+/* explain_ctx_of: the explanation context of result x, whose home is
+ * loc ({lat, lon}); answers the distance from the place searched (0
+ * without one). */
+static double explain_ctx_of(const struct run *r, const struct result *x,
+                             json_t *loc, struct explain_ctx *ctx)
+{
+    double dist = 0;
+
+    memset(ctx, 0, sizeof *ctx);
+    ctx->cover = (enum explain_cover)x->cover;
+    if (r->has_place) {
+        dist = search_place_km(r->place.lat, r->place.lon,
+                               json_number_value(json_object_get(loc, "lat")),
+                               json_number_value(json_object_get(loc, "lon")));
+        ctx->distance_km = dist;
+        ctx->place_name = *r->place.name ? r->place.name : NULL;
+    }
+    ctx->trade_filter = r->p->trade;
+    ctx->available_on = r->has_day ? r->p->available_on : NULL;
+    return dist;
+}
+
 /* set_rank: the fields every result ends with: distance_km (null
  * without a place), snippet, score, why (stolen). */
 static void set_rank(json_t *o, const struct run *r, float dist,
@@ -1096,17 +1118,7 @@ static json_t *item_entrepreneur(struct run *r, struct search_text *an,
     if (search_db_entrepreneur(r->db, x->id, &row) != RC_OK) return NULL;
     doc = json_object_get(row, "doc");
     loc = json_object_get(doc, "location");
-    memset(&ctx, 0, sizeof ctx);
-    ctx.cover = (enum explain_cover)x->cover;
-    if (r->has_place) {
-        dist = search_place_km(r->place.lat, r->place.lon,
-                               json_number_value(json_object_get(loc, "lat")),
-                               json_number_value(json_object_get(loc, "lon")));
-        ctx.distance_km = dist;
-        ctx.place_name = *r->place.name ? r->place.name : NULL;
-    }
-    ctx.trade_filter = r->p->trade;
-    ctx.available_on = r->has_day ? r->p->available_on : NULL;
+    dist = explain_ctx_of(r, x, loc, &ctx);
     if (x->id < r->m->ndocs) ctx.helped = r->m->docs[x->id].helped;
     search_explain(an, &r->q, doc, &ctx, &snippet, &why);
     o = json_pack("{s:s, s:o, s:O, s:O, s:O, s:{s:o, s:O}, s:O, s:O, s:O,"
@@ -1241,17 +1253,7 @@ static json_t *item_other(struct run *r, struct search_text *an,
     if (search_db_entrepreneur(r->db, ev->best, &who) != RC_OK) goto out;
     wdoc = json_object_get(who, "doc");
     loc = json_object_get(wdoc, "location");
-    memset(&ctx, 0, sizeof ctx);
-    ctx.cover = (enum explain_cover)x->cover;
-    if (r->has_place) {
-        dist = search_place_km(r->place.lat, r->place.lon,
-                               json_number_value(json_object_get(loc, "lat")),
-                               json_number_value(json_object_get(loc, "lon")));
-        ctx.distance_km = dist;
-        ctx.place_name = *r->place.name ? r->place.name : NULL;
-    }
-    ctx.trade_filter = r->p->trade;
-    ctx.available_on = r->has_day ? r->p->available_on : NULL;
+    dist = explain_ctx_of(r, x, loc, &ctx);
     if (offer) {
         json_t *dt = json_object_get(json_object_get(row, "doc"), "trades");
 
@@ -1375,17 +1377,7 @@ static json_t *item_post(struct run *r, struct search_text *an,
     wdoc = json_object_get(who, "doc");
     loc = json_object_get(wdoc, "location");
     author = json_string_value(json_object_get(row, "author_name"));
-    memset(&ctx, 0, sizeof ctx);
-    ctx.cover = (enum explain_cover)x->cover;
-    if (r->has_place) {
-        dist = search_place_km(r->place.lat, r->place.lon,
-                               json_number_value(json_object_get(loc, "lat")),
-                               json_number_value(json_object_get(loc, "lon")));
-        ctx.distance_km = dist;
-        ctx.place_name = *r->place.name ? r->place.name : NULL;
-    }
-    ctx.trade_filter = r->p->trade;
-    ctx.available_on = r->has_day ? r->p->available_on : NULL;
+    dist = explain_ctx_of(r, x, loc, &ctx);
     trades = json_array_size(json_object_get(doc, "trades"))
                  ? json_incref(json_object_get(doc, "trades"))
                  : trades_json(r->m, ev->trade, ev->ntrade);
