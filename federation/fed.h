@@ -32,6 +32,7 @@
 #define ESSAIM_FED_H
 
 #include <jansson.h>
+#include <stdatomic.h>
 
 #include "../store/db.h"
 
@@ -139,6 +140,8 @@ enum rc fed_origins(struct db *db, long stale_s, json_t **out);
 
 struct fed_pull_opts {
     const struct fed_self *self; /* who signs the requests */
+    atomic_int *stop;            /* set: stop between two pages (a server
+                                    stopping); NULL: never */
     long timeout_s;              /* one HTTP request, whole */
     long max_bytes;              /* one page of the feed */
     int page;                    /* changes asked per page */

@@ -710,6 +710,10 @@ enum rc fed_pull(struct db *db, long long id, const struct fed_pull_opts *o,
         rc = get_json(&p, o, a.pq, &feed, st->error, sizeof st->error);
     }
     for (n = 0; rc == RC_OK && n < FED_PAGES_PER_PULL; n++) {
+        if (o->stop && atomic_load(o->stop)) {
+            st->more = 1; /* the rest at the next start */
+            break;
+        }
         if (!page_ok(feed, page, p.cursor)) {
             snprintf(st->error, sizeof st->error,
                      "changes: not a change feed page (changes, next)");
@@ -754,8 +758,8 @@ enum rc fed_pull(struct db *db, long long id, const struct fed_pull_opts *o,
     json_decref(feed);
     json_decref(p.kinds);
     sodium_memzero(p.sk, sizeof p.sk);
-    st->more = rc == RC_OK && n == FED_PAGES_PER_PULL - 1 &&
-               st->pages == FED_PAGES_PER_PULL;
+    st->more |= rc == RC_OK && n == FED_PAGES_PER_PULL - 1 &&
+                st->pages == FED_PAGES_PER_PULL;
     record(db, id, rc == RC_OK, rc == RC_OK ? NULL : st->error);
     return rc;
 }
@@ -841,7 +845,7 @@ enum rc fed_pull_due(struct db *db, const struct fed_pull_opts *o,
     while (n < 64 && (src = sqlite3_step(st)) == SQLITE_ROW)
         ids[n++] = sqlite3_column_int64(st, 0);
     db_stmt_done(st);
-    for (i = 0; i < n; i++) {
+    for (i = 0; i < n && !(o->stop && atomic_load(o->stop)); i++) {
         enum rc prc = fed_pull(db, ids[i], o, &ps);
 
         if (prc == RC_NOTFOUND) continue; /* deleted meanwhile */
@@ -867,14 +871,15 @@ struct fed_puller {
     pthread_t thread;
     pthread_mutex_t lock;
     pthread_cond_t wake;
-    int stop, kicked;
+    atomic_int stop; /* also read by fed_pull between pages */
+    int kicked;
 };
 
 static void *run(void *arg)
 {
     struct fed_puller *p = arg;
-    struct fed_pull_opts o = {&p->c.self, p->c.timeout_s, FED_FEED_BYTES,
-                              FED_PAGE_MAX};
+    struct fed_pull_opts o = {&p->c.self, &p->stop, p->c.timeout_s,
+                              FED_FEED_BYTES, FED_PAGE_MAX};
     struct db *db = NULL;
     int pulled;
 

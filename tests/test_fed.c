@@ -185,7 +185,7 @@ static enum rc pull(struct test_server *t, const char *peer, long max_bytes,
                     long timeout_s, struct fed_pull_stats *st)
 {
     struct fed_self self = {t->base, "test", "", "0"};
-    struct fed_pull_opts o = {&self, timeout_s, max_bytes, pull_page};
+    struct fed_pull_opts o = {&self, NULL, timeout_s, max_bytes, pull_page};
     struct db *db = NULL;
     long long id;
     enum rc rc;
