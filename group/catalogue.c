@@ -220,7 +220,7 @@ static enum rc access(const struct viewer *v, const struct group_row *g,
     return RC_OK;
 }
 
-static json_t *coop_json(const struct group_person *p)
+static json_t *coop_json(const struct dir_person *p)
 {
     return json_pack("{s:o, s:s}", "id", ids_json(p->cooperative_id), "name",
                      p->cooperative);

@@ -254,7 +254,7 @@ static struct group_member *own(const struct viewer *v,
     return member_of(g, v->entrepreneur_id);
 }
 
-static int sees(const struct viewer *v, const struct group_person *p)
+static int sees(const struct viewer *v, const struct dir_person *p)
 {
     return viewer_can_see(v, p->visibility, p->cooperative_id, p->id);
 }
@@ -397,14 +397,14 @@ static enum rc suggestions(struct db *db, const struct viewer *v,
         goto out;
     }
     json_array_foreach(res, i, s) {
-        struct group_person p;
+        struct dir_person p;
         long long id = 0;
 
         if (!json_is_object(s) ||
             !ids_parse_json(json_object_get(s, "entrepreneur_id"), &id) ||
             json_object_get(s, "name"))
             continue;
-        rc = group_db_person(db, id, &p);
+        rc = dir_person_get(db, id, &p);
         if (rc == RC_NOTFOUND) {
             rc = RC_OK;
             continue;
@@ -672,7 +672,7 @@ struct invitee {
     long long id;
     int at;    /* its index in members[] */
     int admin;
-    struct group_person p;
+    struct dir_person p;
 };
 
 /* check_members: in.members into m[] (*n), leaving out self (the maker,
@@ -870,7 +870,7 @@ enum rc group_create(struct db *db, const struct viewer *v, json_t *in,
         NULL};
     struct check c = {errs, ""};
     struct invitee *m = NULL;
-    struct group_person self = {0};
+    struct dir_person self = {0};
     struct group_row g;
     json_t *clean = json_object();
     long long *coops = NULL, *ids = NULL, lead = 0, tender = 0, id = 0;
@@ -909,10 +909,10 @@ enum rc group_create(struct db *db, const struct viewer *v, json_t *in,
     rc = db_begin(db);
     if (rc != RC_OK) goto out;
     begun = 1;
-    if (me) rc = group_db_person(db, me, &self);
+    if (me) rc = dir_person_get(db, me, &self);
     if (rc == RC_NOTFOUND) rc = RC_FORBIDDEN; /* an account without profile */
     for (i = 0; rc == RC_OK && i < n; i++) {
-        rc = group_db_person(db, m[i].id, &m[i].p);
+        rc = dir_person_get(db, m[i].id, &m[i].p);
         /* A profile the maker may not see is as if it did not exist. */
         if (rc == RC_NOTFOUND || (rc == RC_OK && !sees(v, &m[i].p))) {
             char field[64];
@@ -1120,7 +1120,7 @@ enum rc group_invite(struct db *db, const struct viewer *v, const char *id,
     struct check c = {errs, ""};
     enum viewer_group_access a;
     struct group_row g;
-    struct group_person p, by = {0};
+    struct dir_person p, by = {0};
     struct group_member *m;
     json_t *clean = json_object();
     long long n, ent = 0, me = 0;
@@ -1155,7 +1155,7 @@ enum rc group_invite(struct db *db, const struct viewer *v, const char *id,
                            : "is required");
     }
     if (rc == RC_OK && ent) {
-        rc = group_db_person(db, ent, &p);
+        rc = dir_person_get(db, ent, &p);
         if (rc == RC_NOTFOUND || (rc == RC_OK && !sees(v, &p))) {
             check_fail(&c, "entrepreneur_id", "no such entrepreneur");
             rc = RC_OK;

@@ -27,10 +27,6 @@ static const char sql_members[] =
     " WHERE m.group_id = ?1 ORDER BY m.id";
 static const char sql_invitation[] =
     "SELECT group_id FROM grp_member WHERE id = ?1";
-static const char sql_person[] = /* of this instance (not a peer's) */
-    "SELECT e.id, e.cooperative_id, e.display_name, c.name, e.visibility"
-    " FROM entrepreneur e JOIN cooperative c ON c.id = e.cooperative_id"
-    " WHERE e.id = ?1 AND c.peer_id IS NULL";
 static const char sql_slug[] =
     "SELECT 1 FROM grp WHERE slug = ?1 AND id <> ?2";
 static const char sql_has_tender[] =
@@ -78,7 +74,7 @@ static const char sql_seq_member[] =
  * prepare against the schema). The tender look-ups are not among them:
  * they tolerate a database without tenders (group_db_tender). */
 const char *const group_sql[] = {
-    sql_get,         sql_members,      sql_invitation, sql_person,
+    sql_get,         sql_members,      sql_invitation,
     sql_slug,        sql_has_tender,   sql_insert,     sql_update,
     sql_member_add,  sql_reinvite,     sql_member_set, sql_member_role,
     sql_notify,      sql_mine,
@@ -210,27 +206,6 @@ enum rc group_db_invitation(struct db *db, long long id, long long *group)
     sqlite3_bind_int64(st, 1, id);
     src = sqlite3_step(st);
     if (src == SQLITE_ROW) *group = sqlite3_column_int64(st, 0);
-    db_stmt_done(st);
-    if (src == SQLITE_DONE) return RC_NOTFOUND;
-    return src == SQLITE_ROW ? RC_OK : db_rc(db, src);
-}
-
-enum rc group_db_person(struct db *db, long long id, struct group_person *p)
-{
-    sqlite3_stmt *st = db_stmt(db, sql_person);
-    int src;
-
-    memset(p, 0, sizeof *p);
-    if (!st) return RC_DB;
-    sqlite3_bind_int64(st, 1, id);
-    src = sqlite3_step(st);
-    if (src == SQLITE_ROW) {
-        p->id = sqlite3_column_int64(st, 0);
-        p->cooperative_id = sqlite3_column_int64(st, 1);
-        db_text_copy(p->name, sizeof p->name, st, 2);
-        db_text_copy(p->cooperative, sizeof p->cooperative, st, 3);
-        db_text_copy(p->visibility, sizeof p->visibility, st, 4);
-    }
     db_stmt_done(st);
     if (src == SQLITE_DONE) return RC_NOTFOUND;
     return src == SQLITE_ROW ? RC_OK : db_rc(db, src);

@@ -12,24 +12,16 @@
 #ifndef ESSAIM_GROUP_DB_H
 #define ESSAIM_GROUP_DB_H
 
+#include "../directory/dir_person.h"
 #include <jansson.h>
 #include <stddef.h>
 
 #include "../store/db.h"
 
-/* An entrepreneur as groups show them. */
-struct group_person {
-    long long id;
-    long long cooperative_id;
-    char name[512];        /* display_name */
-    char cooperative[832]; /* the cooperative's name */
-    char visibility[16];   /* of the profile */
-};
-
 /* A member row: an invitation, then a membership. */
 struct group_member {
     long long id;         /* the invitation id */
-    struct group_person p;
+    struct dir_person p;
     char role[8];         /* admin, member */
     char status[12];      /* invited, accepted, declined, left */
     int later;            /* invited after the group was made */
@@ -66,9 +58,6 @@ enum rc group_db_load(struct db *db, long long id, struct group_row *g);
 /* group_db_invitation: the group of invitation (member row) id.
  * RC_NOTFOUND. */
 enum rc group_db_invitation(struct db *db, long long id, long long *group);
-
-/* group_db_person: entrepreneur id. RC_NOTFOUND. */
-enum rc group_db_person(struct db *db, long long id, struct group_person *p);
 
 /* group_db_slug_taken: is slug used by a group other than except? */
 enum rc group_db_slug_taken(struct db *db, const char *slug, long long except,

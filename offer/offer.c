@@ -355,7 +355,7 @@ const char *offer_media_type(const char *ct)
 /* The owner of an offer, loaded. */
 struct owner {
     int by_group;
-    struct offer_person p; /* an entrepreneur owner */
+    struct dir_person p; /* an entrepreneur owner */
     struct offer_group g;  /* a group owner (owns its members) */
 };
 
@@ -376,7 +376,7 @@ static enum rc owner_load(struct db *db, int by_group, long long id,
     memset(w, 0, sizeof *w);
     w->by_group = by_group;
     return by_group ? offer_db_group(db, id, &w->g)
-                    : offer_db_person(db, id, &w->p);
+                    : dir_person_get(db, id, &w->p);
 }
 
 static long long owner_key(const struct owner *w)
@@ -384,7 +384,7 @@ static long long owner_key(const struct owner *w)
     return w->by_group ? w->g.id : w->p.id;
 }
 
-static int sees(const struct viewer *v, const struct offer_person *p)
+static int sees(const struct viewer *v, const struct dir_person *p)
 {
     return viewer_can_see(v, p->visibility, p->cooperative_id, p->id);
 }
@@ -487,7 +487,7 @@ static enum rc audit(struct db *db, const struct viewer *v,
  * v may see the profile, or named (v reads the whole group, which shows
  * its accepted members' names: group.c). */
 static json_t *person_json(const struct viewer *v,
-                           const struct offer_person *p, int named)
+                           const struct dir_person *p, int named)
 {
     return json_pack("{s:o, s:o, s:o, s:s}", "entrepreneur_id",
                      ids_json(p->id), "name",

@@ -16,10 +16,6 @@
 static const char sql_get[] =
     "SELECT id, entrepreneur_id, group_id, status, doc, seq, created_at,"
     " updated_at, retired_at FROM offer WHERE id = ?1";
-static const char sql_person[] = /* of this instance (not a peer's) */
-    "SELECT e.id, e.cooperative_id, e.display_name, c.name, e.visibility"
-    " FROM entrepreneur e JOIN cooperative c ON c.id = e.cooperative_id"
-    " WHERE e.id = ?1 AND c.peer_id IS NULL";
 static const char sql_group[] =
     "SELECT id, kind, name, slug FROM grp WHERE id = ?1";
 static const char sql_group_members[] =
@@ -75,7 +71,7 @@ static const char sql_photo_delete[] =
 /* The statements of this file, for tests/test_offer.c (each must
  * prepare against the schema). */
 const char *const offer_sql[] = {
-    sql_get,          sql_person,       sql_group,       sql_group_members,
+    sql_get,          sql_group,        sql_group_members,
     sql_insert,       sql_update,       sql_touch,
     sql_members_clear, sql_member_add,  sql_trades_clear, sql_trade_add,
     sql_list_ent,     sql_count_ent,    sql_list_grp,    sql_count_grp,
@@ -131,30 +127,6 @@ enum rc offer_db_get(struct db *db, long long id, struct offer_row *o)
     return rc;
 }
 
-static void person_row(sqlite3_stmt *st, struct offer_person *p)
-{
-    p->id = sqlite3_column_int64(st, 0);
-    p->cooperative_id = sqlite3_column_int64(st, 1);
-    db_text_copy(p->name, sizeof p->name, st, 2);
-    db_text_copy(p->cooperative, sizeof p->cooperative, st, 3);
-    db_text_copy(p->visibility, sizeof p->visibility, st, 4);
-}
-
-enum rc offer_db_person(struct db *db, long long id, struct offer_person *p)
-{
-    sqlite3_stmt *st = db_stmt(db, sql_person);
-    int src;
-
-    memset(p, 0, sizeof *p);
-    if (!st) return RC_DB;
-    sqlite3_bind_int64(st, 1, id);
-    src = sqlite3_step(st);
-    if (src == SQLITE_ROW) person_row(st, p);
-    db_stmt_done(st);
-    if (src == SQLITE_DONE) return RC_NOTFOUND;
-    return src == SQLITE_ROW ? RC_OK : db_rc(db, src);
-}
-
 static enum rc group_members(struct db *db, struct offer_group *g)
 {
     sqlite3_stmt *st = db_stmt(db, sql_group_members);
@@ -179,7 +151,7 @@ static enum rc group_members(struct db *db, struct offer_group *g)
         }
         m = &g->m[g->nm++];
         memset(m, 0, sizeof *m);
-        person_row(st, &m->p);
+        dir_person_row(st, 0, &m->p);
         db_text_copy(m->role, sizeof m->role, st, 5);
         db_text_copy(m->status, sizeof m->status, st, 6);
     }

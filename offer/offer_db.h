@@ -13,23 +13,15 @@
 #ifndef ESSAIM_OFFER_DB_H
 #define ESSAIM_OFFER_DB_H
 
+#include "../directory/dir_person.h"
 #include <jansson.h>
 #include <stddef.h>
 
 #include "../store/db.h"
 
-/* An entrepreneur as offers show them. */
-struct offer_person {
-    long long id;
-    long long cooperative_id;
-    char name[512];        /* display_name */
-    char cooperative[832]; /* the cooperative's name */
-    char visibility[16];   /* of the profile */
-};
-
 /* A member of a group (any status). */
 struct offer_member {
-    struct offer_person p;
+    struct dir_person p;
     char role[8];   /* admin, member */
     char status[12]; /* invited, accepted, declined, left */
 };
@@ -71,9 +63,6 @@ void offer_group_free(struct offer_group *g);
 /* offer_db_get: offer id into o (zeroed first; free with offer_row_free
  * even on failure). RC_NOTFOUND. */
 enum rc offer_db_get(struct db *db, long long id, struct offer_row *o);
-
-/* offer_db_person: entrepreneur id. RC_NOTFOUND. */
-enum rc offer_db_person(struct db *db, long long id, struct offer_person *p);
 
 /* offer_db_group: group id and its members into g (zeroed first; free
  * with offer_group_free even on failure). RC_NOTFOUND. */

@@ -12,6 +12,7 @@ extern const char *const search_place_sql[];
 extern const char *const search_trade_sql[];
 extern const char *const search_index_sql[];
 extern const char *const dir_sql[];
+extern const char *const dir_person_sql[];
 extern const char *const search_query_sql[];
 extern const char *const search_mem_sql[];
 extern const char *const search_db_sql[];
@@ -36,7 +37,7 @@ static const char *const *const all_sql[] = {
     account_sql,      request_sql,      match_sql,        outbox_sql,
     demand_sql,       account_demo_sql, tender_sql,       tender_team_sql,
     group_sql,        offer_sql,        catalogue_sql,    timebank_sql,
-    search_item_sql,
+    search_item_sql,  dir_person_sql,
 };
 
 static int user_version(struct db *db)

@@ -233,9 +233,9 @@ static long long transfer_cap(const struct timebank_config *cfg)
 
 /* person: entrepreneur id, or a blank one carrying only its id when the
  * profile was erased (RC_OK either way). */
-static enum rc person(struct db *db, long long id, struct timebank_person *p)
+static enum rc person(struct db *db, long long id, struct dir_person *p)
 {
-    enum rc rc = timebank_db_person(db, id, p);
+    enum rc rc = dir_person_get(db, id, p);
 
     if (rc == RC_NOTFOUND) {
         memset(p, 0, sizeof *p);
@@ -247,7 +247,7 @@ static enum rc person(struct db *db, long long id, struct timebank_person *p)
 
 /* shows: may v read p's name? The two sides of an exchange know each
  * other; anyone else by the visibility rule. */
-static int shows(const struct viewer *v, const struct timebank_person *p,
+static int shows(const struct viewer *v, const struct dir_person *p,
                  int side)
 {
     if (!p->cooperative_id) return 0; /* erased */
@@ -279,7 +279,7 @@ static json_t *limits_json(const struct timebank_limits *l)
  * v change, close or delete it). */
 static json_t *post_json(const struct viewer *v,
                          const struct timebank_post_row *p,
-                         const struct timebank_person *a)
+                         const struct dir_person *a)
 {
     static const char *const fields[] = {
         "title", "description", "trades", "place", "from", "until", NULL};
@@ -376,11 +376,11 @@ static enum rc validate_post(struct db *db, long long author, json_t *in,
 /* load_post: post id with its author, as v may see it (RC_NOTFOUND
  * otherwise); p->doc to free. */
 static enum rc load_post(struct db *db, const struct viewer *v, long long id,
-                         struct timebank_post_row *p, struct timebank_person *a)
+                         struct timebank_post_row *p, struct dir_person *a)
 {
     enum rc rc = timebank_db_post(db, id, p);
 
-    if (rc == RC_OK) rc = timebank_db_person(db, p->entrepreneur_id, a);
+    if (rc == RC_OK) rc = dir_person_get(db, p->entrepreneur_id, a);
     if (rc == RC_OK &&
         !viewer_can_see(v, a->visibility, a->cooperative_id, a->id))
         rc = RC_NOTFOUND;
@@ -391,7 +391,7 @@ enum rc timebank_post_create(struct db *db, const struct viewer *v, json_t *in,
                              json_t *errs, json_t **out)
 {
     struct timebank_post_row p;
-    struct timebank_person a;
+    struct dir_person a;
     struct place pl;
     json_t *doc = NULL;
     long long id = 0;
@@ -422,7 +422,7 @@ enum rc timebank_post_get(struct db *db, const struct viewer *v, const char *id,
                           json_t **out)
 {
     struct timebank_post_row p;
-    struct timebank_person a;
+    struct dir_person a;
     long long n;
     enum rc rc;
 
@@ -445,7 +445,7 @@ enum rc timebank_post_get(struct db *db, const struct viewer *v, const char *id,
  * RC_UNAUTHORIZED anonymous, RC_NOTFOUND when v may not see it,
  * RC_FORBIDDEN when v sees it but may not edit its author's profile. */
 static enum rc editable(struct db *db, const struct viewer *v, long long id,
-                        struct timebank_post_row *p, struct timebank_person *a)
+                        struct timebank_post_row *p, struct dir_person *a)
 {
     enum rc rc = load_post(db, v, id, p, a);
 
@@ -462,7 +462,7 @@ enum rc timebank_post_update(struct db *db, const struct viewer *v,
     static const char *const statuses[] = {"open", "closed", NULL};
     struct check c = {errs, ""};
     struct timebank_post_row p;
-    struct timebank_person a;
+    struct dir_person a;
     struct place pl;
     json_t *patch = NULL, *merged = NULL, *doc = NULL, *st = NULL;
     char status[8];
@@ -527,7 +527,7 @@ enum rc timebank_post_delete(struct db *db, const struct viewer *v,
                              const char *id)
 {
     struct timebank_post_row p;
-    struct timebank_person a;
+    struct dir_person a;
     long long n;
     enum rc rc;
 
@@ -640,10 +640,10 @@ enum rc timebank_post_list(struct db *db, const struct viewer *v,
                                    ids, &n, &total);
     for (i = 0; rc == RC_OK && i < n && i < limit; i++) {
         struct timebank_post_row p;
-        struct timebank_person a;
+        struct dir_person a;
 
         rc = timebank_db_post(db, ids[i], &p);
-        if (rc == RC_OK) rc = timebank_db_person(db, p.entrepreneur_id, &a);
+        if (rc == RC_OK) rc = dir_person_get(db, p.entrepreneur_id, &a);
         if (rc == RC_OK &&
             json_array_append_new(res, post_json(v, &p, &a)) != 0)
             rc = RC_NOMEM;
@@ -667,8 +667,8 @@ enum rc timebank_post_list(struct db *db, const struct viewer *v,
  * (blank when erased). */
 static json_t *transfer_json(const struct viewer *v,
                              const struct timebank_transfer_row *t,
-                             const struct timebank_person *from,
-                             const struct timebank_person *to)
+                             const struct dir_person *from,
+                             const struct dir_person *to)
 {
     int pending = !strcmp(t->status, "pending");
     long long awaiting = t->recorded_by == t->from ? t->to : t->from;
@@ -711,7 +711,7 @@ static enum rc shape_transfer(struct db *db, const struct viewer *v,
                               long long id, json_t **out)
 {
     struct timebank_transfer_row t;
-    struct timebank_person from, to;
+    struct dir_person from, to;
     enum rc rc = timebank_db_transfer(db, id, &t);
 
     *out = NULL;
@@ -726,8 +726,8 @@ static enum rc shape_transfer(struct db *db, const struct viewer *v,
 
 /* gather: the state a transfer of amount from payer to earner would
  * change, read in the caller's transaction. */
-static enum rc gather(struct db *db, const struct timebank_person *payer,
-                      const struct timebank_person *earner, long long amount,
+static enum rc gather(struct db *db, const struct dir_person *payer,
+                      const struct dir_person *earner, long long amount,
                       struct timebank_state *s)
 {
     enum rc rc;
@@ -761,8 +761,8 @@ static enum rc gather(struct db *db, const struct timebank_person *payer,
  * profile, one of the two sides), and a cooperative's total only to its
  * members: the other side's balance and cooperative stay private. */
 static void refuse(const struct check *c, const struct timebank_breach *b,
-                   size_t n, const struct timebank_person *payer,
-                   const struct timebank_person *earner, long long self)
+                   size_t n, const struct dir_person *payer,
+                   const struct dir_person *earner, long long self)
 {
     long long self_coop = self == payer->id   ? payer->cooperative_id
                           : self == earner->id ? earner->cooperative_id
@@ -846,8 +846,8 @@ static void refuse(const struct check *c, const struct timebank_breach *b,
 
 /* check_limits: RC_CONFLICT with the limits passed named in errs, when a
  * transfer of amount from payer to earner would pass one. */
-static enum rc check_limits(struct db *db, const struct timebank_person *payer,
-                            const struct timebank_person *earner,
+static enum rc check_limits(struct db *db, const struct dir_person *payer,
+                            const struct dir_person *earner,
                             long long amount, long long self, json_t *errs)
 {
     struct timebank_breach b[5];
@@ -878,11 +878,11 @@ static enum rc tell(struct db *db, long long ent, const char *kind,
 /* tell_recorded: the counterparty of transfer t hears of it. */
 static enum rc tell_recorded(struct db *db, const struct timebank_config *cfg,
                              const struct timebank_transfer_row *t,
-                             const struct timebank_person *from,
-                             const struct timebank_person *to)
+                             const struct dir_person *from,
+                             const struct dir_person *to)
 {
-    const struct timebank_person *rec = t->recorded_by == t->from ? from : to;
-    const struct timebank_person *other = rec == from ? to : from;
+    const struct dir_person *rec = t->recorded_by == t->from ? from : to;
+    const struct dir_person *other = rec == from ? to : from;
     char h[32], text[800], subject[200];
     struct buf body = {0};
     enum rc rc;
@@ -918,11 +918,11 @@ static enum rc tell_recorded(struct db *db, const struct timebank_config *cfg,
 /* tell_answered: the recorder of transfer t hears of the answer. */
 static enum rc tell_answered(struct db *db, const struct timebank_config *cfg,
                              const struct timebank_transfer_row *t,
-                             const struct timebank_person *from,
-                             const struct timebank_person *to, int confirmed)
+                             const struct dir_person *from,
+                             const struct dir_person *to, int confirmed)
 {
-    const struct timebank_person *rec = t->recorded_by == t->from ? from : to;
-    const struct timebank_person *other = rec == from ? to : from;
+    const struct dir_person *rec = t->recorded_by == t->from ? from : to;
+    const struct dir_person *other = rec == from ? to : from;
     char h[32], text[800], subject[200], body[2400];
 
     timebank_hours_text(t->amount, 1, h, sizeof h);
@@ -997,7 +997,7 @@ enum rc timebank_transfer_create(struct db *db, const struct viewer *v,
                                         "note", "post_id", NULL};
     struct check c = {errs, ""};
     struct timebank_transfer_row t;
-    struct timebank_person from, to;
+    struct dir_person from, to;
     json_t *clean = json_object();
     unsigned char hash[32], seen[32];
     long long prior = 0, id = 0;
@@ -1058,7 +1058,7 @@ enum rc timebank_transfer_create(struct db *db, const struct viewer *v,
         return end(db, rc, out);
     }
     if (rc == RC_OK) {
-        rc = timebank_db_person(db, t.from, &from);
+        rc = dir_person_get(db, t.from, &from);
         if (rc == RC_NOTFOUND ||
             (rc == RC_OK && !viewer_can_see(v, from.visibility,
                                             from.cooperative_id, from.id))) {
@@ -1067,7 +1067,7 @@ enum rc timebank_transfer_create(struct db *db, const struct viewer *v,
         }
     }
     if (rc == RC_OK) {
-        rc = timebank_db_person(db, t.to, &to);
+        rc = dir_person_get(db, t.to, &to);
         if (rc == RC_NOTFOUND ||
             (rc == RC_OK &&
              !viewer_can_see(v, to.visibility, to.cooperative_id, to.id))) {
@@ -1110,8 +1110,8 @@ enum rc timebank_transfer_create(struct db *db, const struct viewer *v,
 /* transfer_people: t's sides (blank when erased). */
 static enum rc transfer_people(struct db *db,
                                const struct timebank_transfer_row *t,
-                               struct timebank_person *from,
-                               struct timebank_person *to)
+                               struct dir_person *from,
+                               struct dir_person *to)
 {
     enum rc rc = person(db, t->from, from);
 
@@ -1122,7 +1122,7 @@ enum rc timebank_transfer_get(struct db *db, const struct viewer *v,
                               const char *id, json_t **out)
 {
     struct timebank_transfer_row t;
-    struct timebank_person from, to;
+    struct dir_person from, to;
     long long n;
     enum rc rc;
 
@@ -1152,7 +1152,7 @@ enum rc timebank_transfer_answer(struct db *db, const struct viewer *v,
     static const char *const known_reject[] = {"reason", NULL};
     struct check c = {errs, ""};
     struct timebank_transfer_row t;
-    struct timebank_person from, to;
+    struct dir_person from, to;
     json_t *clean = json_object();
     char reason[TIMEBANK_REASON_MAX * 4 + 1] = "";
     long long n;
@@ -1255,7 +1255,7 @@ static json_t *movement_json(struct db *db, const struct viewer *v, json_t *row,
     long long other = json_integer_value(json_object_get(row, "other_id"));
     long long oc = json_integer_value(json_object_get(row, "other_coop_id"));
     long long post = json_integer_value(json_object_get(row, "post_id"));
-    struct timebank_person p;
+    struct dir_person p;
     json_t *who;
 
     if (person(db, other, &p) != RC_OK) memset(&p, 0, sizeof p);
@@ -1280,7 +1280,7 @@ enum rc timebank_account_get(struct db *db, const struct viewer *v,
                              json_t *errs, json_t **out)
 {
     struct check c = {errs, ""};
-    struct timebank_person p;
+    struct dir_person p;
     struct timebank_limits lim;
     long long n, before = 0, bal = 0, given = 0, received = 0;
     long long pend[PENDING_MAX];
@@ -1298,7 +1298,7 @@ enum rc timebank_account_get(struct db *db, const struct viewer *v,
     own = v->role == VIEWER_ENTREPRENEUR && v->entrepreneur_id == n;
     rc = db_begin_read(db); /* one snapshot for every figure */
     if (rc != RC_OK) return rc;
-    rc = timebank_db_person(db, n, &p);
+    rc = dir_person_get(db, n, &p);
     if (rc == RC_OK && !viewer_can_read_time_account(v, p.cooperative_id, p.id))
         rc = viewer_can_see(v, p.visibility, p.cooperative_id, p.id)
                  ? RC_FORBIDDEN

@@ -52,6 +52,7 @@
 #ifndef ESSAIM_TIMEBANK_H
 #define ESSAIM_TIMEBANK_H
 
+#include "../directory/dir_person.h"
 #include <jansson.h>
 #include <stddef.h>
 
@@ -267,15 +268,6 @@ enum rc timebank_limits_patch(struct db *db, const struct viewer *v,
  * (migration 9 -> 10). Functions run in the caller's transaction.
  */
 
-/* An entrepreneur as the ledger shows them. */
-struct timebank_person {
-    long long id;
-    long long cooperative_id;
-    char name[512];        /* display_name */
-    char cooperative[832]; /* the cooperative's name */
-    char visibility[16];   /* of the profile */
-};
-
 /* A transfer row. */
 struct timebank_transfer_row {
     long long id, from, to, amount, post_id, recorded_by;
@@ -294,10 +286,6 @@ struct timebank_post_row {
     json_t *doc; /* owned: the stored document */
     char created_at[24], updated_at[24];
 };
-
-/* timebank_db_person: entrepreneur id (RC_NOTFOUND). */
-enum rc timebank_db_person(struct db *db, long long id,
-                           struct timebank_person *p);
 
 /* timebank_db_coop: the name of cooperative id (RC_NOTFOUND). */
 enum rc timebank_db_coop(struct db *db, long long id, char *name, size_t size);

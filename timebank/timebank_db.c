@@ -13,10 +13,6 @@
 
 #define NOW "strftime('%Y-%m-%dT%H:%M:%SZ','now')"
 
-static const char sql_person[] = /* of this instance (not a peer's) */
-    "SELECT e.id, e.cooperative_id, e.display_name, c.name, e.visibility"
-    " FROM entrepreneur e JOIN cooperative c ON c.id = e.cooperative_id"
-    " WHERE e.id = ?1 AND c.peer_id IS NULL";
 static const char sql_coop[] = "SELECT name FROM cooperative WHERE id = ?1";
 static const char sql_location[] =
     "SELECT json_extract(doc, '$.location') FROM entrepreneur WHERE id = ?1";
@@ -151,7 +147,7 @@ static const char sql_touch[] =
     "UPDATE entrepreneur SET seq = ?2 WHERE id = ?1";
 
 const char *const timebank_sql[] = {sql_touch,
-                                    sql_person,
+                                   
                                     sql_coop,
                                     sql_location,
                                     sql_limits,
@@ -206,28 +202,6 @@ static void key_age(char *buf, size_t size)
 }
 
 /* ------------------------------------------------------------- people */
-
-enum rc timebank_db_person(struct db *db, long long id,
-                           struct timebank_person *p)
-{
-    sqlite3_stmt *st = db_stmt(db, sql_person);
-    int src;
-
-    memset(p, 0, sizeof *p);
-    if (!st) return RC_DB;
-    sqlite3_bind_int64(st, 1, id);
-    src = sqlite3_step(st);
-    if (src == SQLITE_ROW) {
-        p->id = sqlite3_column_int64(st, 0);
-        p->cooperative_id = sqlite3_column_int64(st, 1);
-        db_text_copy(p->name, sizeof p->name, st, 2);
-        db_text_copy(p->cooperative, sizeof p->cooperative, st, 3);
-        db_text_copy(p->visibility, sizeof p->visibility, st, 4);
-    }
-    db_stmt_done(st);
-    if (src == SQLITE_DONE) return RC_NOTFOUND;
-    return src == SQLITE_ROW ? RC_OK : db_rc(db, src);
-}
 
 enum rc timebank_db_coop(struct db *db, long long id, char *name, size_t size)
 {
