@@ -12,10 +12,10 @@
 #ifndef ESSAIM_GROUP_DB_H
 #define ESSAIM_GROUP_DB_H
 
-#include "../directory/dir_person.h"
 #include <jansson.h>
 #include <stddef.h>
 
+#include "../directory/dir_person.h"
 #include "../store/db.h"
 
 /* A member row: an invitation, then a membership. */

@@ -13,10 +13,10 @@
 #ifndef ESSAIM_OFFER_DB_H
 #define ESSAIM_OFFER_DB_H
 
-#include "../directory/dir_person.h"
 #include <jansson.h>
 #include <stddef.h>
 
+#include "../directory/dir_person.h"
 #include "../store/db.h"
 
 /* A member of a group (any status). */

@@ -52,10 +52,10 @@
 #ifndef ESSAIM_TIMEBANK_H
 #define ESSAIM_TIMEBANK_H
 
-#include "../directory/dir_person.h"
 #include <jansson.h>
 #include <stddef.h>
 
+#include "../directory/dir_person.h"
 #include "../store/db.h"
 
 struct viewer;
