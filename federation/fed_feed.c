@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../directory/dir_ent.h"
 #include "../group/group.h"
 #include "../offer/offer.h"
 #include "../util/buf.h"

@@ -21,8 +21,6 @@
 
 #include "../directory/dir_ent.h"
 #include "../directory/dir_import.h"
-#include "../util/buf.h"
-#include "../util/check.h"
 #include "../util/fetch.h"
 #include "../util/ids.h"
 #include "../util/log.h"
