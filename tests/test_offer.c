@@ -24,6 +24,7 @@
 #include "../util/viewer.h"
 
 extern const char *const offer_sql[];
+extern const char *const dir_person_sql[];
 
 static const char *sget(json_t *o, const char *key)
 {
@@ -832,16 +833,19 @@ static long long seq_of(struct fix *f, const char *id, int grp)
 
 static void every_statement_prepares(void **state)
 {
+    /* The module's statements, and the profile reader it calls. */
+    const char *const *const lists[] = {offer_sql, dir_person_sql};
     struct fix *f = *state;
-    size_t i;
+    size_t i, k, n = 0;
 
-    for (i = 0; offer_sql[i]; i++) {
-        sqlite3_stmt *st = db_stmt(f->db, offer_sql[i]);
+    for (k = 0; k < 2; k++)
+        for (i = 0; lists[k][i]; i++, n++) {
+            sqlite3_stmt *st = db_stmt(f->db, lists[k][i]);
 
-        if (!st) fprintf(stderr, "cannot prepare: %s\n", offer_sql[i]);
-        assert_non_null(st);
-    }
-    assert_true(i >= 19);
+            if (!st) fprintf(stderr, "cannot prepare: %s\n", lists[k][i]);
+            assert_non_null(st);
+        }
+    assert_true(n >= 19);
 }
 
 static const char ana_offer[] =
