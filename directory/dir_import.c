@@ -31,6 +31,7 @@ struct item {
 };
 
 #define QUEUE 512
+#define HANDFUL 64 /* records the writer takes at once */
 
 /* The pipeline of an entrepreneurs import: one thread reads and checks
  * records on its own connection, the caller's thread writes them. The two
@@ -41,6 +42,13 @@ struct pipe {
     pthread_cond_t filled, emptied;
     struct item q[QUEUE];
     size_t head, n;
+    /* Written records go back to the reader, which frees them: memory
+     * freed on the thread that allocated it takes no lock of another
+     * thread's malloc arena (that contention cost a quarter of the
+     * import). At most QUEUE + HANDFUL records are ever out. */
+    struct item spent[QUEUE + HANDFUL];
+    size_t nspent;
+    struct item freeing[QUEUE + HANDFUL]; /* the reader's, to free */
     int done;                 /* the reader has finished */
     int stop;                 /* the writer failed: stop reading */
     enum rc rc;               /* the reader's result */
@@ -254,9 +262,18 @@ static enum rc counted(struct run *r)
     return r->pending >= r->batch && commit(r) ? RC_DB : RC_OK;
 }
 
-/* push: hand a checked record to the writer, waiting for room. */
+static void item_free(struct item *it)
+{
+    dir_ent_prep_free(&it->prep);
+    free(it->refused);
+    free(it->ext);
+}
+
+/* push: hand a checked record to the writer, waiting for room; free
+ * what the writer has given back. */
 static enum rc push(struct pipe *p, struct item *it)
 {
+    size_t i, nspent;
     enum rc rc = RC_OK;
 
     pthread_mutex_lock(&p->lock);
@@ -265,10 +282,14 @@ static enum rc push(struct pipe *p, struct item *it)
         rc = RC_INTERNAL;
     } else {
         p->q[(p->head + p->n) % QUEUE] = *it;
-        /* Wake the writer only when it may sleep on an empty queue. */
-        if (p->n++ == 0) pthread_cond_signal(&p->filled);
+        /* Wake the writer once a handful waits: it sleeps until then. */
+        if (++p->n == HANDFUL) pthread_cond_signal(&p->filled);
     }
+    nspent = p->nspent;
+    memcpy(p->freeing, p->spent, nspent * sizeof *p->spent);
+    p->nspent = 0;
     pthread_mutex_unlock(&p->lock);
+    for (i = 0; i < nspent; i++) item_free(&p->freeing[i]);
     return rc;
 }
 
@@ -518,71 +539,79 @@ static enum rc pipeline(struct run *r, const struct column *cols,
 {
     const char *file = sqlite3_db_filename(db_handle(r->db), "main");
     struct reader_args a;
-    struct pipe p;
+    struct pipe *p;
     pthread_t th;
     enum rc rc = RC_OK;
 
     if (!file || !*file) return RC_UNSUPPORTED;
-    memset(&p, 0, sizeof p);
-    p.an = search_text_new(8192);
-    if (!p.an) return RC_NOMEM;
-    if (db_open(file, NULL, &p.reader) != RC_OK) {
-        search_text_free(p.an);
+    /* Three queues of records: too big for a thread's stack. */
+    p = calloc(1, sizeof *p);
+    if (!p) return RC_NOMEM;
+    p->an = search_text_new(8192);
+    if (!p->an) {
+        free(p);
+        return RC_NOMEM;
+    }
+    if (db_open(file, NULL, &p->reader) != RC_OK) {
+        search_text_free(p->an);
+        free(p);
         return RC_UNSUPPORTED;
     }
-    pthread_mutex_init(&p.lock, NULL);
-    pthread_cond_init(&p.filled, NULL);
-    pthread_cond_init(&p.emptied, NULL);
+    pthread_mutex_init(&p->lock, NULL);
+    pthread_cond_init(&p->filled, NULL);
+    pthread_cond_init(&p->emptied, NULL);
     a.r = *r;
-    a.r.pipe = &p;
+    a.r.pipe = p;
     a.cols = cols;
     a.data = data;
     a.len = len;
     a.parse = parse;
     if (pthread_create(&th, NULL, reader_main, &a)) {
-        db_close(p.reader);
-        search_text_free(p.an);
+        db_close(p->reader);
+        search_text_free(p->an);
+        free(p);
         return RC_UNSUPPORTED;
     }
     for (;;) {
-        struct item got[64];
+        struct item got[HANDFUL];
         size_t k, n;
 
-        /* Take every waiting record at once (up to 64): one lock and at
-         * most one wake-up per handful, not per record. */
-        pthread_mutex_lock(&p.lock);
-        while (!p.n && !p.done) pthread_cond_wait(&p.filled, &p.lock);
-        if (!p.n) {
-            pthread_mutex_unlock(&p.lock);
+        /* Take a handful at once: one lock and one wake-up per handful,
+         * not per record. */
+        pthread_mutex_lock(&p->lock);
+        while (p->n < HANDFUL && !p->done)
+            pthread_cond_wait(&p->filled, &p->lock);
+        if (!p->n) {
+            pthread_mutex_unlock(&p->lock);
             break;
         }
-        for (n = 0; n < 64 && p.n; n++) {
-            got[n] = p.q[p.head];
-            p.head = (p.head + 1) % QUEUE;
-            p.n--;
+        for (n = 0; n < HANDFUL && p->n; n++) {
+            got[n] = p->q[p->head];
+            p->head = (p->head + 1) % QUEUE;
+            p->n--;
         }
-        pthread_cond_signal(&p.emptied);
-        pthread_mutex_unlock(&p.lock);
-        for (k = 0; k < n; k++) {
-            if (rc == RC_OK) rc = write_item(r, &got[k]);
-            dir_ent_prep_free(&got[k].prep);
-            free(got[k].refused);
-            free(got[k].ext);
-        }
+        pthread_cond_signal(&p->emptied);
+        pthread_mutex_unlock(&p->lock);
+        for (k = 0; k < n && rc == RC_OK; k++) rc = write_item(r, &got[k]);
+        pthread_mutex_lock(&p->lock);
+        memcpy(p->spent + p->nspent, got, n * sizeof *got);
+        p->nspent += n;
         if (rc != RC_OK) {
-            pthread_mutex_lock(&p.lock);
-            p.stop = 1;
-            pthread_cond_signal(&p.emptied);
-            pthread_mutex_unlock(&p.lock);
+            p->stop = 1;
+            pthread_cond_signal(&p->emptied);
         }
+        pthread_mutex_unlock(&p->lock);
     }
     pthread_join(th, NULL);
-    if (rc == RC_OK) rc = p.rc;
-    pthread_mutex_destroy(&p.lock);
-    pthread_cond_destroy(&p.filled);
-    pthread_cond_destroy(&p.emptied);
-    db_close(p.reader);
-    search_text_free(p.an);
+    /* What the reader did not take back after its last record. */
+    while (p->nspent) item_free(&p->spent[--p->nspent]);
+    if (rc == RC_OK) rc = p->rc;
+    pthread_mutex_destroy(&p->lock);
+    pthread_cond_destroy(&p->filled);
+    pthread_cond_destroy(&p->emptied);
+    db_close(p->reader);
+    search_text_free(p->an);
+    free(p);
     return rc;
 }
 
