@@ -259,7 +259,8 @@ static int check_references(const struct check *c, json_t *in, json_t *out)
     return 1;
 }
 
-/* validate: in -> clean document and the cooperative id. */
+/* validate: in -> clean document and the cooperative id (coop NULL: in
+ * names none, the caller places it). */
 static enum rc validate(struct db *db, json_t *in, json_t *errs,
                         long long *coop, json_t **out)
 {
@@ -280,7 +281,7 @@ static enum rc validate(struct db *db, json_t *in, json_t *errs,
     *out = NULL;
     if (!clean) return RC_NOMEM;
     check_unknown(&c, in, known);
-    resolve_coop(db, &c, in, coop);
+    if (coop) resolve_coop(db, &c, in, coop);
     check_string(&c, in, "external_id", DIR_EXTERNAL_ID_MAX, 0, clean);
     check_string(&c, in, "display_name", DIR_ENT_NAME_MAX, CHECK_REQUIRED,
                  clean);
@@ -521,10 +522,17 @@ enum rc dir_ent_create(struct db *db, const struct viewer *v, json_t *in,
 enum rc dir_ent_prepare(struct db *db, struct search_text *an, json_t *in,
                         json_t *errs, struct dir_ent_prep *out)
 {
+    return dir_ent_prepare_placed(db, an, in, 1, errs, out);
+}
+
+enum rc dir_ent_prepare_placed(struct db *db, struct search_text *an,
+                               json_t *in, int resolve, json_t *errs,
+                               struct dir_ent_prep *out)
+{
     enum rc rc;
 
     memset(out, 0, sizeof *out);
-    rc = validate(db, in, errs, &out->coop, &out->doc);
+    rc = validate(db, in, errs, resolve ? &out->coop : NULL, &out->doc);
     if (rc == RC_OK) {
         out->text = stored_text(out->doc);
         if (!out->text || search_index_build(an, out->doc, &out->entry))

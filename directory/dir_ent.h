@@ -64,6 +64,14 @@ struct search_text;
 enum rc dir_ent_prepare(struct db *db, struct search_text *an, json_t *in,
                         json_t *errs, struct dir_ent_prep *out);
 
+/* dir_ent_prepare_placed: the same; resolve 0: in names no cooperative
+ * (a peer's profile), the caller sets out->coop before storing. Reads
+ * nothing that a write of the caller's may change: it can run on another
+ * connection while the caller's transaction is open. */
+enum rc dir_ent_prepare_placed(struct db *db, struct search_text *an,
+                               json_t *in, int resolve, json_t *errs,
+                               struct dir_ent_prep *out);
+
 /* dir_ent_store: write a prepared entrepreneur (created, or the one with
  * its cooperative and external_id updated); p stays the caller's. */
 enum rc dir_ent_store(struct db *db, const struct viewer *v,

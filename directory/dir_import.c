@@ -32,6 +32,7 @@ struct item {
 
 #define QUEUE 512
 #define HANDFUL 64 /* records the writer takes at once */
+#define READ_BATCH 256
 
 /* The pipeline of an entrepreneurs import: one thread reads and checks
  * records on its own connection, the caller's thread writes them. The two
@@ -53,6 +54,7 @@ struct pipe {
     int stop;                 /* the writer failed: stop reading */
     enum rc rc;               /* the reader's result */
     struct db *reader;        /* the reader's connection */
+    long read;                /* records it has checked */
     struct search_text *an;   /* the reader's analyzer */
 };
 
@@ -306,9 +308,18 @@ static enum rc one(struct run *r, json_t *rec, long line, const char *why)
 
         memset(&it, 0, sizeof it);
         it.line = line;
+        /* Checks read in transactions of READ_BATCH records, not one per
+         * statement (each takes the WAL's read lock: system calls, and a
+         * lock the writer's commits take too). */
+        if (!db_in_transaction(r->pipe->reader) &&
+            db_begin_read(r->pipe->reader) != RC_OK) {
+            json_decref(errs);
+            return RC_DB;
+        }
         rc = rec ? dir_ent_prepare(r->pipe->reader, r->pipe->an, rec, errs,
                                    &it.prep)
                  : RC_INVALID;
+        if (++r->pipe->read % READ_BATCH == 0) db_commit(r->pipe->reader);
         if (rc == RC_INVALID || rc == RC_CONFLICT) {
             it.refused = refusal(line, json_string_value(json_object_get(
                                            rec, "external_id")),
@@ -492,6 +503,7 @@ static void *reader_main(void *arg)
     struct pipe *p = a->r.pipe;
     enum rc rc = a->parse(&a->r, a->cols, a->data, a->len);
 
+    if (db_in_transaction(p->reader)) db_commit(p->reader);
     pthread_mutex_lock(&p->lock);
     p->rc = rc;
     p->done = 1;

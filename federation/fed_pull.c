@@ -20,7 +20,8 @@
 #include <time.h>
 
 #include "../directory/dir_ent.h"
-#include "../directory/dir_import.h"
+#include "../search/search_text.h"
+#include "../util/buf.h"
 #include "../util/fetch.h"
 #include "../util/ids.h"
 #include "../util/log.h"
@@ -249,6 +250,199 @@ static enum rc descriptor_take(struct db *db, struct peer *p, json_t *d,
     return rc;
 }
 
+/* ------------------------------------------------------------ checking */
+
+/* A page is checked first, then written. Checking (the change's shape,
+ * its origin, and for a profile the validation and analysis of a local
+ * write) reads nothing the writes change, so it runs on the thread that
+ * fetched the page, on a connection of its own, while the previous page
+ * is written: the two cores share the pull. */
+
+enum what { SKIP, REFUSE, DROP, KEEP };
+
+struct change {
+    enum what what;
+    const char *kind, *id;    /* the change's (borrowed from the page) */
+    char *why;                /* REFUSE: the reason */
+    json_t *coop;             /* KEEP: the peer's cooperative {id, name} */
+    struct dir_ent_prep prep; /* KEEP: the profile, checked and analyzed */
+};
+
+/* A page and its changes, checked. */
+struct checked {
+    json_t *feed;
+    struct change *ch;
+    size_t n;
+    enum rc rc; /* not RC_OK: a change could not be checked (memory) */
+};
+
+/* What checks a pull's pages: a connection (the puller's own when no
+ * second one can be opened: a :memory: database) and an analyzer. */
+struct checker {
+    struct db *db;
+    struct search_text *an;
+    int own; /* db is the checker's */
+};
+
+static void checked_free(struct checked *k)
+{
+    size_t i;
+
+    for (i = 0; i < k->n; i++) {
+        free(k->ch[i].why);
+        json_decref(k->ch[i].coop);
+        dir_ent_prep_free(&k->ch[i].prep);
+    }
+    free(k->ch);
+    json_decref(k->feed);
+    memset(k, 0, sizeof *k);
+}
+
+static void refuse(struct change *c, const char *why)
+{
+    c->what = REFUSE;
+    c->why = strdup(why);
+}
+
+/* refuse_errs: refused with the validation's errors as the reason. */
+static void refuse_errs(struct change *c, json_t *errs)
+{
+    struct buf b = {0};
+    json_t *e;
+    size_t i;
+
+    json_array_foreach(errs, i, e) {
+        buf_addf(&b, "%s%s: %s", i ? "; " : "",
+                 json_string_value(json_object_get(e, "field")),
+                 json_string_value(json_object_get(e, "message")));
+    }
+    c->what = REFUSE;
+    c->why = buf_take(&b);
+}
+
+/* in_range: a location's lat and lon, when given, are numbers in range. */
+static int in_range(json_t *loc)
+{
+    json_t *lat = json_object_get(loc, "lat"), *lon = json_object_get(loc, "lon");
+
+    if (lat && !json_is_null(lat) &&
+        (!json_is_number(lat) || json_number_value(lat) < -90 ||
+         json_number_value(lat) > 90))
+        return 0;
+    if (lon && !json_is_null(lon) &&
+        (!json_is_number(lon) || json_number_value(lon) < -180 ||
+         json_number_value(lon) > 180))
+        return 0;
+    return 1;
+}
+
+/* check_profile: the peer's entrepreneur id as doc (the page's, changed
+ * in place) says. RC_OK also when refused (c says why). */
+static enum rc check_profile(struct checker *ck, json_t *doc,
+                             struct change *c)
+{
+    const char *vis = json_string_value(json_object_get(doc, "visibility"));
+    json_t *coop = json_object_get(doc, "cooperative"), *errs;
+    const char *crid = json_string_value(json_object_get(coop, "id"));
+    const char *cname = json_string_value(json_object_get(coop, "name"));
+    enum rc rc;
+
+    if (!vis || (strcmp(vis, "public") && strcmp(vis, "network"))) {
+        c->what = DROP; /* not meant for us (a peer shows no more) */
+        return RC_OK;
+    }
+    if (!in_range(json_object_get(doc, "location"))) {
+        refuse(c, "location: coordinates out of range");
+        return RC_OK;
+    }
+    if (!crid || !*crid || strlen(crid) > ID_MAX || !cname || !*cname ||
+        strlen(cname) > 200) {
+        refuse(c, "cooperative: {id, name} missing or too long");
+        return RC_OK;
+    }
+    c->coop = json_incref(coop);
+    json_object_del(doc, "id");
+    json_object_del(doc, "cooperative");
+    json_object_del(doc, "cooperative_external_id");
+    json_object_del(doc, "cooperative_id");
+    json_object_set_new(doc, "external_id", json_string(c->id));
+    errs = json_array();
+    if (!errs) return RC_NOMEM;
+    rc = dir_ent_prepare_placed(ck->db, ck->an, doc, 0, errs, &c->prep);
+    if (rc == RC_OK) {
+        c->what = KEEP;
+    } else if (rc == RC_INVALID || rc == RC_CONFLICT) {
+        refuse_errs(c, errs);
+        rc = RC_OK;
+    }
+    json_decref(errs);
+    return rc;
+}
+
+/* check_change: one change of the peer's page. */
+static enum rc check_change(struct checker *ck, const struct peer *p,
+                            json_t *ch, struct change *c)
+{
+    const char *kind = json_string_value(json_object_get(ch, "kind"));
+    const char *id = json_string_value(json_object_get(ch, "id"));
+    const char *origin = json_string_value(json_object_get(ch, "origin"));
+    json_t *deleted = json_object_get(ch, "deleted");
+    json_t *doc = json_object_get(ch, "doc");
+
+    c->kind = kind;
+    c->id = id;
+    if (!json_is_object(ch) || !kind || !id || !*id || strlen(id) > ID_MAX ||
+        strlen(kind) > 20) {
+        refuse(c, "not a change {kind, id, origin, deleted, doc}");
+        return RC_OK;
+    }
+    if (!origin || strcmp(origin, p->origin)) {
+        char why[200];
+
+        snprintf(why, sizeof why, "origin %.150s is not the peer's",
+                 origin ? origin : "(none)");
+        refuse(c, why);
+        return RC_OK;
+    }
+    if (!json_is_boolean(deleted) ||
+        (!json_is_null(doc) && !json_is_object(doc)) ||
+        (json_is_false(deleted) && !json_is_object(doc))) {
+        refuse(c, "deleted must be a boolean, doc an object");
+        return RC_OK;
+    }
+    if (strcmp(kind, "entrepreneur")) return RC_OK; /* offers, groups: later */
+    if (json_is_true(deleted)) {
+        c->what = DROP;
+        return RC_OK;
+    }
+    /* Sizes: the profile's checks cap every field. */
+    return check_profile(ck, doc, c);
+}
+
+/* check_page: feed (taken), a page checked page_ok, its changes checked
+ * into *k. */
+static void check_page(struct checker *ck, const struct peer *p,
+                       json_t *feed, struct checked *k)
+{
+    json_t *changes = json_object_get(feed, "changes");
+    size_t i;
+
+    memset(k, 0, sizeof *k);
+    k->feed = feed;
+    k->ch = calloc(json_array_size(changes) + 1, sizeof *k->ch);
+    if (!k->ch) {
+        k->rc = RC_NOMEM;
+        return;
+    }
+    /* One read transaction for the page: not one per statement, each
+     * taking the WAL's read lock (system calls, and a lock the writer's
+     * commits take too). */
+    k->rc = db_begin_read(ck->db);
+    for (i = 0; i < json_array_size(changes) && k->rc == RC_OK; i++, k->n++)
+        k->rc = check_change(ck, p, json_array_get(changes, i), &k->ch[i]);
+    if (db_in_transaction(ck->db)) db_commit(ck->db);
+}
+
 /* ------------------------------------------------------------ applying */
 
 /* reject: count a refused change and keep why. */
@@ -299,21 +493,18 @@ static enum rc drop_ent(struct db *db, long long peer, const char *rid,
 }
 
 /* remote_coop: the local cooperative standing for the peer's cooperative
- * {id, name}: made, or renamed, as needed. */
+ * {id, name} (checked): made, or renamed, as needed. */
 static enum rc remote_coop(struct db *db, const struct peer *p, json_t *c,
                            long long *coop)
 {
     const char *rid = json_string_value(json_object_get(c, "id"));
     const char *name = json_string_value(json_object_get(c, "name"));
-    const char *kind = json_string_value(json_object_get(p->kinds, rid ? rid : ""));
+    const char *kind = json_string_value(json_object_get(p->kinds, rid));
     sqlite3_stmt *st;
     int src, same = 0;
     enum rc rc = RC_OK;
 
     *coop = 0;
-    if (!rid || !*rid || strlen(rid) > ID_MAX || !name || !*name ||
-        strlen(name) > 200)
-        return RC_INVALID;
     if (!kind || (strcmp(kind, "cae") && strcmp(kind, "scop") &&
                   strcmp(kind, "scic") && strcmp(kind, "network")))
         kind = "cae";
@@ -345,33 +536,13 @@ static enum rc remote_coop(struct db *db, const struct peer *p, json_t *c,
     return rc;
 }
 
-/* in_range: a location's lat and lon, when given, are numbers in range. */
-static int in_range(json_t *loc)
-{
-    json_t *lat = json_object_get(loc, "lat"), *lon = json_object_get(loc, "lon");
-
-    if (lat && !json_is_null(lat) &&
-        (!json_is_number(lat) || json_number_value(lat) < -90 ||
-         json_number_value(lat) > 90))
-        return 0;
-    if (lon && !json_is_null(lon) &&
-        (!json_is_number(lon) || json_number_value(lon) < -180 ||
-         json_number_value(lon) > 180))
-        return 0;
-    return 1;
-}
-
-/* A page's entrepreneurs to keep go through the bulk import
- * (directory/dir_import.h): the same checks as a local write, run on a
- * second thread while this one writes, in one transaction per page. */
-
 /* coop_of: the local cooperative of the peer's cooperative c, from the
  * page's cache (remote id -> local id) or remote_coop. */
 static enum rc coop_of(struct db *db, const struct peer *p, json_t *c,
                        json_t *cache, long long *coop)
 {
     const char *rid = json_string_value(json_object_get(c, "id"));
-    json_t *hit = rid ? json_object_get(cache, rid) : NULL;
+    json_t *hit = json_object_get(cache, rid);
     enum rc rc;
 
     if (hit) {
@@ -383,91 +554,52 @@ static enum rc coop_of(struct db *db, const struct peer *p, json_t *c,
     return rc;
 }
 
-/* stage_ent: the peer's entrepreneur rid as doc says: its cooperative
- * made, a move between the peer's cooperatives made a new row; doc
- * (the page's, changed in place) appended to ents for the import.
- * RC_INVALID, counted in pg, refuses it alone. */
-static enum rc stage_ent(struct db *db, const struct peer *p, const char *rid,
-                         json_t *doc, json_t *cache, json_t *ents,
-                         struct page *pg)
+/* apply_change: one checked change written (in the caller's
+ * transaction). RC_INVALID, counted in pg, refuses it alone. */
+static enum rc apply_change(struct db *db, const struct peer *p,
+                            struct change *c, json_t *cache, struct page *pg)
 {
-    const char *vis = json_string_value(json_object_get(doc, "visibility"));
     long long coop = 0, id, was;
-    int dropped;
+    json_t *errs;
+    int dropped, created;
     enum rc rc;
 
-    if (!vis || (strcmp(vis, "public") && strcmp(vis, "network"))) {
-        /* Not meant for us (a peer shows no more): as a deletion. */
-        rc = drop_ent(db, p->id, rid, &dropped);
+    switch (c->what) {
+    case SKIP:
+        return RC_OK;
+    case REFUSE:
+        reject(pg, c->kind, c->id, c->why ? c->why : "refused");
+        return RC_INVALID;
+    case DROP:
+        rc = drop_ent(db, p->id, c->id, &dropped);
         pg->deleted += dropped;
         return rc;
+    case KEEP:
+        break;
     }
-    if (!in_range(json_object_get(doc, "location"))) {
-        reject(pg, "entrepreneur", rid, "location: coordinates out of range");
-        return RC_INVALID;
-    }
-    rc = coop_of(db, p, json_object_get(doc, "cooperative"), cache, &coop);
-    if (rc == RC_INVALID) {
-        reject(pg, "entrepreneur", rid,
-               "cooperative: {id, name} missing or too long");
-        return rc;
-    }
-    if (rc == RC_OK) rc = local_ent(db, p->id, rid, &id, &was);
+    /* A move between the peer's cooperatives makes a new row. */
+    rc = coop_of(db, p, c->coop, cache, &coop);
+    if (rc == RC_OK) rc = local_ent(db, p->id, c->id, &id, &was);
     if (rc == RC_OK && id && was != coop)
-        rc = drop_ent(db, p->id, rid, &dropped);
+        rc = drop_ent(db, p->id, c->id, &dropped);
     if (rc != RC_OK) return rc;
-    json_object_del(doc, "id");
-    json_object_del(doc, "cooperative");
-    json_object_del(doc, "cooperative_external_id");
-    json_object_set_new(doc, "cooperative_id", ids_json(coop));
-    json_object_set_new(doc, "external_id", json_string(rid));
-    return json_array_append(ents, doc) ? RC_NOMEM : RC_OK;
+    c->prep.coop = coop;
+    if (!(errs = json_array())) return RC_NOMEM;
+    rc = dir_ent_store(db, &viewer_system, &c->prep, errs, &created);
+    if (rc == RC_OK) {
+        pg->accepted++;
+    } else if (rc == RC_INVALID || rc == RC_CONFLICT) {
+        struct change r = {0};
+
+        refuse_errs(&r, errs);
+        reject(pg, c->kind, c->id, r.why ? r.why : "refused");
+        free(r.why);
+        rc = RC_INVALID;
+    }
+    json_decref(errs);
+    return rc;
 }
 
-/* stage: one change: checked, a deletion made, an entrepreneur staged.
- * RC_INVALID refuses the change alone (counted in pg); another failure
- * stops the page. */
-static enum rc stage(struct db *db, const struct peer *p, json_t *ch,
-                     json_t *cache, json_t *ents, struct page *pg)
-{
-    const char *kind = json_string_value(json_object_get(ch, "kind"));
-    const char *id = json_string_value(json_object_get(ch, "id"));
-    const char *origin = json_string_value(json_object_get(ch, "origin"));
-    json_t *deleted = json_object_get(ch, "deleted");
-    json_t *doc = json_object_get(ch, "doc");
-    int dropped;
-    enum rc rc;
-
-    if (!json_is_object(ch) || !kind || !id || !*id || strlen(id) > ID_MAX ||
-        strlen(kind) > 20) {
-        reject(pg, kind, id, "not a change {kind, id, origin, deleted, doc}");
-        return RC_INVALID;
-    }
-    if (!origin || strcmp(origin, p->origin)) {
-        char why[200];
-
-        snprintf(why, sizeof why, "origin %.150s is not the peer's",
-                 origin ? origin : "(none)");
-        reject(pg, kind, id, why);
-        return RC_INVALID;
-    }
-    if (!json_is_boolean(deleted) ||
-        (!json_is_null(doc) && !json_is_object(doc)) ||
-        (json_is_false(deleted) && !json_is_object(doc))) {
-        reject(pg, kind, id, "deleted must be a boolean, doc an object");
-        return RC_INVALID;
-    }
-    if (strcmp(kind, "entrepreneur")) return RC_OK; /* offers, groups: later */
-    if (json_is_true(deleted)) {
-        rc = drop_ent(db, p->id, id, &dropped);
-        pg->deleted += dropped;
-        return rc;
-    }
-    /* Sizes: the import's checks cap every field of a profile. */
-    return stage_ent(db, p, id, doc, cache, ents, pg);
-}
-
-/* save_page: the new cursor and the page's counts. */
 /* save_page: the new cursor and the page's counts (in the caller's
  * transaction). */
 static enum rc save_page(struct db *db, const struct peer *p,
@@ -485,115 +617,35 @@ static enum rc save_page(struct db *db, const struct peer *p,
     return db_step_done(db, st);
 }
 
-/* import: the staged entrepreneurs through the bulk import; its refusals
- * counted in pg, the last one's reason kept. */
-static enum rc import(struct db *db, json_t *ents, struct page *pg)
-{
-    struct dir_import_stats ist = {0, 0};
-    char *rep = NULL, *last, *nl;
-    size_t replen = 0;
-    FILE *f;
-    enum rc rc;
-
-    if (!json_array_size(ents)) return RC_OK;
-    f = open_memstream(&rep, &replen);
-    if (!f) return RC_NOMEM;
-    rc = dir_import_records(db, &viewer_system, ents, FED_PAGE_MAX, f, &ist);
-    fclose(f);
-    pg->accepted += ist.imported;
-    pg->rejected += ist.rejected;
-    if (ist.rejected && rep) {
-        /* The last line of the report: "record N (external_id X): ..." */
-        while (replen && rep[replen - 1] == '\n') rep[--replen] = 0;
-        last = strrchr(rep, '\n');
-        last = last ? last + 1 : rep;
-        if ((nl = strchr(last, '\n'))) *nl = 0;
-        snprintf(pg->rejection, sizeof pg->rejection, "entrepreneur %.280s",
-                 last);
-        text_utf8_scrub(pg->rejection);
-    }
-    free(rep);
-    return rc;
-}
-
-/* coops_first: make the cooperatives the page's profiles name that are
- * not here yet, in a transaction of their own (the import checks the
- * profiles on a second connection, which sees only what is committed);
- * after the first pages there are none to make. */
-static enum rc coops_first(struct db *db, const struct peer *p,
-                           json_t *changes, json_t *cache)
-{
-    json_t *ch, *c;
-    size_t i;
-    long long coop;
-    enum rc rc = RC_OK;
-    int open = 0;
-
-    json_array_foreach(changes, i, ch) {
-        const char *rid;
-
-        c = json_object_get(json_object_get(ch, "doc"), "cooperative");
-        rid = json_string_value(json_object_get(c, "id"));
-        if (!rid || json_object_get(cache, rid) ||
-            strcmp(json_string_value(json_object_get(ch, "kind"))
-                       ? json_string_value(json_object_get(ch, "kind"))
-                       : "",
-                   "entrepreneur") ||
-            strcmp(json_string_value(json_object_get(ch, "origin"))
-                       ? json_string_value(json_object_get(ch, "origin"))
-                       : "",
-                   p->origin))
-            continue;
-        if (!open) {
-            rc = db_begin(db);
-            if (rc != RC_OK) return rc;
-            open = 1;
-        }
-        rc = coop_of(db, p, c, cache, &coop);
-        if (rc == RC_INVALID) rc = RC_OK; /* refused with its profile */
-        if (rc != RC_OK) break;
-    }
-    if (!open) return rc;
-    if (rc == RC_OK) rc = db_commit(db);
-    else db_rollback(db);
-    if (rc != RC_OK) json_object_clear(cache);
-    return rc;
-}
-
-/* apply_page: in one transaction: every change checked, deletions made,
- * the profiles through the import, the new cursor (a crash loses the
- * page whole, pulled again at the next round). When a write fails (not a
- * check: it dooms the transaction), the changes again one by one, each
- * in its own, and the cursor after them, so one change that cannot be
- * written cannot block the feed. */
+/* apply_page: in one transaction: every checked change written, the new
+ * cursor (a crash loses the page whole, pulled again at the next round).
+ * When a write fails (not a check: it dooms the transaction), the changes
+ * again one by one, each in its own, and the cursor after them, so one
+ * change that cannot be written cannot block the feed. */
 static enum rc apply_page(struct db *db, const struct peer *p,
-                          json_t *changes, const char *next,
+                          struct checked *k, const char *next,
                           struct page *pg)
 {
-    json_t *ents = json_array(), *cache = json_object();
+    json_t *cache = json_object();
     size_t i;
-    enum rc rc = ents && cache ? RC_OK : RC_NOMEM;
+    enum rc rc = cache ? k->rc : RC_NOMEM;
 
     memset(pg, 0, sizeof *pg);
-    if (rc == RC_OK) rc = coops_first(db, p, changes, cache);
     if (rc == RC_OK) rc = db_begin(db);
-    for (i = 0; rc == RC_OK && i < json_array_size(changes); i++) {
-        rc = stage(db, p, json_array_get(changes, i), cache, ents, pg);
+    for (i = 0; rc == RC_OK && i < k->n; i++) {
+        rc = apply_change(db, p, &k->ch[i], cache, pg);
         if (rc == RC_INVALID) rc = RC_OK;
     }
-    if (rc == RC_OK) rc = import(db, ents, pg);
     if (rc == RC_OK) rc = save_page(db, p, next, pg);
     if (rc == RC_OK) rc = db_commit(db);
     else if (db_in_transaction(db)) db_rollback(db);
     if (rc == RC_OK || rc == RC_NOMEM || rc == RC_BUSY) goto out;
     memset(pg, 0, sizeof *pg);
     json_object_clear(cache);
-    for (i = 0; i < json_array_size(changes); i++) {
-        json_array_clear(ents);
+    for (i = 0; i < k->n; i++) {
         rc = db_begin(db);
         if (rc != RC_OK) goto out;
-        rc = stage(db, p, json_array_get(changes, i), cache, ents, pg);
-        if (rc == RC_OK) rc = import(db, ents, pg);
+        rc = apply_change(db, p, &k->ch[i], cache, pg);
         if (rc == RC_OK) rc = db_commit(db);
         else db_rollback(db);
         if (rc != RC_OK && rc != RC_INVALID) {
@@ -609,7 +661,6 @@ static enum rc apply_page(struct db *db, const struct peer *p,
     if (rc == RC_OK) rc = db_commit(db);
     else if (db_in_transaction(db)) db_rollback(db);
 out:
-    json_decref(ents);
     json_decref(cache);
     return rc;
 }
@@ -649,26 +700,6 @@ static void record(struct db *db, long long id, int ok, char *error)
     if (rc != RC_OK) log_warn("federation: peer %lld: state not saved", id);
 }
 
-/* A page fetched ahead, on its own thread, while the previous one is
- * applied: the peer's work and the network overlap with ours. */
-struct ahead {
-    const struct peer *p;
-    const struct fed_pull_opts *o;
-    char pq[128];
-    json_t *feed;
-    enum rc rc;
-    char error[256];
-};
-
-static void *fetch_ahead(void *arg)
-{
-    struct ahead *a = arg;
-
-    a->rc = get_json(a->p, a->o, a->pq, &a->feed, a->error,
-                     sizeof a->error);
-    return NULL;
-}
-
 /* page_ok: is feed a page of at most page changes after cursor? */
 static int page_ok(json_t *feed, int page, const char *cursor)
 {
@@ -681,14 +712,88 @@ static int page_ok(json_t *feed, int page, const char *cursor)
             strtoll(next, NULL, 10) > strtoll(cursor, NULL, 10));
 }
 
+/* checker_open / checker_close: a pull's checker, on a connection of its
+ * own when the database is a file. */
+static enum rc checker_open(struct db *db, struct checker *ck)
+{
+    static const struct db_opts ro = {0, NULL, 1, 0};
+    const char *file = sqlite3_db_filename(db_handle(db), "main");
+
+    memset(ck, 0, sizeof *ck);
+    ck->an = search_text_new(8192);
+    if (!ck->an) return RC_NOMEM;
+    ck->own = file && *file && db_open(file, &ro, &ck->db) == RC_OK;
+    if (!ck->own) ck->db = db;
+    return RC_OK;
+}
+
+static void checker_close(struct checker *ck)
+{
+    if (ck->own) db_close(ck->db);
+    search_text_free(ck->an);
+}
+
+/* A page fetched and checked ahead, on its own thread, while the
+ * previous one is written: the peer's work, the network and the checks
+ * overlap with the writes. The thread also frees a page already written
+ * (the memory of the thread that made it, which takes no lock of the
+ * writer's). */
+struct ahead {
+    const struct peer *p;
+    const struct fed_pull_opts *o;
+    struct checker *ck;
+    int page;             /* changes asked for */
+    char cursor[24];      /* asked after */
+    struct checked k;     /* the page, checked */
+    struct checked old;   /* a page written, to free */
+    enum rc rc;
+    char error[256];
+};
+
+/* fetch: a->k, the page after a->cursor, checked (unless the checker
+ * needs the caller's thread: then the caller checks it). */
+static void *fetch(void *arg)
+{
+    struct ahead *a = arg;
+    json_t *feed = NULL;
+    char pq[128];
+
+    checked_free(&a->old);
+    memset(&a->k, 0, sizeof a->k);
+    snprintf(pq, sizeof pq, "/federation/v1/changes?since=%s&limit=%d",
+             a->cursor, a->page);
+    a->rc = get_json(a->p, a->o, pq, &feed, a->error, sizeof a->error);
+    if (a->rc == RC_OK && !page_ok(feed, a->page, a->cursor)) {
+        snprintf(a->error, sizeof a->error,
+                 "changes: not a change feed page (changes, next)");
+        a->rc = RC_UPSTREAM;
+    }
+    if (a->rc != RC_OK) {
+        json_decref(feed);
+    } else if (a->ck->own) {
+        check_page(a->ck, a->p, feed, &a->k);
+    } else {
+        a->k.feed = feed;
+        a->k.rc = RC_UNSUPPORTED; /* not checked yet */
+    }
+    return NULL;
+}
+
+static void *fetch_thread(void *arg)
+{
+    pthread_setname_np(pthread_self(), "fed-fetch"); /* for top -H */
+    return fetch(arg);
+}
+
 enum rc fed_pull(struct db *db, long long id, const struct fed_pull_opts *o,
                  struct fed_pull_stats *st)
 {
     struct peer p;
     struct page pg;
+    struct checker ck;
+    struct checked k = {0}, done = {0};
     struct ahead a;
     pthread_t th;
-    json_t *feed = NULL, *changes;
     const char *next;
     long n;
     int page = o->page > 0 && o->page <= FED_PAGE_MAX ? o->page
@@ -702,37 +807,45 @@ enum rc fed_pull(struct db *db, long long id, const struct fed_pull_opts *o,
     p.sign = !*p.token && o->self && o->self->base_url && *o->self->base_url;
     if (p.sign) rc = fed_secret_key(db, p.sk);
     if (rc == RC_OK) rc = descriptor(db, &p, o, st->error, sizeof st->error);
-    if (rc == RC_OK) {
-        snprintf(a.pq, sizeof a.pq,
-                 "/federation/v1/changes?since=%s&limit=%d", p.cursor, page);
-        rc = get_json(&p, o, a.pq, &feed, st->error, sizeof st->error);
-    }
+    if (rc == RC_OK) rc = checker_open(db, &ck);
+    else memset(&ck, 0, sizeof ck);
+    memset(&a, 0, sizeof a);
+    a.p = &p;
+    a.o = o;
+    a.ck = &ck;
+    a.page = page;
+    snprintf(a.cursor, sizeof a.cursor, "%s", p.cursor);
     for (n = 0; rc == RC_OK && n < FED_PAGES_PER_PULL; n++) {
+        if (n == 0) fetch(&a); /* the first page: nothing to overlap */
+        k = a.k;
+        memset(&a.k, 0, sizeof a.k);
+        if (a.rc != RC_OK) {
+            rc = a.rc;
+            snprintf(st->error, sizeof st->error, "%s", a.error);
+            break;
+        }
+        if (k.rc == RC_UNSUPPORTED) {
+            json_t *feed = k.feed;
+
+            check_page(&ck, &p, feed, &k);
+        }
         if (o->stop && atomic_load(o->stop)) {
             st->more = 1; /* the rest at the next start */
             break;
         }
-        if (!page_ok(feed, page, p.cursor)) {
-            snprintf(st->error, sizeof st->error,
-                     "changes: not a change feed page (changes, next)");
-            rc = RC_UPSTREAM;
-            break;
-        }
-        changes = json_object_get(feed, "changes");
-        next = json_string_value(json_object_get(feed, "next"));
-        last = json_array_size(changes) < (size_t)page ||
+        next = json_string_value(json_object_get(k.feed, "next"));
+        last = json_array_size(json_object_get(k.feed, "changes")) <
+                   (size_t)page ||
                n + 1 == FED_PAGES_PER_PULL;
-        /* The next page, fetched while this one is applied. */
+        /* The next page, fetched and checked while this one is written. */
         threaded = 0;
         if (!last) {
-            memset(&a, 0, sizeof a);
-            a.p = &p;
-            a.o = o;
-            snprintf(a.pq, sizeof a.pq,
-                     "/federation/v1/changes?since=%s&limit=%d", next, page);
-            threaded = pthread_create(&th, NULL, fetch_ahead, &a) == 0;
+            snprintf(a.cursor, sizeof a.cursor, "%s", next);
+            a.old = done;
+            memset(&done, 0, sizeof done);
+            threaded = pthread_create(&th, NULL, fetch_thread, &a) == 0;
         }
-        rc = apply_page(db, &p, changes, next, &pg);
+        rc = apply_page(db, &p, &k, next, &pg);
         if (rc == RC_OK) {
             st->pages++;
             st->accepted += pg.accepted;
@@ -740,20 +853,20 @@ enum rc fed_pull(struct db *db, long long id, const struct fed_pull_opts *o,
             st->rejected += pg.rejected;
             snprintf(p.cursor, sizeof p.cursor, "%s", next);
         }
-        json_decref(feed);
-        feed = NULL;
+        checked_free(&done);
+        done = k;
+        memset(&k, 0, sizeof k);
         if (last) break;
         if (threaded)
             pthread_join(th, NULL);
         else
-            fetch_ahead(&a);
-        feed = a.feed;
-        if (rc == RC_OK && a.rc != RC_OK) {
-            rc = a.rc;
-            snprintf(st->error, sizeof st->error, "%s", a.error);
-        }
+            fetch(&a);
     }
-    json_decref(feed);
+    checked_free(&k);
+    checked_free(&done);
+    checked_free(&a.k);
+    checked_free(&a.old);
+    checker_close(&ck);
     json_decref(p.kinds);
     sodium_memzero(p.sk, sizeof p.sk);
     st->more |= rc == RC_OK && n == FED_PAGES_PER_PULL - 1 &&
@@ -767,6 +880,8 @@ enum rc fed_apply(struct db *db, long long id, const char *data, size_t len,
 {
     struct peer p;
     struct page pg;
+    struct checker ck;
+    struct checked k;
     json_t *d;
     enum rc rc;
 
@@ -783,13 +898,16 @@ enum rc fed_apply(struct db *db, long long id, const char *data, size_t len,
         snprintf(st->error, sizeof st->error,
                  "changes: not a change feed page (changes, next)");
         rc = RC_UPSTREAM;
-    } else {
-        rc = apply_page(db, &p, json_object_get(d, "changes"),
+    } else if ((rc = checker_open(db, &ck)) == RC_OK) {
+        check_page(&ck, &p, json_incref(d), &k);
+        rc = apply_page(db, &p, &k,
                         json_string_value(json_object_get(d, "next")), &pg);
         st->pages = rc == RC_OK;
         st->accepted = pg.accepted;
         st->deleted = pg.deleted;
         st->rejected = pg.rejected;
+        checked_free(&k);
+        checker_close(&ck);
     }
     json_decref(d);
     json_decref(p.kinds);
@@ -881,6 +999,7 @@ static void *run(void *arg)
     struct db *db = NULL;
     int pulled;
 
+    pthread_setname_np(pthread_self(), "fed-pull");
     pthread_mutex_lock(&p->lock);
     while (!p->stop) {
         struct timespec ts;
