@@ -189,6 +189,87 @@ void fed_puller_stop(struct fed_puller *p);
 /* fed_puller_kick: pull now (after a peer was added). */
 void fed_puller_kick(struct fed_puller *p);
 
+/* ---- messages to peers (fed_msg.c) ----
+ *
+ * What one instance tells another (a client request for some of its
+ * entrepreneurs, their answers, the outcome) goes as a signed POST of a
+ * JSON body. The signature is the one of the signed GETs (fed_sign) over
+ * a text that also holds the body's SHA-256:
+ *
+ *   "POST\n" path "\n" date "\n" instance "\n" hex(sha256(body))
+ *
+ * in the headers X-Essaim-Instance, X-Essaim-Date and
+ * X-Essaim-Message-Signature (a header of its own: X-Essaim-Signature
+ * stands for a signed GET at the server's door, server/srv.c).
+ *
+ * A message is queued (fed_msg_queue) in the transaction of the change
+ * that causes it, then sent by a delivery thread: one message at a time
+ * per peer, in the order queued (an answer never overtakes the request
+ * it answers). A peer that is down or refuses for a while (5xx, 401,
+ * 403, no answer) gets it again after retry_s, doubling up to an hour,
+ * FED_MSG_ATTEMPTS times; a peer that says the message itself is wrong
+ * (400, 404, 409, 413, 415, 422) does not. A peer that pulls us is up:
+ * its waiting messages go at once (fed_msg_peer_up). */
+#define FED_MSG_ATTEMPTS 48  /* about two days at the hourly cap */
+#define FED_MSG_REPLY_BYTES (64L << 10)
+
+/* fed_msg_queue: queue body (JSON, not stolen) for peer at path (after
+ * its base URL: "/federation/v1/requests"), about request_id (0: none;
+ * the message goes when the request is erased), in the caller's
+ * transaction. */
+enum rc fed_msg_queue(struct db *db, long long peer, long long request_id,
+                      const char *path, json_t *body);
+
+/* fed_msg_sign: the three header lines that sign a POST of body to path
+ * (as the receiving server sees it) by the instance at base_url at time
+ * now, into hdr[0..2]. Pure. */
+void fed_msg_sign(const unsigned char sk[64], const char *base_url,
+                  const char *path, const char *body, size_t len,
+                  long long now, char hdr[3][320]);
+
+/* fed_msg_verify: who sent a signed message: *peer, the id of the peer
+ * registered here whose descriptor's base URL is instance and whose key
+ * signed path, date and body, within FED_SIGN_SKEW_S of now. Any header
+ * may be NULL (absent). RC_UNAUTHORIZED for a missing header, a stale
+ * date or a signature that does not hold; RC_FORBIDDEN for an instance
+ * that is not a peer registered here (or whose key we have not read
+ * yet). why says which, for the answer. */
+enum rc fed_msg_verify(struct db *db, const char *path, const char *instance,
+                       const char *date, const char *signature,
+                       const char *body, size_t len, long long now,
+                       long long *peer, char *why, size_t whysize);
+
+/* fed_msg_peer_up: peer (by its base URL) has just reached us: its
+ * waiting messages are due now. 1 if it has some. */
+int fed_msg_peer_up(struct db *db, const char *origin);
+
+/* The statements of the queue (tests prepare them all). */
+extern const char *const fed_msg_sql[];
+
+/* fed_msg_pending: how many messages wait (for the sender, and tests). */
+enum rc fed_msg_pending(struct db *db, long *pending, long long *next_at);
+
+/* fed_msg_send_due: one delivery pass: send each peer's oldest waiting
+ * message when due, again while they are accepted (at most limit sends),
+ * as the instance at base_url, each POST within timeout_s. *sent (may be
+ * NULL) counts the accepted ones. */
+enum rc fed_msg_send_due(struct db *db, const char *base_url,
+                         long timeout_s, long retry_s, int limit, int *sent);
+
+/* The delivery thread of a database: started (or woken) by
+ * fed_sender_kick after a commit that queued messages, it sends what is
+ * due, sleeps until the next retry, and ends when nothing waits. One per
+ * database file; fed_sender_stop(path) (NULL: all) stops and joins it. */
+struct fed_sender_config {
+    const char *db_path;
+    struct db_opts db;
+    const char *base_url; /* this instance, as it signs */
+    long timeout_s;       /* one POST, whole */
+    long retry_s;         /* first retry; doubles up to an hour */
+};
+void fed_sender_kick(const struct fed_sender_config *c);
+void fed_sender_stop(const char *db_path);
+
 /* ---- open data ---- */
 
 /* fed_export: the local public profiles as GeoJSON (format "geojson") or

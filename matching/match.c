@@ -69,6 +69,8 @@ static void add_why(json_t *why, json_t *reasons)
     }
 }
 
+static const char *text_of(json_t *doc, const char *key);
+
 /* search_item: one wanted item (trade code or words) at the place. */
 static enum rc search_item(struct db *db, json_t *doc, const char *trade,
                            const char *words, struct acc *a)
@@ -97,6 +99,9 @@ static enum rc search_item(struct db *db, json_t *doc, const char *trade,
     p.available_before =
         json_string_value(json_object_get(doc, "deadline"));
     p.limit = PER_ITEM;
+    /* scope network: the peers' profiles too, told through their
+     * instance (request.c). */
+    p.network = !strcmp(text_of(doc, "scope"), "network");
     rc = search_run(db, &client_viewer, &p, errs, &out);
     json_decref(errs);
     /* A trade that nobody has is refused as a filter: no match. */

@@ -2,6 +2,11 @@
  * match.h: the providers who fit a client request, through the search
  * engine.
  *
+ * A request whose scope is "network" is matched among the profiles the
+ * peer instances sent us too (search's scope=network); their rows are
+ * told through their instance (request.c), ranked with ours by the same
+ * rule.
+ *
  * The rule (README.md "Client requests"): each wanted item (a trade code,
  * or words) is searched at the request's place, among the profiles a
  * client may see (public and network), kept to those available some day

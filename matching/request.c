@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "../account/account.h"
+#include "../federation/fed.h"
 #include "../notify/outbox.h"
 #include "../search/search_place.h"
 #include "../search/search_trade.h"
@@ -25,6 +26,8 @@
 #define DESCRIPTION_MAX 5000
 #define WANTED_MAX 20
 #define PER_QUARTER 5 /* anonymous requests per address, per 15 minutes */
+#define REMOTE_ID_MAX 64 /* a peer's request or entrepreneur id */
+#define NAMED_MAX 100    /* entrepreneurs a peer names in one message */
 
 static int notify_top = 10;
 static char public_url[256] = "http://localhost:8080";
@@ -47,8 +50,9 @@ static const char sql_insert[] =
     "INSERT INTO request(client_id, status, insee, departement, deadline,"
     " doc, confirm_hash) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 static const char sql_get[] =
-    "SELECT id, client_id, status, doc, won_by, created_at, updated_at,"
-    " closed_at FROM request WHERE id = ?1";
+    "SELECT r.id, r.client_id, r.status, r.doc, r.won_by, r.created_at,"
+    " r.updated_at, r.closed_at, r.peer_id, r.remote_id, p.origin, p.name"
+    " FROM request r LEFT JOIN peer p ON p.id = r.peer_id WHERE r.id = ?1";
 static const char sql_by_confirm[] =
     "SELECT id FROM request WHERE confirm_hash = ?1"
     " AND status = 'unconfirmed'";
@@ -67,9 +71,10 @@ static const char sql_matches[] =
     " m.notified, m.status, m.reason, m.quote, m.notified_at, m.viewed_at,"
     " m.interested_at, m.declined_at, m.quoted_at, m.closed_at,"
     " e.display_name, e.cooperative_id, json_extract(e.doc, '$.headline'),"
-    " json_extract(e.doc, '$.location.city')"
+    " json_extract(e.doc, '$.location.city'), p.origin, p.name"
     " FROM request_match m JOIN entrepreneur e ON e.id = m.entrepreneur_id"
-    " WHERE m.request_id = ?1 AND (?2 = 0 OR m.entrepreneur_id = ?2)"
+    " JOIN cooperative c ON c.id = e.cooperative_id"
+    " LEFT JOIN peer p ON p.id = c.peer_id WHERE m.request_id = ?1 AND (?2 = 0 OR m.entrepreneur_id = ?2)"
     " AND (?3 = 0 OR e.cooperative_id = ?3) AND (?4 = 0 OR m.notified = 1)"
     " ORDER BY m.rank";
 static const char sql_told_coop[] =
@@ -142,6 +147,29 @@ static const char sql_list_all[] =
 static const char sql_count_all[] =
     "SELECT count(*) FROM request WHERE ?1 = ?1"
     " AND (?2 = '' OR status = ?2)";
+/* Requests across the network (README: federation). */
+static const char sql_ent_peer[] =
+    "SELECT c.peer_id, e.external_id FROM entrepreneur e JOIN cooperative c"
+    " ON c.id = e.cooperative_id WHERE e.id = ?1";
+static const char sql_copy_add[] =
+    "INSERT INTO request(client_id, status, insee, departement, deadline,"
+    " doc, peer_id, remote_id) VALUES(NULL, 'open', ?1, ?2, ?3, ?4, ?5, ?6)";
+static const char sql_copy_find[] =
+    "SELECT id FROM request WHERE peer_id = ?1 AND remote_id = ?2";
+/* Whom a peer may name: our own, seen by the network. */
+static const char sql_ent_for_peer[] =
+    "SELECT e.id FROM entrepreneur e JOIN cooperative c"
+    " ON c.id = e.cooperative_id WHERE e.id = ?1 AND c.peer_id IS NULL"
+    " AND e.visibility IN ('public', 'network')";
+static const char sql_ent_of_peer[] =
+    "SELECT e.id FROM entrepreneur e JOIN cooperative c"
+    " ON c.id = e.cooperative_id WHERE c.peer_id = ?1 AND e.external_id = ?2";
+static const char sql_told_remote[] =
+    "SELECT c.peer_id, e.external_id, e.id FROM request_match m"
+    " JOIN entrepreneur e ON e.id = m.entrepreneur_id"
+    " JOIN cooperative c ON c.id = e.cooperative_id"
+    " WHERE m.request_id = ?1 AND m.notified = 1 AND c.peer_id IS NOT NULL"
+    " ORDER BY c.peer_id, m.rank";
 static const char sql_notifs[] =
     "SELECT id, kind, request_id, text, created_at, read_at, group_id,"
     " transfer_id FROM notification WHERE (account_id = ?1 OR entrepreneur_id = ?2) AND (?3 = 0 OR id < ?3)"
@@ -161,7 +189,9 @@ const char *const request_sql[] = {
     sql_quoted,       sql_close,        sql_close_matches, sql_told,
     sql_list_client,  sql_count_client, sql_list_ent,     sql_count_ent,
     sql_list_coop,    sql_count_coop,   sql_list_all,     sql_count_all,
-    sql_notifs,       sql_notif_counts, sql_notif_read,   NULL};
+    sql_notifs,       sql_notif_counts, sql_notif_read,   sql_ent_peer,
+    sql_copy_add,     sql_copy_find,    sql_ent_for_peer, sql_ent_of_peer,
+    sql_told_remote,  NULL};
 
 /* ------------------------------------------------------------- helpers */
 
@@ -368,22 +398,37 @@ static int check_contact(const struct check *c, json_t *in, int need_email,
     return 1;
 }
 
+/* Who sends a request to validate. */
+enum from { FROM_CLIENT, FROM_ANONYMOUS, FROM_PEER };
+
 /* validate: in -> the clean document and its place; RC_INVALID with the
- * fields named. need_email: an anonymous request. */
-static enum rc validate(struct db *db, json_t *in, int need_email,
+ * fields named. An anonymous request needs contact.email; a peer's copy
+ * has neither contact (no personal data leaves the client's instance)
+ * nor scope (a copy is never passed on). */
+static enum rc validate(struct db *db, json_t *in, enum from from,
                         json_t *errs, json_t **out, struct place *place)
 {
     static const char *const known[] = {"title",    "description",
                                         "location", "wanted",
                                         "deadline", "budget",
-                                        "contact",  NULL};
+                                        "contact",  "scope",
+                                        NULL};
+    static const char *const known_peer[] = {"title",    "description",
+                                             "location", "wanted",
+                                             "deadline", "budget",
+                                             NULL};
+    static const char *const scopes[] = {"local", "network", NULL};
     struct check c = {errs, ""};
     json_t *clean = json_object();
+    int need_email = from == FROM_ANONYMOUS;
     char day[16];
 
     *out = NULL;
     if (!clean) return RC_NOMEM;
-    check_unknown(&c, in, known);
+    check_unknown(&c, in, from == FROM_PEER ? known_peer : known);
+    if (from != FROM_PEER &&
+        check_enum(&c, in, "scope", scopes, 0, clean) == 0)
+        json_object_set_new(clean, "scope", json_string("local"));
     check_string(&c, in, "title", TITLE_MAX, CHECK_REQUIRED, clean);
     check_string(&c, in, "description", DESCRIPTION_MAX, CHECK_MULTILINE,
                  clean);
@@ -395,7 +440,7 @@ static enum rc validate(struct db *db, json_t *in, int need_email,
             check_fail(&c, "deadline", "must not be in the past");
     }
     check_budget(&c, in, clean);
-    check_contact(&c, in, need_email, clean);
+    if (from != FROM_PEER) check_contact(&c, in, need_email, clean);
     if (check_failed(&c)) {
         json_decref(clean);
         return RC_INVALID;
@@ -412,6 +457,9 @@ struct row {
     char status[16];
     json_t *doc; /* owned */
     char created[32], updated[32], closed[32];
+    long long peer;                  /* a peer's request: our copy */
+    char remote_id[REMOTE_ID_MAX + 1]; /* its id at the peer */
+    char origin[320], peer_name[200]; /* the peer's base URL, name */
 };
 
 static enum rc load(struct db *db, long long id, struct row *r)
@@ -432,6 +480,10 @@ static enum rc load(struct db *db, long long id, struct row *r)
         snprintf(r->created, sizeof r->created, "%s", db_text(st, 5));
         snprintf(r->updated, sizeof r->updated, "%s", db_text(st, 6));
         snprintf(r->closed, sizeof r->closed, "%s", db_text(st, 7));
+        r->peer = sqlite3_column_int64(st, 8);
+        db_text_copy(r->remote_id, sizeof r->remote_id, st, 9);
+        db_text_copy(r->origin, sizeof r->origin, st, 10);
+        db_text_copy(r->peer_name, sizeof r->peer_name, st, 11);
     }
     db_stmt_done(st);
     if (src == SQLITE_DONE) return RC_NOTFOUND;
@@ -494,7 +546,7 @@ static json_t *shape(struct db *db, const struct row *r, enum rel rel,
     static const char *const fields[] = {"title",    "description",
                                          "location", "wanted",
                                          "deadline", "budget",
-                                         NULL};
+                                         "scope",    NULL};
     json_t *o = json_object();
     const char *const *k;
     sqlite3_stmt *st;
@@ -518,6 +570,12 @@ static json_t *shape(struct db *db, const struct row *r, enum rel rel,
                                           : json_null());
     json_object_set_new(o, "won_by", r->won_by ? ids_json(r->won_by)
                                                : json_null());
+    /* A peer's request: where its client is (answers go back there). */
+    json_object_set_new(o, "origin",
+                        r->peer ? json_pack("{s:s, s:s, s:s}", "url",
+                                            r->origin, "name", r->peer_name,
+                                            "request_id", r->remote_id)
+                                : json_null());
     json_object_set_new(o, "created_at", json_string(r->created));
     json_object_set_new(o, "updated_at", json_string(r->updated));
     json_object_set_new(o, "closed_at",
@@ -563,35 +621,118 @@ static enum rc notif_add(struct db *db, long long ent, long long account,
     return db_step_done(db, st);
 }
 
-/* tell: record the matches of request id, tell the best notify_top. */
+/* A request's news for a provider: the inbox line, the e-mail's subject
+ * and body (links to this instance's inbox, where they answer). */
+struct news {
+    char text[400], subject[200];
+    struct buf body;
+};
+
+static void news_make(struct news *w, json_t *doc, long long id)
+{
+    const char *city = str(json_object_get(doc, "location"), "city");
+
+    memset(w, 0, sizeof *w);
+    snprintf(w->text, sizeof w->text, "Nouvelle demande%s%s : %s",
+             *city ? " à " : "", city, str(doc, "title"));
+    snprintf(w->subject, sizeof w->subject, "essaim : nouvelle demande%s%s",
+             *city ? " à " : "", city);
+    buf_addf(&w->body,
+             "Bonjour,\n\nUne demande correspond à votre profil :\n\n"
+             "%s\n%s%s\n",
+             str(doc, "title"), *city ? "Lieu : " : "", city);
+    if (*str(doc, "deadline"))
+        buf_addf(&w->body, "Avant le : %s\n", str(doc, "deadline"));
+    if (*str(doc, "description"))
+        buf_addf(&w->body, "\n%.1000s\n", str(doc, "description"));
+    buf_addf(&w->body,
+             "\nRépondez (intéressé·e, devis, ou non merci) sur "
+             "%s/inbox.html#request=%lld\n\n-- essaim\n",
+             public_url, id);
+}
+
+/* news_tell: provider ent hears of request id: inbox and e-mail. */
+static enum rc news_tell(struct db *db, const struct news *w, long long ent,
+                         long long id)
+{
+    enum rc rc;
+
+    if (buf_oom(&w->body)) return RC_NOMEM;
+    rc = notif_add(db, ent, 0, "request.match", id, w->text);
+    if (rc == RC_OK)
+        rc = outbox_add_entrepreneur(db, ent, w->subject, w->body.p, id, 0);
+    return rc;
+}
+
+/* ent_peer: the peer of entrepreneur ent (*peer 0: one of ours) and
+ * their id there. */
+static enum rc ent_peer(struct db *db, long long ent, long long *peer,
+                        char *ext, size_t size)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_ent_peer);
+    int src;
+
+    *peer = 0;
+    *ext = 0;
+    if (!st) return RC_DB;
+    sqlite3_bind_int64(st, 1, ent);
+    src = sqlite3_step(st);
+    if (src == SQLITE_ROW) {
+        *peer = sqlite3_column_int64(st, 0);
+        db_text_copy(ext, size, st, 1);
+    }
+    db_stmt_done(st);
+    return src == SQLITE_ROW || src == SQLITE_DONE ? RC_OK : db_rc(db, src);
+}
+
+/* tell_peers: for each peer in named ({peer id: [their entrepreneurs'
+ * ids there]}), a message carrying the request's public content (never
+ * its contact) and whom to tell: POST /federation/v1/requests. */
+static enum rc tell_peers(struct db *db, long long id, json_t *doc,
+                          json_t *named)
+{
+    static const char *const fields[] = {"title",    "description",
+                                         "location", "wanted",
+                                         "deadline", "budget",
+                                         NULL};
+    const char *key, *const *f;
+    json_t *ids;
+    enum rc rc = RC_OK;
+
+    json_object_foreach(named, key, ids) {
+        json_t *msg = json_pack("{s:o, s:O}", "id", ids_json(id),
+                                "entrepreneurs", ids);
+        long long peer = strtoll(key, NULL, 10);
+
+        if (!msg) return RC_NOMEM;
+        for (f = fields; *f; f++)
+            if (json_object_get(doc, *f))
+                json_object_set(msg, *f, json_object_get(doc, *f));
+        rc = fed_msg_queue(db, peer, id, "/federation/v1/requests", msg);
+        json_decref(msg);
+        if (rc != RC_OK) break;
+    }
+    return rc;
+}
+
+/* tell: record the matches of request id, tell the best notify_top: ours
+ * in their inbox and by e-mail, a peer's through their instance. */
 static enum rc tell(struct db *db, long long id, json_t *doc)
 {
     struct match *m = NULL;
     size_t n = 0, i;
-    char now[32], text[400], subject[200];
-    struct buf body = {0};
-    const char *city = str(json_object_get(doc, "location"), "city");
-    enum rc rc = match_request(db, doc, id, &m, &n);
+    char now[32], ext[REMOTE_ID_MAX + 1], key[24];
+    struct news w;
+    json_t *named = json_object();
+    long long peer;
+    enum rc rc = named ? match_request(db, doc, id, &m, &n) : RC_NOMEM;
 
-    if (rc != RC_OK) return rc;
+    if (rc != RC_OK) {
+        json_decref(named);
+        return rc;
+    }
     now_iso(now, sizeof now);
-    snprintf(text, sizeof text, "Nouvelle demande%s%s : %s",
-             *city ? " à " : "", city, str(doc, "title"));
-    snprintf(subject, sizeof subject, "essaim : nouvelle demande%s%s",
-             *city ? " à " : "", city);
-    buf_addf(&body,
-             "Bonjour,\n\nUne demande correspond à votre profil :\n\n"
-             "%s\n%s%s%s\n",
-             str(doc, "title"), *city ? "Lieu : " : "", city,
-             *city ? "" : "");
-    if (*str(doc, "deadline"))
-        buf_addf(&body, "Avant le : %s\n", str(doc, "deadline"));
-    if (*str(doc, "description"))
-        buf_addf(&body, "\n%.1000s\n", str(doc, "description"));
-    buf_addf(&body,
-             "\nRépondez (intéressé·e, devis, ou non merci) sur "
-             "%s/inbox.html#request=%lld\n\n-- essaim\n",
-             public_url, id);
+    news_make(&w, doc, id);
     for (i = 0; rc == RC_OK && i < n; i++) {
         sqlite3_stmt *st = db_stmt(db, sql_match_add);
         int told = (int)i < notify_top;
@@ -617,14 +758,25 @@ static enum rc tell(struct db *db, long long id, json_t *doc)
         else
             sqlite3_bind_null(st, 9);
         rc = db_step_done(db, st);
-        if (rc == RC_OK && told)
-            rc = notif_add(db, m[i].id, 0, "request.match", id, text);
-        if (rc == RC_OK && told)
-            rc = outbox_add_entrepreneur(db, m[i].id, subject, buf_str(&body),
-                                         id, 0);
+        if (rc != RC_OK || !told) continue;
+        rc = ent_peer(db, m[i].id, &peer, ext, sizeof ext);
+        if (rc == RC_OK && !peer) rc = news_tell(db, &w, m[i].id, id);
+        if (rc == RC_OK && peer && *ext) {
+            json_t *ids;
+
+            snprintf(key, sizeof key, "%lld", peer);
+            ids = json_object_get(named, key);
+            if (!ids) {
+                ids = json_array();
+                if (json_object_set_new(named, key, ids)) ids = NULL;
+            }
+            if (!ids || json_array_append_new(ids, json_string(ext)))
+                rc = RC_NOMEM;
+        }
     }
-    if (buf_oom(&body) && rc == RC_OK) rc = RC_NOMEM;
-    buf_free(&body);
+    if (rc == RC_OK) rc = tell_peers(db, id, doc, named);
+    json_decref(named);
+    buf_free(&w.body);
     match_free(m, n);
     return rc;
 }
@@ -754,7 +906,8 @@ enum rc request_create(struct db *db, const struct viewer *v, json_t *in,
     memset(&r, 0, sizeof r);
     if (!anonymous && v->role != VIEWER_CLIENT && v->role != VIEWER_ADMIN)
         return RC_FORBIDDEN;
-    rc = validate(db, in, anonymous, errs, &doc, &pl);
+    rc = validate(db, in, anonymous ? FROM_ANONYMOUS : FROM_CLIENT, errs,
+                  &doc, &pl);
     if (rc != RC_OK) return rc;
     if (anonymous) {
         rc = throttle(addr, str(json_object_get(doc, "contact"), "email"),
@@ -936,6 +1089,14 @@ static json_t *match_json(sqlite3_stmt *st)
         "score", sqlite3_column_double(st, 3), "why", parsed(st, 4),
         "notified", sqlite3_column_int(st, 5), "status", db_text(st, 6),
         "reason", db_text_json(st, 7), "quote", parsed(st, 8), "at", at);
+    /* A peer's entrepreneur: told through their instance (README). */
+    if (o)
+        json_object_set_new(
+            o, "origin",
+            sqlite3_column_type(st, 19) == SQLITE_NULL
+                ? json_null()
+                : json_pack("{s:s, s:s}", "url", db_text(st, 19), "name",
+                            db_text(st, 20)));
     return o;
 }
 
@@ -1077,6 +1238,127 @@ static enum rc tell_client(struct db *db, const struct row *r,
     return rc;
 }
 
+/* relay: provider ent of our copy r of a peer's request answered to:
+ * the answer goes back to the request's instance, which shows it to its
+ * client (POST /federation/v1/requests/{id}/responses). */
+static enum rc relay(struct db *db, const struct row *r, long long ent,
+                     json_t *clean)
+{
+    char path[128];
+    json_t *msg = json_pack("{s:o, s:O}", "entrepreneur_id", ids_json(ent),
+                            "status", json_object_get(clean, "status"));
+    enum rc rc;
+
+    if (!msg) return RC_NOMEM;
+    if (json_object_get(clean, "reason"))
+        json_object_set(msg, "reason", json_object_get(clean, "reason"));
+    if (json_object_get(clean, "quote"))
+        json_object_set(msg, "quote", json_object_get(clean, "quote"));
+    snprintf(path, sizeof path, "/federation/v1/requests/%s/responses",
+             r->remote_id);
+    rc = fed_msg_queue(db, r->peer, r->id, path, msg);
+    json_decref(msg);
+    return rc;
+}
+
+/* answer: provider ent, at status from on request r, answers clean
+ * {status, reason, quote} (in the caller's transaction): the step
+ * checked and recorded, the client told, a peer's request relayed to
+ * its instance; *out the provider's match. relayed: the answer comes
+ * from the provider's instance, which may send it again (a retry): the
+ * same status again is then a harmless repeat, not a conflict. */
+static enum rc answer(struct db *db, const struct row *r, long long ent,
+                      const char *from, json_t *clean, int relayed,
+                      json_t *errs, json_t **out)
+{
+    const char *to = str(clean, "status"), *sql;
+    char now[32];
+    sqlite3_stmt *st;
+    int ok;
+    enum rc rc = RC_OK;
+
+    ok = strcmp(r->status, "open") ? -1 : allowed(from, to);
+    if (relayed && !strcmp(from, to) && strcmp(to, "quoted")) ok = 0;
+    if (ok < 0) {
+        struct check c = {errs, ""};
+
+        check_fail(&c, "status", "cannot go from %s to %s%s", from, to,
+                   strcmp(r->status, "open") ? " (the request is closed)"
+                                             : "");
+        return RC_CONFLICT;
+    }
+    now_iso(now, sizeof now);
+    sql = !ok && !strcmp(to, "viewed") ? sql_viewed_again
+          : !ok                        ? NULL
+          : !strcmp(to, "viewed")      ? sql_viewed
+          : !strcmp(to, "interested")  ? sql_interested
+          : !strcmp(to, "declined")    ? sql_declined
+                                       : sql_quoted;
+    if (sql) {
+        char *quote = json_object_get(clean, "quote")
+                          ? json_dumps(json_object_get(clean, "quote"),
+                                       JSON_COMPACT)
+                          : NULL;
+
+        st = db_stmt(db, sql);
+        if (!st) {
+            free(quote);
+            return RC_DB;
+        }
+        sqlite3_bind_int64(st, 1, r->id);
+        sqlite3_bind_int64(st, 2, ent);
+        sqlite3_bind_text(st, 3, now, -1, SQLITE_TRANSIENT);
+        if (sql == sql_declined)
+            sqlite3_bind_text(st, 4, str(clean, "reason"), -1,
+                              SQLITE_TRANSIENT);
+        if (sql == sql_quoted) {
+            if (quote)
+                sqlite3_bind_text(st, 5, quote, -1, free);
+            else
+                sqlite3_bind_null(st, 5);
+            quote = NULL;
+        }
+        free(quote);
+        rc = db_step_done(db, st);
+    }
+    if (rc == RC_OK && ok > 0 && !r->peer &&
+        (!strcmp(to, "interested") || !strcmp(to, "quoted")))
+        rc = tell_client(db, r, ent, to);
+    if (rc == RC_OK && ok > 0 && r->peer) rc = relay(db, r, ent, clean);
+    if (rc != RC_OK) return rc;
+    st = db_stmt(db, sql_matches);
+    if (!st) return RC_DB;
+    sqlite3_bind_int64(st, 1, r->id);
+    sqlite3_bind_int64(st, 2, ent);
+    sqlite3_bind_int64(st, 3, 0);
+    sqlite3_bind_int(st, 4, 0);
+    if (sqlite3_step(st) == SQLITE_ROW) *out = match_json(st);
+    db_stmt_done(st);
+    return *out ? RC_OK : RC_NOMEM;
+}
+
+/* match_state: the status of ent's match on request id, and whether
+ * they were told of it (*told 0: not). */
+static enum rc match_state(struct db *db, long long id, long long ent,
+                           char *from, size_t size, int *told)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_match_get);
+    int src;
+
+    *from = 0;
+    *told = 0;
+    if (!st) return RC_DB;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, ent);
+    src = sqlite3_step(st);
+    if (src == SQLITE_ROW) {
+        snprintf(from, size, "%s", db_text(st, 0));
+        *told = sqlite3_column_int(st, 1);
+    }
+    db_stmt_done(st);
+    return src == SQLITE_ROW || src == SQLITE_DONE ? RC_OK : db_rc(db, src);
+}
+
 enum rc request_respond(struct db *db, const struct viewer *v,
                         const char *id, json_t *in, json_t *errs,
                         json_t **out)
@@ -1085,10 +1367,9 @@ enum rc request_respond(struct db *db, const struct viewer *v,
     struct row r;
     enum rel rel = REL_NONE;
     long long ent = 0, coop = 0, n;
-    char from[16] = "", now[32];
+    char from[16] = "";
     sqlite3_stmt *st;
-    const char *to, *sql;
-    int told = 0, ok, src;
+    int told = 0, src;
     enum rc rc;
 
     *out = NULL;
@@ -1122,92 +1403,14 @@ enum rc request_respond(struct db *db, const struct viewer *v,
         if (rc == RC_OK && !viewer_can_edit_entrepreneur(v, coop, ent))
             rc = RC_FORBIDDEN;
     }
-    if (rc == RC_OK) {
-        st = db_stmt(db, sql_match_get);
-        if (!st) {
-            rc = RC_DB;
-        } else {
-            sqlite3_bind_int64(st, 1, r.id);
-            sqlite3_bind_int64(st, 2, ent);
-            src = sqlite3_step(st);
-            if (src == SQLITE_ROW) {
-                snprintf(from, sizeof from, "%s", db_text(st, 0));
-                told = sqlite3_column_int(st, 1);
-            }
-            db_stmt_done(st);
-        }
-        if (rc == RC_OK && !told) {
-            struct check c = {errs, ""};
+    if (rc == RC_OK) rc = match_state(db, r.id, ent, from, sizeof from, &told);
+    if (rc == RC_OK && !told) {
+        struct check c = {errs, ""};
 
-            check_fail(&c, "entrepreneur_id",
-                       "was not told of this request");
-            rc = RC_INVALID;
-        }
+        check_fail(&c, "entrepreneur_id", "was not told of this request");
+        rc = RC_INVALID;
     }
-    to = str(clean, "status");
-    ok = 1;
-    if (rc == RC_OK) {
-        ok = strcmp(r.status, "open") ? -1 : allowed(from, to);
-        if (ok < 0) {
-            struct check c = {errs, ""};
-
-            check_fail(&c, "status", "cannot go from %s to %s%s", from, to,
-                       strcmp(r.status, "open") ? " (the request is closed)"
-                                                : "");
-            rc = RC_CONFLICT;
-        }
-    }
-    now_iso(now, sizeof now);
-    if (rc == RC_OK) {
-        char *quote = json_object_get(clean, "quote")
-                          ? json_dumps(json_object_get(clean, "quote"),
-                                       JSON_COMPACT)
-                          : NULL;
-
-        sql = !ok ? sql_viewed_again
-              : !strcmp(to, "viewed")     ? sql_viewed
-              : !strcmp(to, "interested") ? sql_interested
-              : !strcmp(to, "declined")   ? sql_declined
-                                          : sql_quoted;
-        st = db_stmt(db, sql);
-        if (!st) {
-            free(quote);
-            rc = RC_DB;
-        } else {
-            sqlite3_bind_int64(st, 1, r.id);
-            sqlite3_bind_int64(st, 2, ent);
-            sqlite3_bind_text(st, 3, now, -1, SQLITE_TRANSIENT);
-            if (sql == sql_declined)
-                sqlite3_bind_text(st, 4, str(clean, "reason"), -1,
-                                  SQLITE_TRANSIENT);
-            if (sql == sql_quoted) {
-                if (quote)
-                    sqlite3_bind_text(st, 5, quote, -1, free);
-                else
-                    sqlite3_bind_null(st, 5);
-                quote = NULL;
-            }
-            free(quote);
-            rc = db_step_done(db, st);
-        }
-    }
-    if (rc == RC_OK && ok > 0 &&
-        (!strcmp(to, "interested") || !strcmp(to, "quoted")))
-        rc = tell_client(db, &r, ent, to);
-    if (rc == RC_OK) {
-        st = db_stmt(db, sql_matches);
-        if (!st) {
-            rc = RC_DB;
-        } else {
-            sqlite3_bind_int64(st, 1, r.id);
-            sqlite3_bind_int64(st, 2, ent);
-            sqlite3_bind_int64(st, 3, 0);
-            sqlite3_bind_int(st, 4, 0);
-            if (sqlite3_step(st) == SQLITE_ROW) *out = match_json(st);
-            db_stmt_done(st);
-            if (!*out) rc = RC_NOMEM;
-        }
-    }
+    if (rc == RC_OK) rc = answer(db, &r, ent, from, clean, 0, errs, out);
     if (rc == RC_OK)
         rc = db_commit(db);
     else if (db_in_transaction(db))
@@ -1225,6 +1428,138 @@ enum rc request_respond(struct db *db, const struct viewer *v,
 
 /* ------------------------------------------------------------- outcome */
 
+/* close_request: request r closes, won by won_by (0: cancelled; -1:
+ * won by someone another instance told, for a peer's request), in the
+ * caller's transaction: the request and its matches closed, this
+ * instance's told providers told (the winner by e-mail too). A peer's
+ * entrepreneurs hear of it through their instance (outcome_peers). */
+static enum rc close_request(struct db *db, const struct row *r, int won,
+                             long long won_by)
+{
+    json_t *told = json_array(), *x;
+    char now[32], text[400], subject[160], body[1200];
+    sqlite3_stmt *st;
+    long long peer;
+    char ext[REMOTE_ID_MAX + 1];
+    int src, in_told = 0;
+    size_t i;
+    enum rc rc = told ? RC_OK : RC_NOMEM;
+
+    now_iso(now, sizeof now);
+    if (rc == RC_OK) {
+        st = db_stmt(db, sql_close);
+        if (!st) {
+            rc = RC_DB;
+        } else {
+            sqlite3_bind_int64(st, 1, r->id);
+            sqlite3_bind_text(st, 2, won ? "won" : "cancelled", -1,
+                              SQLITE_STATIC);
+            if (won && won_by > 0)
+                sqlite3_bind_int64(st, 3, won_by);
+            else
+                sqlite3_bind_null(st, 3);
+            sqlite3_bind_text(st, 4, now, -1, SQLITE_TRANSIENT);
+            rc = db_step_done(db, st);
+        }
+    }
+    if (rc == RC_OK) {
+        st = db_stmt(db, sql_close_matches);
+        if (!st) {
+            rc = RC_DB;
+        } else {
+            sqlite3_bind_int64(st, 1, r->id);
+            sqlite3_bind_int64(st, 2, won_by);
+            sqlite3_bind_text(st, 3, now, -1, SQLITE_TRANSIENT);
+            rc = db_step_done(db, st);
+        }
+    }
+    /* Tell the providers who were told of it. */
+    if (rc == RC_OK) {
+        st = db_stmt(db, sql_told);
+        if (!st) {
+            rc = RC_DB;
+        } else {
+            sqlite3_bind_int64(st, 1, r->id);
+            while ((src = sqlite3_step(st)) == SQLITE_ROW)
+                json_array_append_new(
+                    told, json_integer(sqlite3_column_int64(st, 0)));
+            db_stmt_done(st);
+            if (src != SQLITE_DONE) rc = db_rc(db, src);
+        }
+        json_array_foreach(told, i, x) {
+            if (json_integer_value(x) == won_by) in_told = 1;
+        }
+        if (won && won_by > 0 && !in_told)
+            json_array_append_new(told, json_integer(won_by));
+    }
+    json_array_foreach(told, i, x) {
+        long long e = json_integer_value(x);
+
+        if (rc != RC_OK) break;
+        rc = ent_peer(db, e, &peer, ext, sizeof ext);
+        if (rc != RC_OK || peer) continue;
+        snprintf(text, sizeof text,
+                 !won ? "La demande « %s » a été annulée"
+                 : e == won_by ? "Votre réponse à « %s » a été retenue"
+                               : "La demande « %s » a été confiée à un autre"
+                                 " entrepreneur",
+                 str(r->doc, "title"));
+        rc = notif_add(db, e, 0, "request.outcome", r->id, text);
+        if (rc == RC_OK && won && e == won_by) {
+            snprintf(subject, sizeof subject,
+                     "essaim : votre réponse est retenue");
+            snprintf(body, sizeof body,
+                     "Bonjour,\n\n%s.\n\nLe contact du client : "
+                     "%s/inbox.html#request=%lld\n\n-- essaim\n",
+                     text, public_url, r->id);
+            rc = outbox_add_entrepreneur(db, e, subject, body, r->id, 0);
+        }
+    }
+    json_decref(told);
+    return rc;
+}
+
+/* outcome_peers: each peer whose entrepreneurs were told of request r
+ * hears that it closed (POST /federation/v1/requests/{id}/outcome),
+ * with the winner's id there when the winner is theirs. */
+static enum rc outcome_peers(struct db *db, const struct row *r, int won,
+                             long long won_by)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_told_remote);
+    json_t *msgs = json_object(), *msg;
+    char key[24], path[128];
+    const char *k;
+    int src;
+    enum rc rc = msgs ? RC_OK : RC_NOMEM;
+
+    if (!st) {
+        json_decref(msgs);
+        return RC_DB;
+    }
+    sqlite3_bind_int64(st, 1, r->id);
+    while (rc == RC_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
+        snprintf(key, sizeof key, "%lld", sqlite3_column_int64(st, 0));
+        msg = json_object_get(msgs, key);
+        if (!msg) {
+            msg = json_pack("{s:s, s:n}", "outcome",
+                            won ? "won" : "cancelled", "won_by");
+            if (!msg || json_object_set_new(msgs, key, msg)) rc = RC_NOMEM;
+        }
+        if (rc == RC_OK && won && sqlite3_column_int64(st, 2) == won_by)
+            json_object_set_new(msg, "won_by", json_string(db_text(st, 1)));
+    }
+    if (rc == RC_OK && src != SQLITE_DONE) rc = db_rc(db, src);
+    db_stmt_done(st);
+    snprintf(path, sizeof path, "/federation/v1/requests/%lld/outcome",
+             r->id);
+    json_object_foreach(msgs, k, msg) {
+        if (rc != RC_OK) break;
+        rc = fed_msg_queue(db, strtoll(k, NULL, 10), r->id, path, msg);
+    }
+    json_decref(msgs);
+    return rc;
+}
+
 enum rc request_outcome(struct db *db, const struct viewer *v,
                         const char *id, json_t *in, json_t *errs,
                         json_t **out)
@@ -1232,14 +1567,12 @@ enum rc request_outcome(struct db *db, const struct viewer *v,
     static const char *const known[] = {"outcome", "won_by", NULL};
     static const char *const outcomes[] = {"won", "cancelled", NULL};
     struct check c = {errs, ""};
-    json_t *clean = json_object(), *told = NULL, *x;
+    json_t *clean = json_object(), *x;
     struct row r;
     enum rel rel = REL_NONE;
     long long n, won_by = 0;
-    char now[32], text[400], subject[160], body[1200];
     sqlite3_stmt *st;
-    int src, won, matched = 0;
-    size_t i;
+    int won, matched = 0;
     enum rc rc;
 
     *out = NULL;
@@ -1268,6 +1601,8 @@ enum rc request_outcome(struct db *db, const struct viewer *v,
     if (rc == RC_OK) rc = relation(db, v, &r, &rel, NULL, 0);
     if (rc == RC_OK && rel == REL_NONE) rc = RC_NOTFOUND;
     if (rc == RC_OK && rel < REL_CLIENT) rc = RC_FORBIDDEN;
+    /* A peer's request is closed by its client, at its instance. */
+    if (rc == RC_OK && r.peer) rc = RC_FORBIDDEN;
     if (rc == RC_OK && check_failed(&c)) rc = RC_INVALID;
     if (rc == RC_OK && strcmp(r.status, "open")) {
         check_fail(&c, "outcome", "the request is already %s", r.status);
@@ -1289,79 +1624,8 @@ enum rc request_outcome(struct db *db, const struct viewer *v,
             rc = RC_INVALID;
         }
     }
-    now_iso(now, sizeof now);
-    if (rc == RC_OK) {
-        st = db_stmt(db, sql_close);
-        if (!st) {
-            rc = RC_DB;
-        } else {
-            sqlite3_bind_int64(st, 1, r.id);
-            sqlite3_bind_text(st, 2, won ? "won" : "cancelled", -1,
-                              SQLITE_STATIC);
-            if (won)
-                sqlite3_bind_int64(st, 3, won_by);
-            else
-                sqlite3_bind_null(st, 3);
-            sqlite3_bind_text(st, 4, now, -1, SQLITE_TRANSIENT);
-            rc = db_step_done(db, st);
-        }
-    }
-    if (rc == RC_OK) {
-        st = db_stmt(db, sql_close_matches);
-        if (!st) {
-            rc = RC_DB;
-        } else {
-            sqlite3_bind_int64(st, 1, r.id);
-            sqlite3_bind_int64(st, 2, won_by);
-            sqlite3_bind_text(st, 3, now, -1, SQLITE_TRANSIENT);
-            rc = db_step_done(db, st);
-        }
-    }
-    /* Tell the providers who were told of it. */
-    if (rc == RC_OK) {
-        told = json_array();
-        st = db_stmt(db, sql_told);
-        if (!st || !told) {
-            db_stmt_done(st);
-            rc = st ? RC_NOMEM : RC_DB;
-        } else {
-            sqlite3_bind_int64(st, 1, r.id);
-            while ((src = sqlite3_step(st)) == SQLITE_ROW)
-                json_array_append_new(
-                    told, json_integer(sqlite3_column_int64(st, 0)));
-            db_stmt_done(st);
-            if (src != SQLITE_DONE) rc = db_rc(db, src);
-        }
-        if (won && rc == RC_OK) {
-            int in_told = 0;
-
-            json_array_foreach(told, i, x) {
-                if (json_integer_value(x) == won_by) in_told = 1;
-            }
-            if (!in_told) json_array_append_new(told, json_integer(won_by));
-        }
-    }
-    json_array_foreach(told, i, x) {
-        long long e = json_integer_value(x);
-
-        if (rc != RC_OK) break;
-        snprintf(text, sizeof text,
-                 !won ? "La demande « %s » a été annulée"
-                 : e == won_by ? "Votre réponse à « %s » a été retenue"
-                               : "La demande « %s » a été confiée à un autre"
-                                 " entrepreneur",
-                 str(r.doc, "title"));
-        rc = notif_add(db, e, 0, "request.outcome", r.id, text);
-        if (rc == RC_OK && won && e == won_by) {
-            snprintf(subject, sizeof subject,
-                     "essaim : votre réponse est retenue");
-            snprintf(body, sizeof body,
-                     "Bonjour,\n\n%s.\n\nLe contact du client : "
-                     "%s/inbox.html#request=%lld\n\n-- essaim\n",
-                     text, public_url, r.id);
-            rc = outbox_add_entrepreneur(db, e, subject, body, r.id, 0);
-        }
-    }
+    if (rc == RC_OK) rc = close_request(db, &r, won, won_by);
+    if (rc == RC_OK) rc = outcome_peers(db, &r, won, won_by);
     json_decref(r.doc);
     r.doc = NULL;
     if (rc == RC_OK) rc = load(db, n, &r);
@@ -1374,7 +1638,6 @@ enum rc request_outcome(struct db *db, const struct viewer *v,
         *out = shape(db, &r, rel, NULL);
         if (!*out) rc = RC_NOMEM;
     }
-    json_decref(told);
     json_decref(r.doc);
     json_decref(clean);
     return rc;
@@ -1568,5 +1831,327 @@ done:
     }
     json_decref(res);
     json_decref(next);
+    return rc;
+}
+
+/* ------------------------------------------------- requests of peers */
+
+/* remote_id: an id another instance gives (a string of letters, digits,
+ * '.', '_', ':', '-', at most REMOTE_ID_MAX, or a positive integer) into
+ * out; 0 when v is none of these. */
+static int remote_id(json_t *v, char out[REMOTE_ID_MAX + 1])
+{
+    const char *s = json_string_value(v);
+    size_t n;
+
+    *out = 0;
+    if (json_is_integer(v) && json_integer_value(v) > 0) {
+        snprintf(out, REMOTE_ID_MAX + 1, "%lld",
+                 (long long)json_integer_value(v));
+        return 1;
+    }
+    n = s ? strlen(s) : 0;
+    if (!n || n > REMOTE_ID_MAX ||
+        strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                  "0123456789._:-") != n)
+        return 0;
+    memcpy(out, s, n + 1);
+    return 1;
+}
+
+/* find_id: the first column of sql with ?1 = a, ?2 = b (0: no row). */
+static enum rc find_id(struct db *db, const char *sql, long long a,
+                       const char *b, long long *out)
+{
+    sqlite3_stmt *st = db_stmt(db, sql);
+    int src;
+
+    *out = 0;
+    if (!st) return RC_DB;
+    sqlite3_bind_int64(st, 1, a);
+    if (b) sqlite3_bind_text(st, 2, b, -1, SQLITE_TRANSIENT);
+    src = sqlite3_step(st);
+    if (src == SQLITE_ROW) *out = sqlite3_column_int64(st, 0);
+    db_stmt_done(st);
+    return src == SQLITE_ROW || src == SQLITE_DONE ? RC_OK : db_rc(db, src);
+}
+
+/* copy_add: our copy of peer's request rid, open, without a client. */
+static enum rc copy_add(struct db *db, long long peer, const char *rid,
+                        const struct place *pl, json_t *doc, long long *id)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_copy_add);
+    char *text = json_dumps(doc, JSON_COMPACT);
+    const char *deadline = json_string_value(json_object_get(doc,
+                                                             "deadline"));
+    enum rc rc;
+
+    *id = 0;
+    if (!st || !text) {
+        free(text);
+        db_stmt_done(st);
+        return st ? RC_NOMEM : RC_DB;
+    }
+    sqlite3_bind_text(st, 1, pl->insee, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, pl->departement, -1, SQLITE_TRANSIENT);
+    if (deadline)
+        sqlite3_bind_text(st, 3, deadline, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(st, 3);
+    sqlite3_bind_text(st, 4, text, -1, free);
+    sqlite3_bind_int64(st, 5, peer);
+    sqlite3_bind_text(st, 6, rid, -1, SQLITE_TRANSIENT);
+    rc = db_step_done(db, st);
+    if (rc == RC_OK) *id = sqlite3_last_insert_rowid(db_handle(db));
+    return rc;
+}
+
+/* tell_named: of the entrepreneurs named (ids), ours that the network may
+ * see are told of our copy id, like a local match; the others (unknown,
+ * a peer's, private or cooperative) are skipped without a word, as if
+ * they did not exist. *told counts those told. */
+static enum rc tell_named(struct db *db, long long id, json_t *doc,
+                          json_t *named, long *told)
+{
+    json_t *seen = json_array(), *x;
+    struct news w;
+    char now[32];
+    long long e, ok;
+    size_t i, j;
+    enum rc rc = seen ? RC_OK : RC_NOMEM;
+
+    *told = 0;
+    now_iso(now, sizeof now);
+    news_make(&w, doc, id);
+    json_array_foreach(named, i, x) {
+        sqlite3_stmt *st;
+        json_t *y;
+        int dup = 0;
+
+        if (rc != RC_OK) break;
+        if (!ids_parse_json(x, &e)) continue;
+        json_array_foreach(seen, j, y) {
+            if (json_integer_value(y) == e) dup = 1;
+        }
+        if (dup) continue;
+        rc = find_id(db, sql_ent_for_peer, e, NULL, &ok);
+        if (rc != RC_OK || !ok) continue;
+        json_array_append_new(seen, json_integer(e));
+        st = db_stmt(db, sql_match_add);
+        if (!st) {
+            rc = RC_DB;
+            break;
+        }
+        sqlite3_bind_int64(st, 1, id);
+        sqlite3_bind_int64(st, 2, e);
+        sqlite3_bind_int(st, 3, (int)json_array_size(seen));
+        sqlite3_bind_int(st, 4, 0);
+        sqlite3_bind_double(st, 5, 0);
+        sqlite3_bind_text(st, 6, "[]", -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 7, 1);
+        sqlite3_bind_text(st, 8, "notified", -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 9, now, -1, SQLITE_TRANSIENT);
+        rc = db_step_done(db, st);
+        if (rc == RC_OK) rc = news_tell(db, &w, e, id);
+        if (rc == RC_OK) (*told)++;
+    }
+    buf_free(&w.body);
+    json_decref(seen);
+    return rc;
+}
+
+enum rc request_peer_create(struct db *db, long long peer, json_t *in,
+                            json_t *errs, json_t **out, int *created)
+{
+    struct check c = {errs, ""};
+    json_t *rest = json_copy(in), *doc = NULL, *named, *x;
+    char rid[REMOTE_ID_MAX + 1];
+    struct place pl;
+    long long id = 0, e;
+    long told = 0;
+    size_t i;
+    enum rc rc = rest ? RC_OK : RC_NOMEM;
+
+    *out = NULL;
+    *created = 0;
+    if (rc != RC_OK) return rc;
+    if (!remote_id(json_object_get(in, "id"), rid))
+        check_fail(&c, "id",
+                   "is required: the request's id at your instance (up to"
+                   " %d letters, digits, '.', '_', ':', '-')",
+                   REMOTE_ID_MAX);
+    named = json_object_get(in, "entrepreneurs");
+    if (!json_is_array(named) || !json_array_size(named) ||
+        json_array_size(named) > NAMED_MAX) {
+        check_fail(&c, "entrepreneurs",
+                   "must name 1 to %d entrepreneurs of this instance by"
+                   " their id",
+                   NAMED_MAX);
+    } else {
+        json_array_foreach(named, i, x) {
+            char name[32];
+
+            snprintf(name, sizeof name, "entrepreneurs[%zu]", i);
+            if (!ids_parse_json(x, &e))
+                check_fail(&c, name, "must be an entrepreneur id of this"
+                                     " instance");
+        }
+    }
+    json_object_del(rest, "id");
+    json_object_del(rest, "entrepreneurs");
+    rc = validate(db, rest, FROM_PEER, errs, &doc, &pl);
+    if (rc == RC_OK && check_failed(&c)) rc = RC_INVALID;
+    if (rc != RC_OK) goto out;
+    rc = db_begin(db);
+    if (rc != RC_OK) goto out;
+    /* A message sent again (its answer was lost): the copy stands. */
+    rc = find_id(db, sql_copy_find, peer, rid, &id);
+    if (rc == RC_OK && !id) {
+        *created = 1;
+        rc = copy_add(db, peer, rid, &pl, doc, &id);
+        if (rc == RC_OK) rc = tell_named(db, id, doc, named, &told);
+    }
+    if (rc == RC_OK)
+        rc = db_commit(db);
+    else
+        db_rollback(db);
+    if (rc == RC_OK) {
+        outbox_poke();
+        *out = json_pack("{s:o, s:s, s:i}", "id", ids_json(id),
+                         "request_id", rid, "notified", (int)told);
+        if (!*out) rc = RC_NOMEM;
+    }
+out:
+    json_decref(doc);
+    json_decref(rest);
+    return rc;
+}
+
+enum rc request_peer_answer(struct db *db, long long peer, const char *id,
+                            json_t *in, json_t *errs, json_t **out)
+{
+    static const struct viewer relayer = {VIEWER_PEER, 0, 0, 0};
+    struct check c = {errs, ""};
+    json_t *rest = json_copy(in), *clean = json_object();
+    char ext[REMOTE_ID_MAX + 1], from[16];
+    struct row r;
+    long long n, ent = 0, none;
+    int told = 0;
+    enum rc rc = rest && clean ? RC_OK : RC_NOMEM;
+
+    *out = NULL;
+    memset(&r, 0, sizeof r);
+    if (rc == RC_OK && !ids_parse(id, &n)) rc = RC_NOTFOUND;
+    if (rc == RC_OK) {
+        if (!remote_id(json_object_get(in, "entrepreneur_id"), ext))
+            check_fail(&c, "entrepreneur_id",
+                       "is required: the provider's id at your instance");
+        json_object_del(rest, "entrepreneur_id");
+        rc = check_answer(&relayer, rest, errs, clean, &none);
+        if (rc == RC_OK && check_failed(&c)) rc = RC_INVALID;
+    }
+    if (rc == RC_OK) rc = db_begin(db);
+    if (rc != RC_OK) goto out;
+    rc = load(db, n, &r);
+    /* Only a request of ours is answered here, by the peer whose
+     * entrepreneur it told. */
+    if (rc == RC_OK && r.peer) rc = RC_NOTFOUND;
+    if (rc == RC_OK) rc = find_id(db, sql_ent_of_peer, peer, ext, &ent);
+    if (rc == RC_OK && ent) rc = match_state(db, r.id, ent, from,
+                                             sizeof from, &told);
+    if (rc == RC_OK && !told) {
+        check_fail(&c, "entrepreneur_id",
+                   "is not one of your entrepreneurs told of this request");
+        rc = RC_INVALID;
+    }
+    if (rc == RC_OK) rc = answer(db, &r, ent, from, clean, 1, errs, out);
+    if (rc == RC_OK)
+        rc = db_commit(db);
+    else
+        db_rollback(db);
+    if (rc == RC_OK) {
+        outbox_poke();
+    } else {
+        json_decref(*out);
+        *out = NULL;
+    }
+out:
+    json_decref(r.doc);
+    json_decref(rest);
+    json_decref(clean);
+    return rc;
+}
+
+enum rc request_peer_outcome(struct db *db, long long peer, const char *id,
+                             json_t *in, json_t *errs, json_t **out)
+{
+    static const char *const known[] = {"outcome", "won_by", NULL};
+    static const char *const outcomes[] = {"won", "cancelled", NULL};
+    struct check c = {errs, ""};
+    json_t *clean = json_object(), *x;
+    char rid[REMOTE_ID_MAX + 1], from[16];
+    struct row r;
+    long long n = 0, won_by = 0;
+    int won, told = 0;
+    enum rc rc = clean ? RC_OK : RC_NOMEM;
+    json_t *idv = json_string(id ? id : "");
+
+    *out = NULL;
+    memset(&r, 0, sizeof r);
+    if (rc == RC_OK && !remote_id(idv, rid)) rc = RC_NOTFOUND;
+    json_decref(idv);
+    if (rc != RC_OK) goto out;
+    check_unknown(&c, in, known);
+    check_enum(&c, in, "outcome", outcomes, CHECK_REQUIRED, clean);
+    won = !strcmp(str(clean, "outcome"), "won");
+    x = json_object_get(in, "won_by");
+    if (x && !json_is_null(x) && (!won || !ids_parse_json(x, &won_by)))
+        check_fail(&c, "won_by",
+                   won ? "must be the id of one of our entrepreneurs, or"
+                         " null (won by someone else)"
+                       : "is only for the outcome won");
+    if (check_failed(&c)) {
+        rc = RC_INVALID;
+        goto out;
+    }
+    rc = db_begin(db);
+    if (rc != RC_OK) goto out;
+    rc = find_id(db, sql_copy_find, peer, rid, &n);
+    if (rc == RC_OK && !n) rc = RC_NOTFOUND;
+    if (rc == RC_OK) rc = load(db, n, &r);
+    if (rc == RC_OK && won_by) {
+        rc = match_state(db, r.id, won_by, from, sizeof from, &told);
+        if (rc == RC_OK && !told) {
+            check_fail(&c, "won_by", "was not told of this request");
+            rc = RC_INVALID;
+        }
+    }
+    /* Closed already: the same news again is a repeat, other news a
+     * conflict. */
+    if (rc == RC_OK && strcmp(r.status, "open")) {
+        if (strcmp(r.status, str(clean, "outcome"))) {
+            check_fail(&c, "outcome", "the request is already %s",
+                       r.status);
+            rc = RC_CONFLICT;
+        }
+    } else if (rc == RC_OK) {
+        rc = close_request(db, &r, won, won ? (won_by ? won_by : -1) : 0);
+        json_decref(r.doc);
+        r.doc = NULL;
+        if (rc == RC_OK) rc = load(db, n, &r);
+    }
+    if (rc == RC_OK)
+        rc = db_commit(db);
+    else
+        db_rollback(db);
+    if (rc == RC_OK) {
+        outbox_poke();
+        *out = json_pack("{s:o, s:s, s:s}", "id", ids_json(r.id), "status",
+                         r.status, "request_id", rid);
+        if (!*out) rc = RC_NOMEM;
+    }
+out:
+    json_decref(r.doc);
+    json_decref(clean);
     return rc;
 }

@@ -5,8 +5,12 @@
  * A request: {id, status (unconfirmed, open, won, cancelled), title,
  * description, location, wanted[] (trade refs {scheme, code, label} or
  * words), deadline, budget {min, max} (euros; shown, never ranked on),
- * contact {name, email, phone}, won_by, created_at, updated_at,
- * closed_at}.
+ * contact {name, email, phone}, scope (local, or network: matched among
+ * the peers' profiles too, whose instances tell them and relay their
+ * answers), won_by, created_at, updated_at, closed_at}. A copy of a
+ * peer's request (request_peer_create) has no contact and carries its
+ * origin {url, name, request_id}: its providers answer here, the answers
+ * go back there, and only the peer closes it.
  *
  * Who sees a request: its client and administrators; the providers told
  * of it (and their cooperative's staff), who see the client's contact
@@ -92,5 +96,36 @@ enum rc request_list(struct db *db, const struct viewer *v,
 enum rc request_notifications(struct db *db, const struct viewer *v,
                               int limit, const char *cursor, int mark_read,
                               json_t *errs, json_t **out);
+
+/* Requests across the network (README: Federation). peer is the id of
+ * the registered peer whose signature held (fed_msg_verify); ids of the
+ * peer's own records are strings of at most 64 characters. */
+
+/* request_peer_create: POST /federation/v1/requests {id (the request at
+ * the peer), title, description, location, wanted, deadline, budget,
+ * entrepreneurs[] (ours, by id)}: checked as a local request (no contact,
+ * no scope); kept as our copy, marked with its origin; the named
+ * entrepreneurs that are ours and seen by the network (public, network)
+ * told like a local match; the others skipped without a word. *out {id,
+ * request_id, notified}. The same request again (a retry) changes
+ * nothing: *created 0. */
+enum rc request_peer_create(struct db *db, long long peer, json_t *in,
+                            json_t *errs, json_t **out, int *created);
+
+/* request_peer_answer: POST /federation/v1/requests/{id}/responses
+ * {entrepreneur_id (the provider's id at the peer), status, reason,
+ * quote}: a peer's entrepreneur answered our request id through their
+ * instance; recorded on their match line as a local answer is (the
+ * client told), the same status again a harmless repeat. *out the match
+ * line. */
+enum rc request_peer_answer(struct db *db, long long peer, const char *id,
+                            json_t *in, json_t *errs, json_t **out);
+
+/* request_peer_outcome: POST /federation/v1/requests/{id}/outcome
+ * {outcome, won_by (one of ours, or null: won by someone else)}: the
+ * peer's request id closed; our copy closes and its told providers hear
+ * of it. *out {id, status, request_id}. */
+enum rc request_peer_outcome(struct db *db, long long peer, const char *id,
+                             json_t *in, json_t *errs, json_t **out);
 
 #endif

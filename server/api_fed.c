@@ -3,11 +3,16 @@
  * feed peers read, the peers administrators register, the tokens they
  * issue, and the open data exports.
  */
+#include <civetweb.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../federation/fed.h"
+#include "../matching/request.h"
 #include "../util/buf.h"
+#include "../util/text.h"
 #include "api.h"
 
 /* self: this instance, as the descriptor and the feed name it. */
@@ -22,13 +27,36 @@ static struct fed_self self(struct req *r)
     return s;
 }
 
-/* GET /federation/v1/instance -> 200 the descriptor */
+void api_fed_send(struct req *r)
+{
+    struct fed_sender_config c;
+    long pending = 0;
+    long long next_at;
+
+    if (fed_msg_pending(r->db, &pending, &next_at) != RC_OK || !pending)
+        return;
+    c = srv_fed_sender(r->srv);
+    fed_sender_kick(&c);
+}
+
+/* peer_up: the peer at base URL origin reached us: what waits for it
+ * goes now. */
+static void peer_up(struct req *r, const char *origin)
+{
+    if (origin && fed_msg_peer_up(r->db, origin)) api_fed_send(r);
+}
+
+/* GET /federation/v1/instance -> 200 the descriptor. Its peers ask it
+ * at each pull: the messages that wait since a restart go then. */
 void api_fed_instance(struct req *r)
 {
     struct fed_self s = self(r);
     json_t *out = NULL;
     enum rc rc = fed_instance(r->db, &s, &out);
 
+    if (srv_viewer(r)->role == VIEWER_PEER)
+        peer_up(r, srv_header(r, "X-Essaim-Instance"));
+    api_fed_send(r);
     srv_reply(r, rc, 200, out, json_array());
 }
 
@@ -51,6 +79,9 @@ void api_fed_changes(struct req *r)
     }
     if (ok)
         rc = fed_changes(r->db, srv_viewer(r), &s, since, (int)n, errs, &b);
+    if (srv_viewer(r)->role == VIEWER_PEER)
+        peer_up(r, srv_header(r, "X-Essaim-Instance"));
+    api_fed_send(r);
     if (rc == RC_OK) {
         json_decref(errs);
         srv_reply_raw(r, 200, "application/json; charset=utf-8", buf_str(&b),
@@ -59,6 +90,141 @@ void api_fed_changes(struct req *r)
         srv_reply(r, rc, 200, NULL, errs);
     }
     buf_free(&b);
+}
+
+/* peer_message: a signed message from a peer: the body read (at most
+ * body_max), its signature checked against the peers registered here,
+ * then parsed: *peer the sender, *in the JSON object. 0, or -1 after
+ * replying: 401 unsigned or a signature that does not hold, 403 not a
+ * registered peer, 413, 415, 400 (each naming why). */
+static int peer_message(struct req *r, long long *peer, json_t **in)
+{
+    const char *ct = srv_header(r, "Content-Type");
+    const char *inst = srv_header(r, "X-Essaim-Instance");
+    long long cl = r->ri->content_length;
+    long max = r->cfg->body_max;
+    json_t *errs = json_array(), *doc = NULL;
+    struct buf b = {0};
+    json_error_t jerr;
+    char chunk[8192], why[400];
+    int n, status = 0;
+    enum rc rc;
+
+    *in = NULL;
+    *peer = 0;
+    if (cl > max) {
+        snprintf(why, sizeof why, "body is larger than %ld bytes", max);
+        status = 413;
+    }
+    while (!status && (n = mg_read(r->conn, chunk, sizeof chunk)) > 0) {
+        if (b.len + (size_t)n > (size_t)max) {
+            snprintf(why, sizeof why, "body is larger than %ld bytes", max);
+            status = 413;
+        }
+        buf_add(&b, chunk, (size_t)n);
+    }
+    if (!status && (buf_oom(&b) || (cl >= 0 && b.len != (size_t)cl))) {
+        snprintf(why, sizeof why, "incomplete body");
+        status = 400;
+    }
+    if (!status) {
+        rc = fed_msg_verify(r->db, r->ri->local_uri, inst,
+                            srv_header(r, "X-Essaim-Date"),
+                            srv_header(r, "X-Essaim-Message-Signature"),
+                            b.p ? b.p : "", b.len, (long long)time(NULL),
+                            peer, why, sizeof why);
+        if (rc == RC_UNAUTHORIZED) {
+            status = 401;
+        } else if (rc == RC_FORBIDDEN) {
+            status = 403;
+        } else if (rc != RC_OK) {
+            snprintf(why, sizeof why, "the database is not available");
+            status = 503;
+        }
+        if (status == 401 || status == 403)
+            json_array_append_new(
+                errs, json_pack("{s:s, s:s}", "field",
+                                status == 403 ? "X-Essaim-Instance"
+                                              : "X-Essaim-Message-Signature",
+                                "message", why));
+    }
+    if (!status && (!ct || strncmp(ct, "application/json", 16))) {
+        snprintf(why, sizeof why, "Content-Type must be application/json");
+        status = 415;
+    }
+    if (!status) {
+        /* Before jansson's recursion (text.h). */
+        if (text_json_depth(b.p ? b.p : "", b.len) <= TEXT_JSON_DEPTH)
+            doc = json_loadb(b.p ? b.p : "", b.len, JSON_REJECT_DUPLICATES,
+                             &jerr);
+        if (!json_is_object(doc)) {
+            snprintf(why, sizeof why, "body: must be a JSON object%s%s",
+                     doc ? "" : ": ", doc ? "" : jerr.text);
+            json_array_append_new(errs, json_pack("{s:s, s:s}", "field",
+                                                  "body", "message", why));
+            status = 400;
+        }
+    }
+    buf_free(&b);
+    if (status) {
+        json_decref(doc);
+        srv_reply_problem(r, status, why, errs);
+        return -1;
+    }
+    json_decref(errs);
+    peer_up(r, inst); /* it is up: what waits for it goes now */
+    *in = doc;
+    return 0;
+}
+
+/* POST /federation/v1/requests {id, title, description, location, wanted,
+ * deadline, budget, entrepreneurs[]}, signed by a registered peer -> 201
+ * {id, request_id, notified} (200 when sent again) | 400 | 401 | 403 |
+ * 413 | 415 */
+void api_fed_request(struct req *r)
+{
+    json_t *in = NULL, *out = NULL, *errs;
+    long long peer;
+    int created = 0;
+    enum rc rc;
+
+    if (peer_message(r, &peer, &in) < 0) return;
+    errs = json_array();
+    rc = request_peer_create(r->db, peer, in, errs, &out, &created);
+    json_decref(in);
+    srv_reply(r, rc, created ? 201 : 200, out, errs);
+}
+
+/* POST /federation/v1/requests/{id}/responses {entrepreneur_id, status,
+ * reason, quote}, signed by the peer of that entrepreneur -> 200 the match
+ * line | 400 | 401 | 403 | 404 | 409 */
+void api_fed_request_response(struct req *r)
+{
+    json_t *in = NULL, *out = NULL, *errs;
+    long long peer;
+    enum rc rc;
+
+    if (peer_message(r, &peer, &in) < 0) return;
+    errs = json_array();
+    rc = request_peer_answer(r->db, peer, r->param[0], in, errs, &out);
+    json_decref(in);
+    srv_reply(r, rc, 200, out, errs);
+}
+
+/* POST /federation/v1/requests/{id}/outcome {outcome, won_by}, signed by
+ * the request's instance -> 200 {id, status, request_id} | 400 | 401 |
+ * 403 | 404 | 409 */
+void api_fed_request_outcome(struct req *r)
+{
+    json_t *in = NULL, *out = NULL, *errs;
+    long long peer;
+    enum rc rc;
+
+    if (peer_message(r, &peer, &in) < 0) return;
+    errs = json_array();
+    rc = request_peer_outcome(r->db, peer, r->param[0], in, errs, &out);
+    json_decref(in);
+    srv_reply(r, rc, 200, out, errs);
 }
 
 /* GET /api/v1/admin/peers -> 200 {total, results, next_cursor} */

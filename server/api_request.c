@@ -18,6 +18,7 @@ void api_request_create(struct req *r)
         rc = request_create(r->db, srv_viewer(r), in, srv_client_addr(r),
                             errs, &out, &r->retry_after);
     json_decref(in);
+    if (rc == RC_OK) api_fed_send(r); /* scope network: to peers */
     srv_reply(r, rc, 201, out, errs);
 }
 
@@ -50,6 +51,7 @@ void api_request_confirm(struct req *r)
             r->db, json_string_value(json_object_get(in, "token")), errs,
             &doc, &s);
     json_decref(in);
+    if (rc == RC_OK) api_fed_send(r);
     if (rc == RC_OK) {
         out = json_pack("{s:o}", "request", doc);
         if (out && *s.token) {
@@ -93,6 +95,7 @@ void api_request_respond(struct req *r)
         rc = request_respond(r->db, srv_viewer(r), r->param[0], in, errs,
                              &out);
     json_decref(in);
+    if (rc == RC_OK) api_fed_send(r); /* a peer's request: relayed */
     srv_reply(r, rc, 200, out, errs);
 }
 
@@ -107,6 +110,7 @@ void api_request_outcome(struct req *r)
         rc = request_outcome(r->db, srv_viewer(r), r->param[0], in, errs,
                              &out);
     json_decref(in);
+    if (rc == RC_OK) api_fed_send(r); /* peers told of it: the outcome */
     srv_reply(r, rc, 200, out, errs);
 }
 

@@ -952,6 +952,13 @@ enum rc srv_start(const struct config *cfg, struct srv **out)
         s->puller = fed_puller_start(&pc);
         if (!s->puller) log_warn("federation: no puller thread");
     }
+    /* Messages to peers left waiting by the last run go now (the sender
+     * ends at once when none wait). */
+    if (strcmp(cfg->db, ":memory:") != 0) {
+        struct fed_sender_config fc = srv_fed_sender(s);
+
+        fed_sender_kick(&fc);
+    }
     *out = s;
     s = NULL;
     rc = RC_OK;
@@ -993,6 +1000,19 @@ const char *srv_base_url(const struct srv *s)
     return s->base_url;
 }
 
+struct fed_sender_config srv_fed_sender(const struct srv *s)
+{
+    struct fed_sender_config c;
+
+    memset(&c, 0, sizeof c);
+    c.db_path = s->cfg->db;
+    c.db = s->dbo;
+    c.base_url = s->base_url;
+    c.timeout_s = s->cfg->sync_timeout_s > 0 ? s->cfg->sync_timeout_s : 20;
+    c.retry_s = s->cfg->outbox_retry_s > 0 ? s->cfg->outbox_retry_s : 30;
+    return c;
+}
+
 void srv_pull_now(struct srv *s)
 {
     fed_puller_kick(s->puller);
@@ -1003,6 +1023,7 @@ void srv_stop(struct srv *s)
     if (!s) return;
     fed_puller_stop(s->puller);
     if (s->ctx) mg_stop(s->ctx);
+    if (s->cfg) fed_sender_stop(s->cfg->db); /* what waits goes next run */
     free(s->stats);
     free(s);
 }

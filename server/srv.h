@@ -75,6 +75,10 @@ int srv_port(const struct srv *s);
  * feed name it ("http://localhost:8081"; no final '/'). */
 const char *srv_base_url(const struct srv *s);
 
+/* srv_fed_sender: how this server sends its messages to peers. */
+struct fed_sender_config;
+struct fed_sender_config srv_fed_sender(const struct srv *s);
+
 /* srv_pull_now: wake the federation puller (a peer was added). */
 void srv_pull_now(struct srv *s);
 

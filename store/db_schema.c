@@ -797,6 +797,34 @@ static const char *const migrations[] = {
     "ALTER TABLE cooperative ADD COLUMN remote_id TEXT;" /* its id there */
     "CREATE UNIQUE INDEX cooperative_remote"
     "  ON cooperative(peer_id, remote_id) WHERE peer_id IS NOT NULL;",
+
+    /* 12 -> 13: client requests across the network (federation/fed_msg.c,
+     * matching/request.h): the signed messages to peers, queued with the
+     * change that causes them and sent with retries; the copies of the
+     * requests peers sent us (request.peer_id, remote_id). */
+    "CREATE TABLE fed_message("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT," /* the order of sending */
+    "  peer_id INTEGER NOT NULL"      /* to whom */
+    "    REFERENCES peer(id) ON DELETE CASCADE,"
+    "  request_id INTEGER"            /* what it is about: erased with it */
+    "    REFERENCES request(id) ON DELETE CASCADE,"
+    "  path TEXT NOT NULL,"           /* after the peer's base URL */
+    "  body TEXT NOT NULL,"           /* JSON, as signed */
+    "  status TEXT NOT NULL DEFAULT 'pending'," /* pending, sent, failed */
+    "  attempts INTEGER NOT NULL DEFAULT 0,"
+    "  next_at INTEGER NOT NULL DEFAULT 0," /* unix time of the next try */
+    "  last_error TEXT,"
+    "  created_at TEXT NOT NULL DEFAULT " NOW ","
+    "  sent_at TEXT"
+    ");"
+    "CREATE INDEX fed_message_due ON fed_message(status, peer_id, id);"
+    "CREATE INDEX fed_message_request ON fed_message(request_id);"
+    "ALTER TABLE request ADD COLUMN peer_id INTEGER"
+    "  REFERENCES peer(id) ON DELETE CASCADE;" /* NULL: a request of this"
+                                                  instance */
+    "ALTER TABLE request ADD COLUMN remote_id TEXT;" /* its id at the peer */
+    "CREATE UNIQUE INDEX request_remote"
+    "  ON request(peer_id, remote_id) WHERE peer_id IS NOT NULL;",
 };
 
 int db_schema_version(void)

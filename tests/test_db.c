@@ -5,6 +5,7 @@
  */
 #include "testutil.h"
 
+#include "../federation/fed.h"
 #include "../util/viewer.h"
 
 /* The statement lists of each *_db.c file. */
@@ -37,7 +38,7 @@ static const char *const *const all_sql[] = {
     account_sql,      request_sql,      match_sql,        outbox_sql,
     demand_sql,       account_demo_sql, tender_sql,       tender_team_sql,
     group_sql,        offer_sql,        catalogue_sql,    timebank_sql,
-    search_item_sql,  dir_person_sql,
+    search_item_sql,  dir_person_sql,   fed_msg_sql,
 };
 
 static int user_version(struct db *db)

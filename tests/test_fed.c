@@ -5,6 +5,7 @@
  * origin.
  */
 #include <arpa/inet.h>
+#include <sodium.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
@@ -311,14 +312,12 @@ static int wait_found(struct test_server *t, const char *q, int want)
 
 static char *coop_b, *coop_c, *plumber, *gardener, *secret, *joiner,
     *c_roofer;
-static char *a_peer_b, *a_peer_c;
+static char *a_peer_b, *a_peer_c, *b_peer_a;
 
 static int setup(void **state)
 {
     json_t *out = NULL;
     struct fed_pull_stats st;
-    char *b_peer_a;
-
     (void)state;
     curl_global_init(CURL_GLOBAL_DEFAULT);
     fetch_global_init();
@@ -343,7 +342,6 @@ static int setup(void **state)
      * A trusts C by a token C's admin issued. */
     b_peer_a = add_peer(&b, a.base, NULL);
     assert_int_equal(pull(&b, b_peer_a, FED_FEED_BYTES, 10, &st), RC_OK);
-    free(b_peer_a);
     assert_int_equal(test_call(&c, c.admin, "POST", "/api/v1/admin/peer-tokens",
                                "{\"name\":\"Instance A\"}", &out),
                      201);
@@ -357,11 +355,13 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
+    fed_sender_stop(NULL);
     test_server_stop(&a);
     test_server_stop(&b);
     if (c.srv) test_server_stop(&c);
     free(coop_b), free(coop_c), free(plumber), free(gardener), free(secret);
     free(joiner), free(c_roofer), free(a_peer_b), free(a_peer_c);
+    free(b_peer_a);
     curl_global_cleanup();
     return 0;
 }
@@ -668,6 +668,434 @@ static void test_remote_read_only(void **state)
     json_decref(r);
 }
 
+
+/* ------------------------------------------- requests across the network */
+
+/* db_count: the integer the query sql answers on t's database. */
+static long long db_count(struct test_server *t, const char *sql)
+{
+    struct db *db = NULL;
+    long long n;
+
+    assert_int_equal(db_open(t->db, NULL, &db), RC_OK);
+    n = test_count(db, sql);
+    db_close(db);
+    return n;
+}
+
+/* signed_post: POST body to path on `to`, signed as `from` (its key and
+ * base URL); sk_or_null: another key to sign with. The reply in *r. */
+static void signed_post(struct test_server *to, struct test_server *from,
+                        const unsigned char *sk_or_null, const char *instance,
+                        const char *path, const char *body,
+                        struct test_reply *r)
+{
+    unsigned char sk[64];
+    char hdr[3][320];
+    const char *h[4] = {hdr[0], hdr[1], hdr[2], NULL};
+    struct db *db = NULL;
+
+    if (sk_or_null) {
+        memcpy(sk, sk_or_null, sizeof sk);
+    } else {
+        assert_int_equal(db_open(from->db, NULL, &db), RC_OK);
+        assert_int_equal(fed_secret_key(db, sk), RC_OK);
+        db_close(db);
+    }
+    fed_msg_sign(sk, instance ? instance : from->base, path, body,
+                 strlen(body), (long long)time(NULL), hdr);
+    test_http_full(to, NULL, "POST", path, body, NULL, h, r);
+}
+
+/* match_of: the match line of name among the matches of request id on t
+ * as token (a new reference), or NULL. */
+static json_t *match_of(struct test_server *t, const char *token,
+                        const char *id, const char *name)
+{
+    char path[128];
+    json_t *out = NULL, *m, *hit = NULL;
+    size_t i;
+
+    snprintf(path, sizeof path, "/api/v1/requests/%s/matches", id);
+    assert_int_equal(test_call(t, token, "GET", path, NULL, &out), 200);
+    json_array_foreach(json_object_get(out, "results"), i, m) {
+        if (!strcmp(json_string_value(json_object_get(
+                        json_object_get(m, "entrepreneur"), "display_name")),
+                    name))
+            hit = json_incref(m);
+    }
+    json_decref(out);
+    return hit;
+}
+
+/* inbox_has: the request id of the newest notification of token's inbox
+ * on t whose text holds words (polled up to 10 s), or NULL. */
+static char *inbox_has(struct test_server *t, const char *token,
+                       const char *kind, const char *words)
+{
+    json_t *out = NULL, *n;
+    size_t i;
+    char *id = NULL;
+    int k;
+
+    for (k = 0; k < 100 && !id; k++) {
+        assert_int_equal(test_call(t, token, "GET",
+                                   "/api/v1/me/notifications", NULL, &out),
+                         200);
+        json_array_foreach(json_object_get(out, "results"), i, n) {
+            if (!id &&
+                !strcmp(json_string_value(json_object_get(n, "kind")),
+                        kind) &&
+                strstr(json_string_value(json_object_get(n, "text")), words))
+                id = strdup(json_string_value(
+                    json_object_get(n, "request_id")));
+        }
+        json_decref(out);
+        if (!id) usleep(100 * 1000);
+    }
+    return id;
+}
+
+static char tok_client[64], tok_plumber[64];
+
+/* accounts: a client on A, the plumber's account on B. */
+static void accounts(void)
+{
+    char body[256];
+
+    if (*tok_client) return;
+    assert_int_equal(test_call(&a, NULL, "POST", "/api/v1/accounts",
+                               "{\"email\":\"claire@a.test\",\"password\":"
+                               "\"claire-pass\",\"display_name\":"
+                               "\"Claire Cliente\"}",
+                               NULL),
+                     201);
+    test_login(&a, "claire@a.test", "claire-pass", tok_client,
+               sizeof tok_client);
+    snprintf(body, sizeof body,
+             "{\"email\":\"paul@b.test\",\"password\":\"paul-pass\","
+             "\"role\":\"entrepreneur\",\"entrepreneur_id\":\"%s\"}",
+             plumber);
+    assert_int_equal(test_call(&b, b.admin, "POST", "/api/v1/accounts", body,
+                               NULL),
+                     201);
+    test_login(&b, "paul@b.test", "paul-pass", tok_plumber,
+               sizeof tok_plumber);
+}
+
+/* A client of A asks for a plumber at Nantes across the network: B's
+ * plumber is matched on A (with B as origin), hears of it on B through
+ * B (inbox, no client data), answers interested on B, and the answer
+ * shows on A's match line; the outcome goes back to B. */
+static void test_request_across(void **state)
+{
+    char *id, *copy, path[128];
+    json_t *m, *doc = NULL, *out = NULL;
+    int i;
+
+    (void)state;
+    accounts();
+    /* scope local (the default): A has no plumber of its own. */
+    id = post(&a, tok_client, "/api/v1/requests",
+              "{\"title\":\"Fuite sous l'évier\",\"location\":{\"insee\":"
+              "\"44109\"},\"wanted\":[\"F1603\"]}");
+    snprintf(path, sizeof path, "/api/v1/requests/%s/matches", id);
+    assert_int_equal(test_call(&a, tok_client, "GET", path, NULL, &out),
+                     200);
+    assert_int_equal(json_integer_value(json_object_get(out, "total")), 0);
+    json_decref(out);
+    free(id);
+    /* scope network: B's plumber. */
+    id = post(&a, tok_client, "/api/v1/requests",
+              "{\"title\":\"Ballon d'eau chaude qui fuit\",\"description\":"
+              "\"Au sous-sol, accès facile.\",\"location\":{\"insee\":"
+              "\"44109\"},\"wanted\":[\"F1603\"],\"scope\":\"network\","
+              "\"budget\":{\"min\":100,\"max\":400},\"contact\":{\"name\":"
+              "\"Claire Cliente\",\"phone\":\"06 12 34 56 78\"}}");
+    m = match_of(&a, tok_client, id, "Paul Plombier");
+    assert_non_null(m);
+    assert_true(json_is_true(json_object_get(m, "notified")));
+    assert_string_equal(json_string_value(json_object_get(m, "status")),
+                        "notified");
+    assert_string_equal(json_string_value(json_object_get(
+                            json_object_get(m, "origin"), "url")),
+                        b.base);
+    json_decref(m);
+    /* B: the plumber's inbox, and B's copy without the client's data. */
+    copy = inbox_has(&b, tok_plumber, "request.match", "Ballon d'eau chaude");
+    assert_non_null(copy);
+    snprintf(path, sizeof path, "/api/v1/requests/%s", copy);
+    assert_int_equal(test_call(&b, tok_plumber, "GET", path, NULL, &doc),
+                     200);
+    assert_string_equal(json_string_value(json_object_get(doc, "title")),
+                        "Ballon d'eau chaude qui fuit");
+    assert_string_equal(json_string_value(json_object_get(
+                            json_object_get(doc, "location"), "insee")),
+                        "44109");
+    assert_int_equal(json_integer_value(json_object_get(
+                         json_object_get(doc, "budget"), "max")),
+                     400);
+    assert_string_equal(json_string_value(json_object_get(
+                            json_object_get(doc, "origin"), "url")),
+                        a.base);
+    assert_string_equal(json_string_value(json_object_get(
+                            json_object_get(doc, "origin"), "request_id")),
+                        id);
+    assert_null(json_object_get(doc, "contact"));
+    assert_string_equal(json_string_value(json_object_get(doc, "my_status")),
+                        "notified");
+    json_decref(doc);
+    assert_int_equal(db_count(&b, "SELECT count(*) FROM request WHERE"
+                                  " doc LIKE '%06 12 34%' OR doc LIKE"
+                                  " '%Claire%' OR doc LIKE '%claire@%'"),
+                     0);
+    /* The plumber answers on B; A's line shows it, the client hears. */
+    snprintf(path, sizeof path, "/api/v1/requests/%s/responses", copy);
+    assert_int_equal(test_call(&b, tok_plumber, "POST", path,
+                               "{\"status\":\"interested\"}", NULL),
+                     200);
+    for (i = 0; i < 100; i++) {
+        const char *st;
+
+        m = match_of(&a, tok_client, id, "Paul Plombier");
+        st = json_string_value(json_object_get(m, "status"));
+        if (st && !strcmp(st, "interested")) break;
+        json_decref(m);
+        m = NULL;
+        usleep(100 * 1000);
+    }
+    assert_non_null(m);
+    assert_non_null(json_string_value(
+        json_object_get(json_object_get(m, "at"), "interested")));
+    json_decref(m);
+    free(inbox_has(&a, tok_client, "request.answer", "Paul Plombier"));
+    /* A quote, revised: the last one shows on A. */
+    assert_int_equal(test_call(&b, tok_plumber, "POST", path,
+                               "{\"status\":\"quoted\",\"quote\":{\"amount\":"
+                               "350,\"message\":\"Pièces comprises\"}}",
+                               NULL),
+                     200);
+    for (i = 0; i < 100; i++) {
+        m = match_of(&a, tok_client, id, "Paul Plombier");
+        if (json_integer_value(json_object_get(json_object_get(m, "quote"),
+                                               "amount")) == 350)
+            break;
+        json_decref(m);
+        m = NULL;
+        usleep(100 * 1000);
+    }
+    assert_non_null(m);
+    assert_string_equal(json_string_value(json_object_get(m, "status")),
+                        "quoted");
+    /* The client chooses B's plumber: B's copy closes, the plumber
+     * hears he won. */
+    {
+        char body[128];
+
+        snprintf(body, sizeof body, "{\"outcome\":\"won\",\"won_by\":\"%s\"}",
+                 json_string_value(json_object_get(
+                     json_object_get(m, "entrepreneur"), "id")));
+        snprintf(path, sizeof path, "/api/v1/requests/%s/outcome", id);
+        assert_int_equal(test_call(&a, tok_client, "POST", path, body, NULL),
+                         200);
+    }
+    json_decref(m);
+    free(inbox_has(&b, tok_plumber, "request.outcome", "retenue"));
+    snprintf(path, sizeof path, "/api/v1/requests/%s", copy);
+    assert_int_equal(test_call(&b, tok_plumber, "GET", path, NULL, &doc),
+                     200);
+    assert_string_equal(json_string_value(json_object_get(doc, "status")),
+                        "won");
+    assert_string_equal(json_string_value(json_object_get(doc, "my_status")),
+                        "won");
+    json_decref(doc);
+    /* Only the client's instance closes it. */
+    snprintf(path, sizeof path, "/api/v1/requests/%s/outcome", copy);
+    assert_int_equal(test_call(&b, b.admin, "POST", path,
+                               "{\"outcome\":\"cancelled\"}", NULL),
+                     403);
+    assert_int_equal(db_count(&a, "SELECT count(*) FROM fed_message"
+                                  " WHERE status <> 'sent'"),
+                     0);
+    free(copy);
+    free(id);
+}
+
+/* B is down when A sends: the message waits on A, and reaches B once B
+ * is back (B's first pull of A says it is up). */
+static void test_request_peer_down(void **state)
+{
+    struct fed_pull_stats st;
+    char *id, *copy;
+    int port = srv_port(b.srv), i;
+
+    (void)state;
+    accounts();
+    srv_stop(b.srv); /* down, its database kept */
+    b.srv = NULL;
+    id = post(&a, tok_client, "/api/v1/requests",
+              "{\"title\":\"Robinet extérieur gelé\",\"location\":{\"insee\":"
+              "\"44109\"},\"wanted\":[\"F1603\"],\"scope\":\"network\"}");
+    for (i = 0; i < 100; i++) {
+        if (db_count(&a, "SELECT count(*) FROM fed_message WHERE status ="
+                         " 'pending' AND attempts > 0 AND last_error IS NOT"
+                         " NULL") == 1)
+            break;
+        usleep(100 * 1000);
+    }
+    assert_true(i < 100);
+    /* Back, at the same address. */
+    b.cfg.port = port;
+    assert_int_equal(srv_start(&b.cfg, &b.srv), RC_OK);
+    assert_int_equal(pull(&b, b_peer_a, FED_FEED_BYTES, 10, &st), RC_OK);
+    copy = inbox_has(&b, tok_plumber, "request.match", "Robinet extérieur");
+    assert_non_null(copy);
+    assert_int_equal(db_count(&a, "SELECT count(*) FROM fed_message WHERE"
+                                  " status = 'sent' AND attempts >= 2"),
+                     1);
+    free(copy);
+    free(id);
+}
+
+/* What B refuses: an unsigned message, a stranger's, a forged one, bad
+ * fields (each named); a message naming a private profile tells nobody. */
+static void test_request_peer_refused(void **state)
+{
+    unsigned char pk[32], sk[64];
+    struct test_reply r;
+    char body[1024];
+    long long before = db_count(&b, "SELECT count(*) FROM request");
+
+    (void)state;
+    snprintf(body, sizeof body,
+             "{\"id\":\"77\",\"title\":\"Douche à refaire\",\"location\":"
+             "{\"insee\":\"44109\"},\"wanted\":[{\"scheme\":\"rome\","
+             "\"code\":\"F1603\"}],\"entrepreneurs\":[\"%s\"]}",
+             plumber);
+    /* Unsigned. */
+    test_http_as(&b, NULL, "POST", "/federation/v1/requests", body, NULL, &r);
+    assert_int_equal(r.status, 401);
+    assert_true(test_has_error(json_object_get(r.json, "errors"),
+                               "X-Essaim-Message-Signature"));
+    test_reply_free(&r);
+    /* A stranger: a key of its own, an instance B does not know. */
+    crypto_sign_keypair(pk, sk);
+    signed_post(&b, &a, sk, "http://stranger.invalid",
+                "/federation/v1/requests", body, &r);
+    assert_int_equal(r.status, 403);
+    assert_true(test_has_error(json_object_get(r.json, "errors"),
+                               "X-Essaim-Instance"));
+    test_reply_free(&r);
+    /* A's name, another key: forged. */
+    signed_post(&b, &a, sk, a.base, "/federation/v1/requests", body, &r);
+    assert_int_equal(r.status, 401);
+    test_reply_free(&r);
+    /* Signed for another path. */
+    {
+        unsigned char ask[64];
+        char hdr[3][320];
+        const char *h[4] = {hdr[0], hdr[1], hdr[2], NULL};
+        struct db *db = NULL;
+
+        assert_int_equal(db_open(a.db, NULL, &db), RC_OK);
+        assert_int_equal(fed_secret_key(db, ask), RC_OK);
+        db_close(db);
+        fed_msg_sign(ask, a.base, "/federation/v1/requests/1/outcome", body,
+                     strlen(body), (long long)time(NULL), hdr);
+        test_http_full(&b, NULL, "POST", "/federation/v1/requests", body,
+                       NULL, h, &r);
+        assert_int_equal(r.status, 401);
+        test_reply_free(&r);
+    }
+    assert_int_equal(db_count(&b, "SELECT count(*) FROM request"), before);
+    /* Bad fields, each named; nothing written. */
+    signed_post(&b, &a, NULL, NULL, "/federation/v1/requests",
+                "{\"id\":\"\",\"location\":{\"insee\":\"99999\"},"
+                "\"deadline\":\"2001-01-01\",\"contact\":{\"name\":\"X\"},"
+                "\"scope\":\"network\",\"entrepreneurs\":[],"
+                "\"wanted\":[{\"scheme\":\"rome\",\"code\":\"Z9999\"}]}",
+                &r);
+    assert_int_equal(r.status, 400);
+    {
+        json_t *errs = json_object_get(r.json, "errors");
+
+        assert_true(test_has_error(errs, "id"));
+        assert_true(test_has_error(errs, "title"));
+        assert_true(test_has_error(errs, "location.insee"));
+        assert_true(test_has_error(errs, "deadline"));
+        assert_true(test_has_error(errs, "contact"));
+        assert_true(test_has_error(errs, "scope"));
+        assert_true(test_has_error(errs, "entrepreneurs"));
+        assert_true(test_has_error(errs, "wanted[0].code"));
+    }
+    test_reply_free(&r);
+    signed_post(&b, &a, NULL, NULL, "/federation/v1/requests",
+                "{\"id\":\"78\",\"title\":\"x\",\"location\":{\"insee\":"
+                "\"44109\"},\"entrepreneurs\":[\"abc\"]}",
+                &r);
+    assert_int_equal(r.status, 400);
+    assert_true(test_has_error(json_object_get(r.json, "errors"),
+                               "entrepreneurs[0]"));
+    test_reply_free(&r);
+    signed_post(&b, &a, NULL, NULL, "/federation/v1/requests", "[1]", &r);
+    assert_int_equal(r.status, 400);
+    test_reply_free(&r);
+    assert_int_equal(db_count(&b, "SELECT count(*) FROM request"), before);
+    /* A private profile, and a peer's (C's roofer is not B's): the copy
+     * is kept, nobody is told. */
+    snprintf(body, sizeof body,
+             "{\"id\":\"79\",\"title\":\"Douche à refaire\",\"location\":"
+             "{\"insee\":\"44109\"},\"entrepreneurs\":[\"%s\",\"999999\"]}",
+             secret);
+    signed_post(&b, &a, NULL, NULL, "/federation/v1/requests", body, &r);
+    assert_int_equal(r.status, 201);
+    assert_int_equal(json_integer_value(json_object_get(r.json, "notified")),
+                     0);
+    test_reply_free(&r);
+    {
+        char sql[160];
+
+        snprintf(sql, sizeof sql,
+                 "SELECT count(*) FROM notification WHERE entrepreneur_id ="
+                 " %s",
+                 secret);
+        assert_int_equal(db_count(&b, sql), 0);
+    }
+    /* The same message again: the same copy, 200. */
+    signed_post(&b, &a, NULL, NULL, "/federation/v1/requests", body, &r);
+    assert_int_equal(r.status, 200);
+    test_reply_free(&r);
+    assert_int_equal(db_count(&b, "SELECT count(*) FROM request"),
+                     before + 1);
+    /* Answers and outcomes: only for what the sender may answer. */
+    signed_post(&a, &b, NULL, NULL, "/federation/v1/requests/1/responses",
+                "{\"entrepreneur_id\":\"1\",\"status\":\"maybe\"}", &r);
+    assert_int_equal(r.status, 400);
+    assert_true(test_has_error(json_object_get(r.json, "errors"), "status"));
+    test_reply_free(&r);
+    signed_post(&a, &b, NULL, NULL, "/federation/v1/requests/1/responses",
+                "{\"entrepreneur_id\":\"424242\",\"status\":\"viewed\"}", &r);
+    assert_int_equal(r.status, 400);
+    assert_true(test_has_error(json_object_get(r.json, "errors"),
+                               "entrepreneur_id"));
+    test_reply_free(&r);
+    signed_post(&b, &a, NULL, NULL, "/federation/v1/requests/79/outcome",
+                "{\"outcome\":\"won\",\"won_by\":\"oops\"}", &r);
+    assert_int_equal(r.status, 400);
+    assert_true(test_has_error(json_object_get(r.json, "errors"), "won_by"));
+    test_reply_free(&r);
+    signed_post(&b, &a, NULL, NULL, "/federation/v1/requests/nope/outcome",
+                "{\"outcome\":\"cancelled\"}", &r);
+    assert_int_equal(r.status, 404);
+    test_reply_free(&r);
+    signed_post(&b, &a, NULL, NULL, "/federation/v1/requests/79/outcome",
+                "{\"outcome\":\"cancelled\"}", &r);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(json_string_value(json_object_get(r.json, "status")),
+                        "cancelled");
+    test_reply_free(&r);
+}
+
 /* A deletion and a privacy downgrade on B disappear from A at the next
  * pull; a re-sync from scratch gives the same index. */
 static void test_delete_and_downgrade(void **state)
@@ -915,6 +1343,9 @@ int main(void)
         cmocka_unit_test(test_pull_and_search),
         cmocka_unit_test(test_teams_across),
         cmocka_unit_test(test_remote_read_only),
+        cmocka_unit_test(test_request_across),
+        cmocka_unit_test(test_request_peer_down),
+        cmocka_unit_test(test_request_peer_refused),
         cmocka_unit_test(test_delete_and_downgrade),
         cmocka_unit_test(test_hostile_peer),
         cmocka_unit_test(test_background),
