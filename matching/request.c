@@ -156,6 +156,9 @@ static const char sql_copy_add[] =
     " doc, peer_id, remote_id) VALUES(NULL, 'open', ?1, ?2, ?3, ?4, ?5, ?6)";
 static const char sql_copy_find[] =
     "SELECT id FROM request WHERE peer_id = ?1 AND remote_id = ?2";
+static const char sql_copy_contact[] =
+    "UPDATE request SET doc = json_set(doc, '$.contact', json(?2)),"
+    " updated_at = ?3 WHERE id = ?1";
 /* Whom a peer may name: our own, seen by the network. */
 static const char sql_ent_for_peer[] =
     "SELECT e.id FROM entrepreneur e JOIN cooperative c"
@@ -190,8 +193,8 @@ const char *const request_sql[] = {
     sql_list_client,  sql_count_client, sql_list_ent,     sql_count_ent,
     sql_list_coop,    sql_count_coop,   sql_list_all,     sql_count_all,
     sql_notifs,       sql_notif_counts, sql_notif_read,   sql_ent_peer,
-    sql_copy_add,     sql_copy_find,    sql_ent_for_peer, sql_ent_of_peer,
-    sql_told_remote,  NULL};
+    sql_copy_add,     sql_copy_find,    sql_copy_contact, sql_ent_for_peer,
+    sql_ent_of_peer,  sql_told_remote,  NULL};
 
 /* ------------------------------------------------------------- helpers */
 
@@ -2027,6 +2030,31 @@ out:
     return rc;
 }
 
+/* contact_back: a provider of peer answered our request r interested
+ * or quoted (from status from): as a local provider would, they may now
+ * reach the client, so the client's contact goes to their instance,
+ * which shows it to them alone (POST /federation/v1/requests/{id}/contact;
+ * once per peer: a second provider there finds it in the copy). */
+static enum rc contact_back(struct db *db, const struct row *r,
+                            long long peer, const char *from, const char *to)
+{
+    json_t *contact = json_object_get(r->doc, "contact"), *msg;
+    char path[128];
+    enum rc rc;
+
+    if ((strcmp(to, "interested") && strcmp(to, "quoted")) ||
+        !strcmp(from, "interested") || !strcmp(from, "quoted") ||
+        !json_is_object(contact))
+        return RC_OK;
+    msg = json_pack("{s:O}", "contact", contact);
+    if (!msg) return RC_NOMEM;
+    snprintf(path, sizeof path, "/federation/v1/requests/%lld/contact",
+             r->id);
+    rc = fed_msg_queue(db, peer, r->id, path, msg);
+    json_decref(msg);
+    return rc;
+}
+
 enum rc request_peer_answer(struct db *db, long long peer, const char *id,
                             json_t *in, json_t *errs, json_t **out)
 {
@@ -2065,6 +2093,7 @@ enum rc request_peer_answer(struct db *db, long long peer, const char *id,
         rc = RC_INVALID;
     }
     if (rc == RC_OK) rc = answer(db, &r, ent, from, clean, 1, errs, out);
+    if (rc == RC_OK) rc = contact_back(db, &r, peer, from, str(clean, "status"));
     if (rc == RC_OK)
         rc = db_commit(db);
     else
@@ -2078,6 +2107,52 @@ enum rc request_peer_answer(struct db *db, long long peer, const char *id,
 out:
     json_decref(r.doc);
     json_decref(rest);
+    json_decref(clean);
+    return rc;
+}
+
+enum rc request_peer_contact(struct db *db, long long peer, const char *id,
+                             json_t *in, json_t *errs, json_t **out)
+{
+    static const char *const known[] = {"contact", NULL};
+    struct check c = {errs, ""};
+    json_t *clean = json_object(), *idv = json_string(id ? id : "");
+    char rid[REMOTE_ID_MAX + 1], now[32], *text = NULL;
+    sqlite3_stmt *st;
+    long long n = 0;
+    enum rc rc = clean && idv ? RC_OK : RC_NOMEM;
+
+    *out = NULL;
+    if (rc == RC_OK && !remote_id(idv, rid)) rc = RC_NOTFOUND;
+    json_decref(idv);
+    if (rc != RC_OK) goto out;
+    check_unknown(&c, in, known);
+    if (check_contact(&c, in, 0, clean) == 0)
+        check_fail(&c, "contact", "is required: {name, email, phone}");
+    if (check_failed(&c)) {
+        rc = RC_INVALID;
+        goto out;
+    }
+    text = json_dumps(json_object_get(clean, "contact"), JSON_COMPACT);
+    rc = text ? db_begin(db) : RC_NOMEM;
+    if (rc != RC_OK) goto out;
+    rc = find_id(db, sql_copy_find, peer, rid, &n);
+    if (rc == RC_OK && !n) rc = RC_NOTFOUND;
+    if (rc == RC_OK && !(st = db_stmt(db, sql_copy_contact))) rc = RC_DB;
+    if (rc == RC_OK) {
+        now_iso(now, sizeof now);
+        sqlite3_bind_int64(st, 1, n);
+        sqlite3_bind_text(st, 2, text, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
+        rc = db_step_done(db, st);
+    }
+    if (rc == RC_OK) rc = db_commit(db);
+    else db_rollback(db);
+    if (rc == RC_OK && !(*out = json_pack("{s:o, s:s}", "id", ids_json(n),
+                                          "request_id", rid)))
+        rc = RC_NOMEM;
+out:
+    free(text);
     json_decref(clean);
     return rc;
 }

@@ -121,6 +121,14 @@ enum rc request_peer_create(struct db *db, long long peer, json_t *in,
 enum rc request_peer_answer(struct db *db, long long peer, const char *id,
                             json_t *in, json_t *errs, json_t **out);
 
+/* request_peer_contact: POST /federation/v1/requests/{id}/contact
+ * {contact}: the client of the peer's request id, sent once a provider
+ * of ours answered interested or quoted; kept in our copy, shown to our
+ * providers who did (as a local request's contact is). *out {id,
+ * request_id}. */
+enum rc request_peer_contact(struct db *db, long long peer, const char *id,
+                             json_t *in, json_t *errs, json_t **out);
+
 /* request_peer_outcome: POST /federation/v1/requests/{id}/outcome
  * {outcome, won_by (one of ours, or null: won by someone else)}: the
  * peer's request id closed; our copy closes and its told providers hear

@@ -122,6 +122,7 @@ void api_open_jsonld(struct req *r);
 void api_fed_metrics(struct req *r, struct buf *b);
 void api_fed_request(struct req *r);
 void api_fed_request_response(struct req *r);
+void api_fed_request_contact(struct req *r);
 void api_fed_request_outcome(struct req *r);
 /* api_fed_send: wake this server's sender of messages to peers when
  * some wait (after a commit that may have queued one). */

@@ -195,10 +195,11 @@ void api_fed_request(struct req *r)
     srv_reply(r, rc, created ? 201 : 200, out, errs);
 }
 
-/* POST /federation/v1/requests/{id}/responses {entrepreneur_id, status,
- * reason, quote}, signed by the peer of that entrepreneur -> 200 the match
- * line | 400 | 401 | 403 | 404 | 409 */
-void api_fed_request_response(struct req *r)
+/* peer_call: a signed message about a request of the path, handled by
+ * fn -> 200 *out | 400 | 401 | 403 | 404 | 409 (as fn says). */
+static void peer_call(struct req *r,
+                      enum rc (*fn)(struct db *, long long, const char *,
+                                    json_t *, json_t *, json_t **))
 {
     json_t *in = NULL, *out = NULL, *errs;
     long long peer;
@@ -206,25 +207,32 @@ void api_fed_request_response(struct req *r)
 
     if (peer_message(r, &peer, &in) < 0) return;
     errs = json_array();
-    rc = request_peer_answer(r->db, peer, r->param[0], in, errs, &out);
+    rc = fn(r->db, peer, r->param[0], in, errs, &out);
     json_decref(in);
     srv_reply(r, rc, 200, out, errs);
 }
 
+/* POST /federation/v1/requests/{id}/responses {entrepreneur_id, status,
+ * reason, quote}, signed by the peer of that entrepreneur -> 200 the match
+ * line */
+void api_fed_request_response(struct req *r)
+{
+    peer_call(r, request_peer_answer);
+    api_fed_send(r); /* the client's contact, to an interested provider */
+}
+
+/* POST /federation/v1/requests/{id}/contact {contact}, signed by the
+ * request's instance -> 200 {id, request_id} */
+void api_fed_request_contact(struct req *r)
+{
+    peer_call(r, request_peer_contact);
+}
+
 /* POST /federation/v1/requests/{id}/outcome {outcome, won_by}, signed by
- * the request's instance -> 200 {id, status, request_id} | 400 | 401 |
- * 403 | 404 | 409 */
+ * the request's instance -> 200 {id, status, request_id} */
 void api_fed_request_outcome(struct req *r)
 {
-    json_t *in = NULL, *out = NULL, *errs;
-    long long peer;
-    enum rc rc;
-
-    if (peer_message(r, &peer, &in) < 0) return;
-    errs = json_array();
-    rc = request_peer_outcome(r->db, peer, r->param[0], in, errs, &out);
-    json_decref(in);
-    srv_reply(r, rc, 200, out, errs);
+    peer_call(r, request_peer_outcome);
 }
 
 /* GET /api/v1/admin/peers -> 200 {total, results, next_cursor} */

@@ -83,6 +83,7 @@ const struct srv_route srv_routes[] = {
     {"POST", "/federation/v1/requests", api_fed_request},
     {"POST", "/federation/v1/requests/{id}/responses",
      api_fed_request_response},
+    {"POST", "/federation/v1/requests/{id}/contact", api_fed_request_contact},
     {"POST", "/federation/v1/requests/{id}/outcome", api_fed_request_outcome},
     {"GET", "/api/v1/admin/peers", api_peer_list},
     {"POST", "/api/v1/admin/peers", api_peer_add},

@@ -869,6 +869,27 @@ static void test_request_across(void **state)
         json_object_get(json_object_get(m, "at"), "interested")));
     json_decref(m);
     free(inbox_has(&a, tok_client, "request.answer", "Paul Plombier"));
+    /* Interested, he may now reach the client, as a local provider may:
+     * A sends the contact to B, where the plumber alone sees it. */
+    snprintf(path, sizeof path, "/api/v1/requests/%s", copy);
+    for (i = 0; i < 100; i++) {
+        assert_int_equal(test_call(&b, tok_plumber, "GET", path, NULL, &doc),
+                         200);
+        if (json_object_get(doc, "contact") &&
+            !json_is_null(json_object_get(doc, "contact")))
+            break;
+        json_decref(doc);
+        doc = NULL;
+        usleep(100 * 1000);
+    }
+    assert_non_null(doc);
+    assert_string_equal(json_string_value(json_object_get(
+                            json_object_get(doc, "contact"), "phone")),
+                        "06 12 34 56 78");
+    json_decref(doc);
+    assert_int_equal(test_call(&b, NULL, "GET", path, NULL, &doc), 404);
+    json_decref(doc);
+    snprintf(path, sizeof path, "/api/v1/requests/%s/responses", copy);
     /* A quote, revised: the last one shows on A. */
     assert_int_equal(test_call(&b, tok_plumber, "POST", path,
                                "{\"status\":\"quoted\",\"quote\":{\"amount\":"
@@ -917,6 +938,10 @@ static void test_request_across(void **state)
     assert_int_equal(db_count(&a, "SELECT count(*) FROM fed_message"
                                   " WHERE status <> 'sent'"),
                      0);
+    /* The contact went once (interested), not again with the quote. */
+    assert_int_equal(db_count(&a, "SELECT count(*) FROM fed_message"
+                                  " WHERE path LIKE '%/contact'"),
+                     1);
     free(copy);
     free(id);
 }
