@@ -98,6 +98,18 @@ enum rc fed_verify(struct db *db, const char *method,
                    const char *date, const char *signature, long long now,
                    struct viewer *v);
 
+/* What both kinds of signatures (GETs, messages) check. fed_peer_key:
+ * the peer registered here with base URL instance and its key; *peer 0
+ * when none (or its key is not known). fed_fresh: date (unix seconds)
+ * within FED_SIGN_SKEW_S of now. fed_holds: signature (base64) is pk's
+ * over text. */
+struct buf;
+enum rc fed_peer_key(struct db *db, const char *instance, long long *peer,
+                     unsigned char pk[32]);
+int fed_fresh(const char *date, long long now);
+int fed_holds(const unsigned char pk[32], const char *signature,
+              const struct buf *text);
+
 /* ---- peers (administrators) ---- */
 
 /* fed_peer_add: register {url, token?} (admins): 201 the peer. The peer

@@ -132,54 +132,70 @@ void fed_sign(const unsigned char sk[64], const char *base_url,
     buf_free(&text);
 }
 
-enum rc fed_verify(struct db *db, const char *method,
-                   const char *path_and_query, const char *instance,
-                   const char *date, const char *signature, long long now,
-                   struct viewer *v)
+enum rc fed_peer_key(struct db *db, const char *instance, long long *peer,
+                     unsigned char pk[32])
 {
-    unsigned char pk[32], sig[crypto_sign_BYTES];
-    size_t pklen = 0, siglen = 0;
-    struct buf text = {0};
-    sqlite3_stmt *st;
-    long long when, peer = 0;
-    char *end;
-    enum rc rc = RC_FORBIDDEN;
+    sqlite3_stmt *st = db_stmt(db, sql_peer_key);
+    size_t len = 0;
     int src;
 
-    when = strtoll(date, &end, 10);
-    if (!*date || *end || when < now - FED_SIGN_SKEW_S ||
-        when > now + FED_SIGN_SKEW_S)
-        return RC_FORBIDDEN;
-    if (sodium_base642bin(sig, sizeof sig, signature, strlen(signature),
-                          NULL, &siglen, NULL,
-                          sodium_base64_VARIANT_ORIGINAL) != 0 ||
-        siglen != sizeof sig)
-        return RC_FORBIDDEN;
-    st = db_stmt(db, sql_peer_key);
+    *peer = 0;
     if (!st) return RC_DB;
     sqlite3_bind_text(st, 1, instance, -1, SQLITE_STATIC);
     src = sqlite3_step(st);
     if (src == SQLITE_ROW) {
         const char *k = db_text(st, 1);
 
-        peer = sqlite3_column_int64(st, 0);
-        if (sodium_base642bin(pk, sizeof pk, k, strlen(k), NULL, &pklen,
-                              NULL, sodium_base64_VARIANT_ORIGINAL) != 0)
-            pklen = 0;
-    } else if (src != SQLITE_DONE) {
-        rc = db_rc(db, src);
+        if (sodium_base642bin(pk, 32, k, strlen(k), NULL, &len, NULL,
+                              sodium_base64_VARIANT_ORIGINAL) == 0 &&
+            len == 32)
+            *peer = sqlite3_column_int64(st, 0);
     }
     db_stmt_done(st);
-    if (!peer && rc == RC_FORBIDDEN) return RC_NOTFOUND;
-    if (peer && pklen == sizeof pk) {
-        signed_text(&text, method, path_and_query, date, instance);
-        if (!buf_str(&text))
-            rc = RC_NOMEM;
-        else if (crypto_sign_verify_detached(
-                     sig, (const unsigned char *)text.p, text.len, pk) ==
-                 0)
-            rc = RC_OK;
-    }
+    return src == SQLITE_ROW || src == SQLITE_DONE ? RC_OK : db_rc(db, src);
+}
+
+int fed_fresh(const char *date, long long now)
+{
+    char *end;
+    long long when = strtoll(date, &end, 10);
+
+    return *date && !*end && when >= now - FED_SIGN_SKEW_S &&
+           when <= now + FED_SIGN_SKEW_S;
+}
+
+int fed_holds(const unsigned char pk[32], const char *signature,
+              const struct buf *text)
+{
+    unsigned char sig[crypto_sign_BYTES];
+    size_t len = 0;
+
+    return sodium_base642bin(sig, sizeof sig, signature, strlen(signature),
+                             NULL, &len, NULL,
+                             sodium_base64_VARIANT_ORIGINAL) == 0 &&
+           len == sizeof sig && buf_str(text) &&
+           crypto_sign_verify_detached(sig, (const unsigned char *)text->p,
+                                       text->len, pk) == 0;
+}
+
+enum rc fed_verify(struct db *db, const char *method,
+                   const char *path_and_query, const char *instance,
+                   const char *date, const char *signature, long long now,
+                   struct viewer *v)
+{
+    unsigned char pk[32];
+    struct buf text = {0};
+    long long peer;
+    enum rc rc;
+
+    if (!fed_fresh(date, now)) return RC_FORBIDDEN;
+    rc = fed_peer_key(db, instance, &peer, pk);
+    if (rc != RC_OK) return rc;
+    if (!peer) return RC_NOTFOUND;
+    signed_text(&text, method, path_and_query, date, instance);
+    rc = !buf_str(&text)                   ? RC_NOMEM
+         : fed_holds(pk, signature, &text) ? RC_OK
+                                           : RC_FORBIDDEN;
     buf_free(&text);
     if (rc == RC_OK) {
         *v = viewer_anonymous;

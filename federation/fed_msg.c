@@ -45,12 +45,9 @@ static const char sql_pending[] =
 static const char sql_peer_up[] =
     "UPDATE fed_message SET next_at = 0 WHERE status = 'pending'"
     " AND peer_id = (SELECT id FROM peer WHERE origin = ?1)";
-static const char sql_peer_key[] =
-    "SELECT id, public_key FROM peer WHERE origin = ?1";
-
 const char *const fed_msg_sql[] = {sql_add,     sql_due,     sql_sent,
                                    sql_failed,  sql_pending, sql_peer_up,
-                                   sql_peer_key, NULL};
+                                   NULL};
 
 /* ------------------------------------------------------------- queueing */
 
@@ -113,13 +110,9 @@ enum rc fed_msg_verify(struct db *db, const char *path, const char *instance,
                        const char *body, size_t len, long long now,
                        long long *peer, char *why, size_t whysize)
 {
-    unsigned char pk[32], sig[crypto_sign_BYTES];
-    size_t pklen = 0, siglen = 0;
+    unsigned char pk[32];
     struct buf text = {0};
-    sqlite3_stmt *st;
-    long long when, id = 0;
-    char *end;
-    int src;
+    long long id;
     enum rc rc;
 
     *peer = 0;
@@ -130,21 +123,9 @@ enum rc fed_msg_verify(struct db *db, const char *path, const char *instance,
                  "required");
         return RC_UNAUTHORIZED;
     }
-    st = db_stmt(db, sql_peer_key);
-    if (!st) return RC_DB;
-    sqlite3_bind_text(st, 1, instance, -1, SQLITE_STATIC);
-    src = sqlite3_step(st);
-    if (src == SQLITE_ROW) {
-        const char *k = db_text(st, 1);
-
-        id = sqlite3_column_int64(st, 0);
-        if (sodium_base642bin(pk, sizeof pk, k, strlen(k), NULL, &pklen,
-                              NULL, sodium_base64_VARIANT_ORIGINAL) != 0)
-            pklen = 0;
-    }
-    db_stmt_done(st);
-    if (src != SQLITE_ROW && src != SQLITE_DONE) return db_rc(db, src);
-    if (!id || pklen != sizeof pk) {
+    rc = fed_peer_key(db, instance, &id, pk);
+    if (rc != RC_OK) return rc;
+    if (!id) {
         snprintf(why, whysize,
                  "X-Essaim-Instance: %.200s is not a peer registered here"
                  " (or its key is not known yet): its administrator and"
@@ -152,26 +133,16 @@ enum rc fed_msg_verify(struct db *db, const char *path, const char *instance,
                  instance);
         return RC_FORBIDDEN;
     }
-    when = strtoll(date, &end, 10);
-    if (!*date || *end || when < now - FED_SIGN_SKEW_S ||
-        when > now + FED_SIGN_SKEW_S) {
+    if (!fed_fresh(date, now)) {
         snprintf(why, whysize,
                  "X-Essaim-Date must be unix seconds within %d s of ours",
                  FED_SIGN_SKEW_S);
         return RC_UNAUTHORIZED;
     }
-    rc = RC_UNAUTHORIZED;
-    if (sodium_base642bin(sig, sizeof sig, signature, strlen(signature),
-                          NULL, &siglen, NULL,
-                          sodium_base64_VARIANT_ORIGINAL) == 0 &&
-        siglen == sizeof sig) {
-        signed_text(&text, path, date, instance, body, len);
-        if (!buf_str(&text))
-            rc = RC_NOMEM;
-        else if (crypto_sign_verify_detached(
-                     sig, (const unsigned char *)text.p, text.len, pk) == 0)
-            rc = RC_OK;
-    }
+    signed_text(&text, path, date, instance, body, len);
+    rc = !buf_str(&text)                   ? RC_NOMEM
+         : fed_holds(pk, signature, &text) ? RC_OK
+                                           : RC_UNAUTHORIZED;
     buf_free(&text);
     if (rc == RC_UNAUTHORIZED)
         snprintf(why, whysize,
