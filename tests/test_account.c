@@ -599,7 +599,7 @@ static void demo_accounts(void **state)
 
 /* ========================================================== end to end */
 
-static struct test_server server;
+TEST_SERVER_SUITE(server)
 
 /* The people of the matrix, and what they act on. */
 enum actor { ANON, CLIENT, PEER, ENT_A, STAFF_A, STAFF_B, ADMIN, NACTORS };
@@ -620,22 +620,6 @@ struct world {
 };
 
 static struct world w;
-
-static int srv_setup(void **state)
-{
-    (void)state;
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-    test_server_start(&server);
-    return 0;
-}
-
-static int srv_teardown(void **state)
-{
-    (void)state;
-    test_server_stop(&server);
-    curl_global_cleanup();
-    return 0;
-}
 
 /* post_id: POST body as token, expecting want; copy the answer's field
  * (id, or token of invitation) into dst. */

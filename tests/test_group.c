@@ -1291,23 +1291,7 @@ static void erasure_takes_memberships(void **state)
 
 /* ========================================================== end to end */
 
-static struct test_server server;
-
-static int srv_setup(void **state)
-{
-    (void)state;
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-    test_server_start(&server);
-    return 0;
-}
-
-static int srv_teardown(void **state)
-{
-    (void)state;
-    test_server_stop(&server);
-    curl_global_cleanup();
-    return 0;
-}
+TEST_SERVER_SUITE(server)
 
 /* post_id: POST as token, expecting want; the answer's id into dst. */
 static void post_id(const char *token, const char *path, const char *body,

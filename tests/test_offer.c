@@ -1566,23 +1566,7 @@ static void erasure(void **state)
 
 /* ========================================================== end to end */
 
-static struct test_server server;
-
-static int srv_setup(void **state)
-{
-    (void)state;
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-    test_server_start(&server);
-    return 0;
-}
-
-static int srv_teardown(void **state)
-{
-    (void)state;
-    test_server_stop(&server);
-    curl_global_cleanup();
-    return 0;
-}
+TEST_SERVER_SUITE(server)
 
 /* send_bytes: POST n bytes (binary) as ctype (NULL: no Content-Type) to
  * path as token; the reply in r (test_reply_free). */

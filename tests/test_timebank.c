@@ -1888,23 +1888,7 @@ static void concurrent_transfers_keep_every_limit(void **state)
 
 /* ========================================================= end to end */
 
-static struct test_server server;
-
-static int srv_setup(void **state)
-{
-    (void)state;
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-    test_server_start(&server);
-    return 0;
-}
-
-static int srv_teardown(void **state)
-{
-    (void)state;
-    test_server_stop(&server);
-    curl_global_cleanup();
-    return 0;
-}
+TEST_SERVER_SUITE(server)
 
 /* call: one request; the status; *out the body (new reference). */
 static long call_h(const char *token, const char *method, const char *path,

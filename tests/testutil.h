@@ -188,6 +188,25 @@ static inline void test_server_stop(struct test_server *t)
     if (system(cmd) != 0) fprintf(stderr, "cannot remove %s\n", t->dir);
 }
 
+/* TEST_SERVER_SUITE(s): a suite's end-to-end server s, and srv_setup and
+ * srv_teardown, the cmocka group fixtures that start and stop it. */
+#define TEST_SERVER_SUITE(s)                                                 \
+    static struct test_server s;                                             \
+    static int srv_setup(void **state)                                       \
+    {                                                                        \
+        (void)state;                                                         \
+        curl_global_init(CURL_GLOBAL_DEFAULT);                               \
+        test_server_start(&s);                                               \
+        return 0;                                                            \
+    }                                                                        \
+    static int srv_teardown(void **state)                                    \
+    {                                                                        \
+        (void)state;                                                         \
+        test_server_stop(&s);                                                \
+        curl_global_cleanup();                                               \
+        return 0;                                                            \
+    }
+
 struct test_reply {
     long status;
     struct buf body;
