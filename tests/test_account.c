@@ -81,42 +81,22 @@ struct fix {
 static long long make_coop(struct db *db, const char *name)
 {
     char text[256];
-    json_t *in, *errs = json_array(), *out = NULL;
-    long long id = 0;
-    int created = 0;
 
     snprintf(text, sizeof text, "{'name':'%s'}", name);
-    in = test_json(text);
-    assert_int_equal(
-        dir_coop_create(db, &viewer_system, in, errs, &created, &out), RC_OK);
-    assert_true(ids_parse(json_string_value(json_object_get(out, "id")), &id));
-    json_decref(in);
-    json_decref(out);
-    json_decref(errs);
-    return id;
+    return test_make(db, dir_coop_create, text);
 }
 
 static long long make_ent(struct db *db, long long coop, const char *name,
                           const char *visibility, const char *description)
 {
     char text[1024];
-    json_t *in, *errs = json_array(), *out = NULL;
-    long long id = 0;
-    int created = 0;
 
     snprintf(text, sizeof text,
              "{'cooperative_id':'%lld','display_name':'%s','headline':"
              "'Menuisier','description':'%s','location':{'insee':'44109'},"
              "'visibility':'%s','trades':[{'scheme':'rome','code':'H2206'}]}",
              coop, name, description, visibility);
-    in = test_json(text);
-    assert_int_equal(
-        dir_ent_create(db, &viewer_system, in, errs, &created, &out), RC_OK);
-    assert_true(ids_parse(json_string_value(json_object_get(out, "id")), &id));
-    json_decref(in);
-    json_decref(out);
-    json_decref(errs);
-    return id;
+    return test_make(db, dir_ent_create, text);
 }
 
 static int fix_setup(void **state)

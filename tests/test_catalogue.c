@@ -152,19 +152,9 @@ struct fix {
 static long long make_coop(struct db *db, const char *name)
 {
     char text[128];
-    json_t *in, *errs = json_array(), *out = NULL;
-    long long id = 0;
-    int created;
 
     snprintf(text, sizeof text, "{'name':'%s'}", name);
-    in = test_json(text);
-    assert_int_equal(
-        dir_coop_create(db, &viewer_system, in, errs, &created, &out), RC_OK);
-    assert_true(ids_parse(sget(out, "id"), &id));
-    json_decref(in);
-    json_decref(errs);
-    json_decref(out);
-    return id;
+    return test_make(db, dir_coop_create, text);
 }
 
 /* make_ent: a profile at insee with one ROME trade; area: the JSON of
@@ -173,9 +163,6 @@ static long long make_ent(struct db *db, long long coop, const char *name,
                           const char *vis, const char *insee, const char *area)
 {
     char text[512];
-    json_t *in, *errs = json_array(), *out = NULL;
-    long long id = 0;
-    int created;
 
     snprintf(text, sizeof text,
              "{'cooperative_id':'%lld','display_name':'%s','trades':"
@@ -183,14 +170,7 @@ static long long make_ent(struct db *db, long long coop, const char *name,
              "'%s'},'visibility':'%s'%s%s}",
              coop, name, insee, vis, area ? ",'intervention':" : "",
              area ? area : "");
-    in = test_json(text);
-    if (dir_ent_create(db, &viewer_system, in, errs, &created, &out) != RC_OK)
-        fail_msg("%s: %s", text, json_dumps(errs, 0));
-    assert_true(ids_parse(sget(out, "id"), &id));
-    json_decref(in);
-    json_decref(errs);
-    json_decref(out);
-    return id;
+    return test_make(db, dir_ent_create, text);
 }
 
 /* exec: SQL with ?1..?4 bound to integers a..d; the last row id. */

@@ -29,18 +29,7 @@ static void day_from_now(int n, char *buf, size_t size)
 
 static long long make_coop(struct db *db)
 {
-    json_t *in = test_json("{'name':'Coop'}"), *errs = json_array();
-    json_t *out = NULL;
-    long long id = 0;
-    int created;
-
-    assert_int_equal(
-        dir_coop_create(db, &viewer_system, in, errs, &created, &out), RC_OK);
-    assert_true(ids_parse(json_string_value(json_object_get(out, "id")), &id));
-    json_decref(in);
-    json_decref(errs);
-    json_decref(out);
-    return id;
+    return test_make(db, dir_coop_create, "{'name':'Coop'}");
 }
 
 /* make_ent: a provider; extra is more JSON fields (",'x':..."). */
@@ -49,23 +38,13 @@ static long long make_ent(struct db *db, long long coop, const char *name,
                           const char *vis, const char *extra)
 {
     char text[1024];
-    json_t *in, *errs = json_array(), *out = NULL;
-    long long id = 0;
-    int created;
 
     snprintf(text, sizeof text,
              "{'cooperative_id':'%lld','display_name':'%s','trades':"
              "[{'scheme':'rome','code':'%s'}],'location':{'insee':'%s'},"
              "'visibility':'%s'%s}",
              coop, name, code, insee, vis, extra ? extra : "");
-    in = test_json(text);
-    if (dir_ent_create(db, &viewer_system, in, errs, &created, &out) != RC_OK)
-        fail_msg("%s: %s", text, json_dumps(errs, 0));
-    assert_true(ids_parse(json_string_value(json_object_get(out, "id")), &id));
-    json_decref(in);
-    json_decref(errs);
-    json_decref(out);
-    return id;
+    return test_make(db, dir_ent_create, text);
 }
 
 /* account_for: an account of role for entrepreneur ent (0: a client);

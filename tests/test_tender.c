@@ -687,40 +687,19 @@ static void board_filters_and_order(void **state)
 
 static long long make_coop(struct db *db)
 {
-    json_t *in = test_json("{'name':'Coop'}"), *errs = json_array();
-    json_t *out = NULL;
-    long long id = 0;
-    int created;
-
-    assert_int_equal(
-        dir_coop_create(db, &viewer_system, in, errs, &created, &out), RC_OK);
-    assert_true(ids_parse(str(out, "id"), &id));
-    json_decref(in);
-    json_decref(errs);
-    json_decref(out);
-    return id;
+    return test_make(db, dir_coop_create, "{'name':'Coop'}");
 }
 
 static long long make_ent(struct db *db, long long coop, const char *code,
                           const char *insee, const char *extra)
 {
     char text[1024];
-    json_t *in, *errs = json_array(), *out = NULL;
-    long long id = 0;
-    int created;
 
     snprintf(text, sizeof text,
              "{'cooperative_id':'%lld','display_name':'E','trades':"
              "[{'scheme':'rome','code':'%s'}],'location':{'insee':'%s'}%s}",
              coop, code, insee, extra ? extra : "");
-    in = test_json(text);
-    if (dir_ent_create(db, &viewer_system, in, errs, &created, &out) != RC_OK)
-        fail_msg("%s: %s", text, json_dumps(errs, 0));
-    assert_true(ids_parse(str(out, "id"), &id));
-    json_decref(in);
-    json_decref(errs);
-    json_decref(out);
-    return id;
+    return test_make(db, dir_ent_create, text);
 }
 
 /* mine: the ids of me/tenders for entrepreneur ent; *first the first

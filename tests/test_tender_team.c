@@ -33,19 +33,9 @@ struct fix {
 static long long make_coop(struct db *db, const char *name)
 {
     char text[128];
-    json_t *in, *errs = json_array(), *out = NULL;
-    long long id = 0;
-    int created;
 
     snprintf(text, sizeof text, "{'name':'%s'}", name);
-    in = test_json(text);
-    assert_int_equal(
-        dir_coop_create(db, &viewer_system, in, errs, &created, &out), RC_OK);
-    assert_true(ids_parse(json_string_value(json_object_get(out, "id")), &id));
-    json_decref(in);
-    json_decref(errs);
-    json_decref(out);
-    return id;
+    return test_make(db, dir_coop_create, text);
 }
 
 /* make_ent: trades is a JSON list of codes ("'A1203','F1603'"); extra
@@ -56,9 +46,6 @@ static long long make_ent(struct db *db, long long coop, const char *name,
 {
     char text[1024], list[256] = "";
     const char *p = trades;
-    json_t *in, *errs = json_array(), *out = NULL;
-    long long id = 0;
-    int created;
 
     /* 'A1203','F1603' -> {'scheme':'rome','code':'A1203'},... */
     while (*p) {
@@ -74,14 +61,7 @@ static long long make_ent(struct db *db, long long coop, const char *name,
              "{'cooperative_id':'%lld','display_name':'%s','trades':[%s],"
              "'location':{'insee':'%s'},'visibility':'%s'%s}",
              coop, name, list, insee, vis, extra ? extra : "");
-    in = test_json(text);
-    if (dir_ent_create(db, &viewer_system, in, errs, &created, &out) != RC_OK)
-        fail_msg("%s: %s", text, json_dumps(errs, 0));
-    assert_true(ids_parse(json_string_value(json_object_get(out, "id")), &id));
-    json_decref(in);
-    json_decref(errs);
-    json_decref(out);
-    return id;
+    return test_make(db, dir_ent_create, text);
 }
 
 static long long make_tender(struct db *db, const char *text)

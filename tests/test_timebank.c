@@ -216,42 +216,22 @@ static void limits_pure(void **state)
 static long long make_coop(struct db *db, const char *name)
 {
     char text[256];
-    json_t *in, *errs = json_array(), *out = NULL;
-    long long id = 0;
-    int created;
 
     snprintf(text, sizeof text, "{'name':'%s'}", name);
-    in = test_json(text);
-    assert_int_equal(
-        dir_coop_create(db, &viewer_system, in, errs, &created, &out), RC_OK);
-    assert_true(ids_parse(json_string_value(json_object_get(out, "id")), &id));
-    json_decref(in);
-    json_decref(errs);
-    json_decref(out);
-    return id;
+    return test_make(db, dir_coop_create, text);
 }
 
 static long long make_ent(struct db *db, long long coop, const char *name,
                           const char *insee, const char *vis)
 {
     char text[512];
-    json_t *in, *errs = json_array(), *out = NULL;
-    long long id = 0;
-    int created;
 
     snprintf(text, sizeof text,
              "{'cooperative_id':'%lld','display_name':'%s','trades':"
              "[{'scheme':'rome','code':'M1203'}],'location':{'insee':'%s'},"
              "'visibility':'%s'}",
              coop, name, insee, vis);
-    in = test_json(text);
-    if (dir_ent_create(db, &viewer_system, in, errs, &created, &out) != RC_OK)
-        fail_msg("%s: %s", text, json_dumps(errs, 0));
-    assert_true(ids_parse(json_string_value(json_object_get(out, "id")), &id));
-    json_decref(in);
-    json_decref(errs);
-    json_decref(out);
-    return id;
+    return test_make(db, dir_ent_create, text);
 }
 
 /* ent_viewer: an account for entrepreneur ent; its viewer. */

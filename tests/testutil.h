@@ -36,7 +36,9 @@
 #include "../server/srv.h"
 #include "../store/db.h"
 #include "../util/buf.h"
+#include "../util/ids.h"
 #include "../util/log.h"
+#include "../util/viewer.h"
 
 static struct db *test_template;
 
@@ -95,6 +97,28 @@ static inline json_t *test_json(const char *text)
 }
 
 /* test_has_error: errs holds an error on field (exact name). */
+/* test_make: the id of what create (dir_coop_create, dir_ent_create: the
+ * bulk import's signature) makes of the JSON text (single quotes for
+ * double), as the system; the test fails when it is refused. */
+typedef enum rc (*test_create_fn)(struct db *, const struct viewer *,
+                                  json_t *, json_t *, int *, json_t **);
+
+static inline long long test_make(struct db *db, test_create_fn create,
+                                  const char *text)
+{
+    json_t *in = test_json(text), *errs = json_array(), *out = NULL;
+    long long id = 0;
+    int created;
+
+    if (create(db, &viewer_system, in, errs, &created, &out) != RC_OK)
+        fail_msg("%s: %s", text, json_dumps(errs, 0));
+    assert_true(ids_parse(json_string_value(json_object_get(out, "id")), &id));
+    json_decref(in);
+    json_decref(errs);
+    json_decref(out);
+    return id;
+}
+
 static inline int test_has_error(json_t *errs, const char *field)
 {
     size_t i;
