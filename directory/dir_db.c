@@ -34,17 +34,28 @@ static const char sql_coop_count[] =
     " e.created_at, e.updated_at,"                                           \
     " (SELECT url FROM peer WHERE id = c.peer_id)"
 
+/* SHOWN: the audiences a write of visibility ?6 in cooperative ?2 shows
+ * the profile to (entrepreneur.shown, store/db_schema.c 13 -> 14): bit 1
+ * anyone (public), bit 2 signed-in users and peers (public, network).
+ * A peer's copy is never shown by our feed: 0. The feed tells a deletion
+ * only to an audience that may have seen the profile. */
+#define SHOWN                                                                \
+    "CASE WHEN (SELECT peer_id FROM cooperative WHERE id = ?2) IS NOT NULL" \
+    " THEN 0 WHEN ?6 = 'public' THEN 3 WHEN ?6 = 'network' THEN 2"         \
+    " ELSE 0 END"
+
 static const char sql_ent_insert[] =
     "INSERT INTO entrepreneur(cooperative_id, external_id, display_name,"
     " status, visibility, insee, departement, lat, lon, radius_km, zones,"
-    " avail_from, avail_until, doc, seq)"
+    " avail_from, avail_until, doc, seq, shown)"
     " VALUES(?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
-    " ?16)";
+    " ?16, " SHOWN ")";
 static const char sql_ent_update[] =
     "UPDATE entrepreneur SET cooperative_id = ?2, external_id = ?3,"
     " display_name = ?4, status = ?5, visibility = ?6, insee = ?7,"
     " departement = ?8, lat = ?9, lon = ?10, radius_km = ?11, zones = ?12,"
     " avail_from = ?13, avail_until = ?14, doc = ?15, seq = ?16,"
+    " shown = shown | " SHOWN ","
     " updated_at = " NOW " WHERE id = ?1";
 static const char sql_ent_get[] =
     "SELECT " ENT_COLS " FROM entrepreneur e"
@@ -53,8 +64,11 @@ static const char sql_ent_by_external[] =
     "SELECT id FROM entrepreneur WHERE cooperative_id = ?1"
     " AND external_id = ?2";
 static const char sql_ent_delete[] = "DELETE FROM entrepreneur WHERE id = ?1";
+/* The tombstone keeps who the profile was shown to (before the DELETE:
+ * it reads the row). */
 static const char sql_tombstone[] =
-    "INSERT INTO tombstone(seq, kind, id) VALUES(?1, 'entrepreneur', ?2)";
+    "INSERT INTO tombstone(seq, kind, id, shown)"
+    " SELECT ?1, 'entrepreneur', id, shown FROM entrepreneur WHERE id = ?2";
 static const char sql_ent_each[] =
     "SELECT id, cooperative_id, doc FROM entrepreneur ORDER BY id";
 static const char sql_ent_trades_clear[] =
@@ -344,18 +358,18 @@ enum rc dir_db_ent_by_external(struct db *db, long long cooperative_id,
 
 enum rc dir_db_ent_delete(struct db *db, long long id, long long seq)
 {
-    sqlite3_stmt *st = db_stmt(db, sql_ent_delete);
+    sqlite3_stmt *st = db_stmt(db, sql_tombstone);
     enum rc rc;
 
     if (!st) return RC_DB;
-    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 1, seq);
+    sqlite3_bind_int64(st, 2, id);
     rc = db_step_done(db, st);
     if (rc == RC_OK && sqlite3_changes(db_handle(db)) == 0) rc = RC_NOTFOUND;
     if (rc != RC_OK) return rc;
-    st = db_stmt(db, sql_tombstone);
+    st = db_stmt(db, sql_ent_delete);
     if (!st) return RC_DB;
-    sqlite3_bind_int64(st, 1, seq);
-    sqlite3_bind_int64(st, 2, id);
+    sqlite3_bind_int64(st, 1, id);
     return db_step_done(db, st);
 }
 

@@ -161,6 +161,7 @@ struct fed_pull_opts {
 
 struct fed_pull_stats {
     long pages, accepted, deleted, rejected;
+    long waiting;    /* offers kept waiting for their owner (fed_pending) */
     int more;        /* stopped at FED_PAGES_PER_PULL: more to pull */
     char error[256]; /* why the pull failed, "" if it did not */
 };

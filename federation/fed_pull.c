@@ -20,7 +20,10 @@
 #include <time.h>
 
 #include "../directory/dir_ent.h"
+#include "../group/group.h"
+#include "../offer/offer.h"
 #include "../search/search_text.h"
+#include "../util/check.h"
 #include "../util/buf.h"
 #include "../util/fetch.h"
 #include "../util/ids.h"
@@ -64,6 +67,29 @@ static const char sql_coop_rename[] =
 static const char sql_ent_find[] =
     "SELECT e.id, e.cooperative_id FROM entrepreneur e JOIN cooperative c"
     " ON c.id = e.cooperative_id WHERE c.peer_id = ?1 AND e.external_id = ?2";
+static const char sql_grp_find[] =
+    "SELECT id FROM grp WHERE peer_id = ?1 AND remote_id = ?2";
+static const char sql_member_of[] =
+    "SELECT 1 FROM grp_member WHERE group_id = ?1 AND entrepreneur_id = ?2"
+    " AND status = 'accepted'";
+/* What waits for what is not here yet (store/db_schema.c 13 -> 14). */
+static const char sql_pending_put[] =
+    "INSERT OR REPLACE INTO fed_pending(peer_id, kind, remote_id, waits,"
+    " change) VALUES(?1, ?2, ?3, ?4, ?5)";
+static const char sql_pending_forget[] =
+    "DELETE FROM fed_pending WHERE peer_id = ?1 AND kind = ?2"
+    " AND remote_id = ?3";
+static const char sql_pending_waiting[] =
+    "SELECT kind, remote_id, change FROM fed_pending WHERE peer_id = ?1"
+    " AND instr(waits, ?2) > 0 ORDER BY since, kind, remote_id LIMIT 1000";
+
+/* The statements of this file, for tests/test_db.c. */
+const char *const fed_pull_sql[] = {
+    sql_peer,         sql_peer_descriptor, sql_origin_taken, sql_peer_page,
+    sql_peer_done,    sql_peer_next,       sql_peer_failures, sql_due,
+    sql_coop_find,    sql_coop_add,        sql_coop_rename,  sql_ent_find,
+    sql_grp_find,     sql_member_of,       sql_pending_put,
+    sql_pending_forget, sql_pending_waiting, NULL};
 
 /* What one pull knows of its peer. */
 struct peer {
@@ -80,6 +106,7 @@ struct peer {
 /* A page being applied. */
 struct page {
     long accepted, deleted, rejected;
+    long waiting; /* offers and groups kept waiting (fed_pending) */
     char rejection[300]; /* the last reason, "" if none */
 };
 
@@ -106,22 +133,20 @@ static enum rc peer_load(struct db *db, long long id, struct peer *p)
     return src == SQLITE_DONE ? RC_NOTFOUND : db_rc(db, src);
 }
 
-/* get_json: GET url (path_and_query after the peer's base URL) as this
- * instance, parsed. RC_UPSTREAM with why in err. Uses no database: runs
- * on the prefetching thread too. */
-static enum rc get_json(const struct peer *p, const struct fed_pull_opts *o,
-                        const char *pq, json_t **out, char *err,
-                        size_t errsize)
+/* get_raw: GET url (path_and_query after the peer's base URL) as this
+ * instance: *res a 200's body (free it with fetch_result_free whatever
+ * the rc). RC_UPSTREAM with why in err. Uses no database: runs on the
+ * prefetching threads too. */
+static enum rc get_raw(const struct peer *p, const struct fed_pull_opts *o,
+                       const char *pq, struct fetch_result *res, char *err,
+                       size_t errsize)
 {
     char url[1024], sig[3][320], path[512];
     const char *headers[4] = {NULL};
     struct fetch_opts fo;
-    struct fetch_result res;
-    json_error_t jerr;
     enum rc rc;
     const char *slash;
 
-    *out = NULL;
     memset(&fo, 0, sizeof fo);
     fo.max_bytes = o->max_bytes;
     fo.timeout_s = o->timeout_s;
@@ -139,25 +164,48 @@ static enum rc get_json(const struct peer *p, const struct fed_pull_opts *o,
         headers[2] = sig[2];
         fo.headers = headers;
     }
-    rc = fetch_url(url, &fo, &res);
+    rc = fetch_url(url, &fo, res);
     if (rc == RC_TOOBIG)
         snprintf(err, errsize, "%s: answer over %ld bytes", pq, o->max_bytes);
     else if (rc != RC_OK)
-        snprintf(err, errsize, "%s: %s", pq, res.error);
-    else if (!res.body || res.status != 200)
-        snprintf(err, errsize, "%s: HTTP %ld", pq, res.status), rc = RC_UPSTREAM;
-    if (rc == RC_OK) {
-        *out = json_loadb(res.body, res.len, JSON_REJECT_DUPLICATES, &jerr);
-        if (!*out || !json_is_object(*out)) {
-            snprintf(err, errsize, "%s: not a JSON object (%s)", pq,
-                     *out ? "another value" : jerr.text);
-            json_decref(*out);
-            *out = NULL;
+        snprintf(err, errsize, "%s: %s", pq, res->error);
+    else if (!res->body || res->status != 200)
+        snprintf(err, errsize, "%s: HTTP %ld", pq, res->status),
             rc = RC_UPSTREAM;
-        }
-    }
-    fetch_result_free(&res);
     return rc == RC_OK ? RC_OK : RC_UPSTREAM;
+}
+
+/* parse: the body of a GET of pq (freed), a JSON object. */
+static enum rc parse(const char *pq, struct fetch_result *res, json_t **out,
+                     char *err, size_t errsize)
+{
+    json_error_t jerr;
+    enum rc rc = RC_OK;
+
+    *out = json_loadb(res->body, res->len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!*out || !json_is_object(*out)) {
+        snprintf(err, errsize, "%s: not a JSON object (%s)", pq,
+                 *out ? "another value" : jerr.text);
+        json_decref(*out);
+        *out = NULL;
+        rc = RC_UPSTREAM;
+    }
+    fetch_result_free(res);
+    return rc;
+}
+
+/* get_json: get_raw, parsed. */
+static enum rc get_json(const struct peer *p, const struct fed_pull_opts *o,
+                        const char *pq, json_t **out, char *err,
+                        size_t errsize)
+{
+    struct fetch_result res;
+    enum rc rc = get_raw(p, o, pq, &res, err, errsize);
+
+    *out = NULL;
+    if (rc == RC_OK) return parse(pq, &res, out, err, errsize);
+    fetch_result_free(&res);
+    return rc;
 }
 
 /* is_base_url: an http(s) URL of at most 300 bytes without spaces. */
@@ -266,6 +314,13 @@ struct change {
     char *why;                /* REFUSE: the reason */
     json_t *coop;             /* KEEP: the peer's cooperative {id, name} */
     struct dir_ent_prep prep; /* KEEP: the profile, checked and analyzed */
+    /* KEEP an offer or a group: */
+    json_t *clean;            /* offer_check_content's / group_check_face's */
+    json_t *raw;              /* the change as sent: kept waiting when what
+                                 it names is not here yet */
+    char owner_kind;          /* an offer's owner: 'e'ntrepreneur, 'g'roup */
+    char owner[ID_MAX + 1];   /* its id at the peer */
+    json_t *by;               /* an offer's delivered_by: ids at the peer */
 };
 
 /* A page and its changes, checked. */
@@ -291,6 +346,9 @@ static void checked_free(struct checked *k)
     for (i = 0; i < k->n; i++) {
         free(k->ch[i].why);
         json_decref(k->ch[i].coop);
+        json_decref(k->ch[i].clean);
+        json_decref(k->ch[i].raw);
+        json_decref(k->ch[i].by);
         dir_ent_prep_free(&k->ch[i].prep);
     }
     free(k->ch);
@@ -379,6 +437,118 @@ static enum rc check_profile(struct checker *ck, json_t *doc,
     return rc;
 }
 
+/* remote_id: j, an id at the peer (a string of 1 to ID_MAX bytes, or a
+ * positive integer), into out. 1 if it is one. */
+static int remote_id(json_t *j, char out[ID_MAX + 1])
+{
+    if (json_is_integer(j) && json_integer_value(j) > 0) {
+        snprintf(out, ID_MAX + 1, "%lld", (long long)json_integer_value(j));
+        return 1;
+    }
+    if (!json_is_string(j) || !json_string_length(j) ||
+        json_string_length(j) > ID_MAX ||
+        strlen(json_string_value(j)) != json_string_length(j))
+        return 0;
+    snprintf(out, ID_MAX + 1, "%s", json_string_value(j));
+    return 1;
+}
+
+/* checked: c kept with clean, or refused with the errors of errs. */
+static enum rc checked(struct change *c, json_t *ch, json_t *clean,
+                       json_t *errs)
+{
+    if (json_array_size(errs)) {
+        refuse_errs(c, errs);
+        json_decref(clean);
+    } else {
+        c->what = KEEP;
+        c->clean = clean;
+        c->raw = json_incref(ch);
+    }
+    json_decref(errs);
+    return RC_OK;
+}
+
+/* check_offer: the peer's offer as doc (GET /offers/{id} for us) says:
+ * its owner and deliverers named by their ids at the peer (mapped to
+ * their copies when it is written), its own fields as a local write
+ * checks them (offer_check_content: title, description, trades, price,
+ * sizes). RC_OK also when refused (c says why). */
+static enum rc check_offer(struct checker *ck, json_t *ch, json_t *doc,
+                           struct change *c)
+{
+    json_t *owner = json_object_get(doc, "owner");
+    const char *ok = json_string_value(json_object_get(owner, "kind"));
+    const char *status = json_string_value(json_object_get(doc, "status"));
+    json_t *by = json_object_get(doc, "delivered_by"), *x, *clean, *errs;
+    struct check chk;
+    size_t i;
+
+    if (status && strcmp(status, "active")) {
+        c->what = DROP; /* retired: gone for everyone but its editors */
+        return RC_OK;
+    }
+    if (!ok || (strcmp(ok, "entrepreneur") && strcmp(ok, "group")) ||
+        !remote_id(json_object_get(owner, "id"), c->owner)) {
+        refuse(c, "owner: must be {kind: entrepreneur or group, id}");
+        return RC_OK;
+    }
+    c->owner_kind = ok[0];
+    if (by && !json_is_null(by) &&
+        (!json_is_array(by) || json_array_size(by) > OFFER_DELIVERED_MAX)) {
+        refuse(c, "delivered_by: must be an array of at most 100"
+                  " {entrepreneur_id}");
+        return RC_OK;
+    }
+    if (!(c->by = json_array())) return RC_NOMEM;
+    json_array_foreach(by, i, x) {
+        char id[ID_MAX + 1];
+
+        if (!remote_id(json_is_object(x)
+                           ? json_object_get(x, "entrepreneur_id")
+                           : x,
+                       id)) {
+            char why[80];
+
+            snprintf(why, sizeof why,
+                     "delivered_by[%zu]: must be an entrepreneur id", i);
+            refuse(c, why);
+            return RC_OK;
+        }
+        json_array_append_new(c->by, json_string(id));
+    }
+    clean = json_object();
+    errs = json_array();
+    if (!clean || !errs) {
+        json_decref(clean);
+        json_decref(errs);
+        return RC_NOMEM;
+    }
+    chk.errs = errs;
+    chk.path = "";
+    offer_check_content(ck->db, &chk, doc, clean);
+    return checked(c, ch, clean, errs);
+}
+
+/* check_group: the peer's group as doc (its public face for us) says:
+ * kind, name, description, slug as a local write checks them, and its
+ * accepted members by their ids at the peer. */
+static enum rc check_group(json_t *ch, json_t *doc, struct change *c)
+{
+    json_t *clean = json_object(), *errs = json_array();
+    struct check chk;
+
+    if (!clean || !errs) {
+        json_decref(clean);
+        json_decref(errs);
+        return RC_NOMEM;
+    }
+    chk.errs = errs;
+    chk.path = "";
+    group_check_face(&chk, doc, clean);
+    return checked(c, ch, clean, errs);
+}
+
 /* check_change: one change of the peer's page. */
 static enum rc check_change(struct checker *ck, const struct peer *p,
                             json_t *ch, struct change *c)
@@ -410,11 +580,15 @@ static enum rc check_change(struct checker *ck, const struct peer *p,
         refuse(c, "deleted must be a boolean, doc an object");
         return RC_OK;
     }
-    if (strcmp(kind, "entrepreneur")) return RC_OK; /* offers, groups: later */
+    if (strcmp(kind, "entrepreneur") && strcmp(kind, "offer") &&
+        strcmp(kind, "group"))
+        return RC_OK; /* a kind we do not keep */
     if (json_is_true(deleted)) {
         c->what = DROP;
         return RC_OK;
     }
+    if (!strcmp(kind, "offer")) return check_offer(ck, ch, doc, c);
+    if (!strcmp(kind, "group")) return check_group(ch, doc, c);
     /* Sizes: the profile's checks cap every field. */
     return check_profile(ck, doc, c);
 }
@@ -554,16 +728,285 @@ static enum rc coop_of(struct db *db, const struct peer *p, json_t *c,
     return rc;
 }
 
-/* apply_change: one checked change written (in the caller's
- * transaction). RC_INVALID, counted in pg, refuses it alone. */
+/* ---- a peer's offers and groups
+ *
+ * They name the peer's entrepreneurs and groups by their ids there; each
+ * is mapped to its copy here (an entrepreneur by cooperative.peer_id and
+ * external_id, a group by grp.peer_id and remote_id). A feed comes in
+ * the order of the last writes: an offer often comes before its owner
+ * (a profile edited after its offer), a group before its members. What
+ * is not here yet is waited for: the change is kept in fed_pending as
+ * the peer sent it, with what it waits for, and applied again (checked
+ * again, on this thread) when one of those arrives. An offer without its
+ * owner is not written; a group is written with the members that are
+ * here, and again as the others arrive; an offer's deliverer who is not
+ * here (or not yet a member of the group's copy) is left out until then.
+ * A newer change of the same document, or its tombstone, replaces what
+ * waits; deleting the peer takes it all (ON DELETE CASCADE). Nothing is
+ * lost and nothing crashes; what waits for a document that never comes
+ * (a deliverer hidden from us) costs one row per offer or group. */
+
 static enum rc apply_change(struct db *db, const struct peer *p,
-                            struct change *c, json_t *cache, struct page *pg)
+                            struct change *c, json_t *cache, struct page *pg,
+                            int depth);
+
+/* local_grp: the local copy of the peer's group rid (*id 0: none). */
+static enum rc local_grp(struct db *db, long long peer, const char *rid,
+                         long long *id)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_grp_find);
+    int src;
+
+    *id = 0;
+    if (!st) return RC_DB;
+    sqlite3_bind_int64(st, 1, peer);
+    sqlite3_bind_text(st, 2, rid, -1, SQLITE_STATIC);
+    src = sqlite3_step(st);
+    if (src == SQLITE_ROW) *id = sqlite3_column_int64(st, 0);
+    db_stmt_done(st);
+    return src == SQLITE_ROW || src == SQLITE_DONE ? RC_OK : db_rc(db, src);
+}
+
+/* member_of: is entrepreneur ent an accepted member of group g? */
+static enum rc member_of(struct db *db, long long g, long long ent, int *yes)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_member_of);
+    int src;
+
+    *yes = 0;
+    if (!st) return RC_DB;
+    sqlite3_bind_int64(st, 1, g);
+    sqlite3_bind_int64(st, 2, ent);
+    src = sqlite3_step(st);
+    *yes = src == SQLITE_ROW;
+    db_stmt_done(st);
+    return src == SQLITE_ROW || src == SQLITE_DONE ? RC_OK : db_rc(db, src);
+}
+
+/* pending: change c of the peer waits for waits (" e:ID g:ID ", "" for
+ * nothing: it waits no more). */
+static enum rc pending(struct db *db, const struct peer *p,
+                       const struct change *c, const struct buf *waits)
+{
+    sqlite3_stmt *st;
+    char *text;
+
+    if (!c->kind || !c->id) return RC_OK;
+    if (!waits->len) {
+        st = db_stmt(db, sql_pending_forget);
+        if (!st) return RC_DB;
+        sqlite3_bind_int64(st, 1, p->id);
+        sqlite3_bind_text(st, 2, c->kind, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, c->id, -1, SQLITE_STATIC);
+        return db_step_done(db, st);
+    }
+    text = json_dumps(c->raw, JSON_COMPACT | JSON_REAL_PRECISION(15));
+    if (buf_oom(waits) || !text) {
+        free(text);
+        return RC_NOMEM;
+    }
+    st = db_stmt(db, sql_pending_put);
+    if (!st) {
+        free(text);
+        return RC_DB;
+    }
+    sqlite3_bind_int64(st, 1, p->id);
+    sqlite3_bind_text(st, 2, c->kind, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, c->id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, buf_str(waits), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, text, -1, free);
+    return db_step_done(db, st);
+}
+
+/* waits_for: " k:id" appended to w (then its closing space). */
+static void waits_for(struct buf *w, char k, const char *id)
+{
+    if (!w->len) buf_addc(w, ' ');
+    buf_addf(w, "%c:%s ", k, id);
+}
+
+/* wake: apply again what waits for the peer's k (e or g) rid, now here. */
+static enum rc wake(struct db *db, const struct peer *p, char k,
+                    const char *rid, json_t *cache, struct page *pg,
+                    int depth)
+{
+    sqlite3_stmt *st;
+    struct checker ck = {db, NULL, 0};
+    json_t *todo = json_array(), *row;
+    char key[ID_MAX + 8];
+    size_t i;
+    enum rc rc = todo ? RC_OK : RC_NOMEM;
+    int src = SQLITE_DONE;
+
+    /* An entrepreneur wakes a group, which wakes its offers: no more. */
+    if (depth > 2 || rc != RC_OK) {
+        json_decref(todo);
+        return rc;
+    }
+    snprintf(key, sizeof key, " %c:%s ", k, rid);
+    st = db_stmt(db, sql_pending_waiting);
+    if (!st) rc = RC_DB;
+    if (rc == RC_OK) {
+        sqlite3_bind_int64(st, 1, p->id);
+        sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
+        while ((src = sqlite3_step(st)) == SQLITE_ROW)
+            json_array_append_new(todo, json_string(db_text(st, 2)));
+        db_stmt_done(st);
+        if (src != SQLITE_DONE) rc = db_rc(db, src);
+    }
+    json_array_foreach(todo, i, row) {
+        struct change c;
+        json_t *ch;
+
+        if (rc != RC_OK) break;
+        ch = json_loads(json_string_value(row), 0, NULL);
+        memset(&c, 0, sizeof c);
+        if (!ch) continue;
+        rc = check_change(&ck, p, ch, &c);
+        if (rc == RC_OK) rc = apply_change(db, p, &c, cache, pg, depth + 1);
+        if (rc == RC_INVALID) {
+            /* Refused now (counted): it waits no more. */
+            struct buf none = {0};
+
+            rc = pending(db, p, &c, &none);
+        }
+        free(c.why);
+        json_decref(c.coop);
+        json_decref(c.clean);
+        json_decref(c.raw);
+        json_decref(c.by);
+        dir_ent_prep_free(&c.prep);
+        json_decref(ch);
+    }
+    json_decref(todo);
+    return rc;
+}
+
+/* keep_offer: write the peer's offer c, or keep it waiting. */
+static enum rc keep_offer(struct db *db, const struct peer *p,
+                          struct change *c, struct page *pg)
+{
+    long long owner = 0, coop, *ents = NULL;
+    struct buf waits = {0};
+    size_t i, n = 0;
+    json_t *x;
+    int created, yes;
+    enum rc rc;
+
+    if (c->owner_kind == 'e')
+        rc = local_ent(db, p->id, c->owner, &owner, &coop);
+    else
+        rc = local_grp(db, p->id, c->owner, &owner);
+    if (rc != RC_OK) return rc;
+    if (!owner) {
+        /* Its owner is not here yet: not written, kept waiting. */
+        waits_for(&waits, c->owner_kind, c->owner);
+        rc = pending(db, p, c, &waits);
+        if (rc == RC_OK) pg->waiting++;
+        buf_free(&waits);
+        return rc;
+    }
+    ents = malloc((json_array_size(c->by) + 1) * sizeof *ents);
+    if (!ents) return RC_NOMEM;
+    if (c->owner_kind == 'e') {
+        ents[n++] = owner; /* an entrepreneur's offer: delivered by them */
+    } else {
+        json_array_foreach(c->by, i, x) {
+            long long e = 0;
+
+            if (rc != RC_OK) break;
+            rc = local_ent(db, p->id, json_string_value(x), &e, &coop);
+            if (rc == RC_OK && e) rc = member_of(db, owner, e, &yes);
+            if (rc != RC_OK) break;
+            if (!e)
+                waits_for(&waits, 'e', json_string_value(x));
+            else if (!yes)
+                waits_for(&waits, 'g', c->owner);
+            else
+                ents[n++] = e;
+        }
+    }
+    if (rc == RC_OK)
+        rc = offer_remote_store(db, p->id, c->id, c->owner_kind == 'g', owner,
+                                c->clean, ents, n, &created);
+    if (rc == RC_OK) rc = pending(db, p, c, &waits);
+    if (rc == RC_OK) pg->accepted++;
+    free(ents);
+    buf_free(&waits);
+    return rc;
+}
+
+/* keep_group: write the peer's group c with the members that are here;
+ * it waits for the others. */
+static enum rc keep_group(struct db *db, const struct peer *p,
+                          struct change *c, json_t *cache, struct page *pg,
+                          int depth)
+{
+    json_t *members = json_object_get(c->clean, "members"), *m;
+    size_t i, n = 0, k = json_array_size(members);
+    long long *ents = malloc((k + 1) * sizeof *ents), id, coop;
+    const char **roles = malloc((k + 1) * sizeof *roles);
+    struct buf waits = {0};
+    enum rc rc = ents && roles ? RC_OK : RC_NOMEM;
+
+    json_array_foreach(members, i, m) {
+        const char *rid =
+            json_string_value(json_object_get(m, "entrepreneur_id"));
+        long long e = 0;
+
+        if (rc != RC_OK) break;
+        rc = local_ent(db, p->id, rid, &e, &coop);
+        if (rc == RC_OK && !e) waits_for(&waits, 'e', rid);
+        if (rc == RC_OK && e) {
+            ents[n] = e;
+            roles[n++] = json_string_value(json_object_get(m, "role"));
+        }
+    }
+    if (rc == RC_OK)
+        rc = group_remote_store(db, p->id, c->id, c->clean, ents, roles, n,
+                                &id);
+    if (rc == RC_OK) rc = pending(db, p, c, &waits);
+    if (rc == RC_OK) pg->accepted++;
+    /* Its offers that waited for it (or for its members to be in it). */
+    if (rc == RC_OK) rc = wake(db, p, 'g', c->id, cache, pg, depth);
+    free(ents);
+    free(roles);
+    buf_free(&waits);
+    if (rc == RC_CONFLICT) {
+        reject(pg, c->kind, c->id, "slug: no free slug here");
+        rc = RC_INVALID;
+    }
+    return rc;
+}
+
+/* drop_item: the peer's offer or group c gone (a tombstone, or hidden
+ * from us now), and what of it waited. */
+static enum rc drop_item(struct db *db, const struct peer *p,
+                         const struct change *c, struct page *pg)
+{
+    struct buf none = {0};
+    int dropped = 0;
+    enum rc rc = !strcmp(c->kind, "offer")
+                     ? offer_remote_drop(db, p->id, c->id, &dropped)
+                     : group_remote_drop(db, p->id, c->id, &dropped);
+
+    pg->deleted += dropped;
+    return rc == RC_OK ? pending(db, p, c, &none) : rc;
+}
+
+/* apply_change: one checked change written (in the caller's
+ * transaction). RC_INVALID, counted in pg, refuses it alone. depth: how
+ * deep in changes woken by others (wake). */
+static enum rc apply_change(struct db *db, const struct peer *p,
+                            struct change *c, json_t *cache, struct page *pg,
+                            int depth)
 {
     long long coop = 0, id, was;
     json_t *errs;
-    int dropped, created;
+    int dropped, created, item;
     enum rc rc;
 
+    item = c->kind && strcmp(c->kind, "entrepreneur");
     switch (c->what) {
     case SKIP:
         return RC_OK;
@@ -571,12 +1014,15 @@ static enum rc apply_change(struct db *db, const struct peer *p,
         reject(pg, c->kind, c->id, c->why ? c->why : "refused");
         return RC_INVALID;
     case DROP:
+        if (item) return drop_item(db, p, c, pg);
         rc = drop_ent(db, p->id, c->id, &dropped);
         pg->deleted += dropped;
         return rc;
     case KEEP:
         break;
     }
+    if (item && !strcmp(c->kind, "offer")) return keep_offer(db, p, c, pg);
+    if (item) return keep_group(db, p, c, cache, pg, depth);
     /* A move between the peer's cooperatives makes a new row. */
     rc = coop_of(db, p, c->coop, cache, &coop);
     if (rc == RC_OK) rc = local_ent(db, p->id, c->id, &id, &was);
@@ -588,6 +1034,8 @@ static enum rc apply_change(struct db *db, const struct peer *p,
     rc = dir_ent_store(db, &viewer_system, &c->prep, errs, &created);
     if (rc == RC_OK) {
         pg->accepted++;
+        /* The offers and groups that waited for this profile. */
+        rc = wake(db, p, 'e', c->id, cache, pg, depth);
     } else if (rc == RC_INVALID || rc == RC_CONFLICT) {
         struct change r = {0};
 
@@ -633,7 +1081,7 @@ static enum rc apply_page(struct db *db, const struct peer *p,
     memset(pg, 0, sizeof *pg);
     if (rc == RC_OK) rc = db_begin(db);
     for (i = 0; rc == RC_OK && i < k->n; i++) {
-        rc = apply_change(db, p, &k->ch[i], cache, pg);
+        rc = apply_change(db, p, &k->ch[i], cache, pg, 0);
         if (rc == RC_INVALID) rc = RC_OK;
     }
     if (rc == RC_OK) rc = save_page(db, p, next, pg);
@@ -645,7 +1093,7 @@ static enum rc apply_page(struct db *db, const struct peer *p,
     for (i = 0; i < k->n; i++) {
         rc = db_begin(db);
         if (rc != RC_OK) goto out;
-        rc = apply_change(db, p, &k->ch[i], cache, pg);
+        rc = apply_change(db, p, &k->ch[i], cache, pg, 0);
         if (rc == RC_OK) rc = db_commit(db);
         else db_rollback(db);
         if (rc != RC_OK && rc != RC_INVALID) {
@@ -748,7 +1196,65 @@ struct ahead {
     struct checked old;   /* a page written, to free */
     enum rc rc;
     char error[256];
+    struct raw *raw;      /* the page after, downloading, or NULL */
 };
+
+/* A page downloaded ahead, raw, while the one before it is parsed and
+ * checked: the peer's time to answer (17 ms a page of 1000 here) is not
+ * waited for. */
+struct raw {
+    const struct peer *p;
+    const struct fed_pull_opts *o;
+    char pq[128];
+    struct fetch_result res;
+    enum rc rc;
+    char error[256];
+    pthread_t th;
+};
+
+static void *download(void *arg)
+{
+    struct raw *w = arg;
+
+    w->rc = get_raw(w->p, w->o, w->pq, &w->res, w->error, sizeof w->error);
+    return NULL;
+}
+
+/* raw_start: download pq ahead (NULL when no thread can be had). */
+static struct raw *raw_start(const struct peer *p,
+                             const struct fed_pull_opts *o, const char *pq)
+{
+    struct raw *w = calloc(1, sizeof *w);
+
+    if (!w) return NULL;
+    w->p = p;
+    w->o = o;
+    snprintf(w->pq, sizeof w->pq, "%s", pq);
+    if (pthread_create(&w->th, NULL, download, w) != 0) {
+        free(w);
+        return NULL;
+    }
+    return w;
+}
+
+/* raw_take: the downloaded page w (freed), parsed, if it is pq's; else
+ * RC_NOTFOUND (and nothing kept). */
+static enum rc raw_take(struct raw *w, const char *pq, json_t **out,
+                        char *err, size_t errsize)
+{
+    enum rc rc;
+
+    pthread_join(w->th, NULL);
+    if (strcmp(w->pq, pq))
+        rc = RC_NOTFOUND;
+    else if ((rc = w->rc) != RC_OK)
+        snprintf(err, errsize, "%s", w->error);
+    else
+        rc = parse(pq, &w->res, out, err, errsize);
+    fetch_result_free(&w->res);
+    free(w);
+    return rc;
+}
 
 /* fetch: a->k, the page after a->cursor, checked (unless the checker
  * needs the caller's thread: then the caller checks it). */
@@ -762,11 +1268,23 @@ static void *fetch(void *arg)
     memset(&a->k, 0, sizeof a->k);
     snprintf(pq, sizeof pq, "/federation/v1/changes?since=%s&limit=%d",
              a->cursor, a->page);
-    a->rc = get_json(a->p, a->o, pq, &feed, a->error, sizeof a->error);
+    a->rc = RC_NOTFOUND;
+    if (a->raw) a->rc = raw_take(a->raw, pq, &feed, a->error, sizeof a->error);
+    a->raw = NULL;
+    if (a->rc == RC_NOTFOUND)
+        a->rc = get_json(a->p, a->o, pq, &feed, a->error, sizeof a->error);
     if (a->rc == RC_OK && !page_ok(feed, a->page, a->cursor)) {
         snprintf(a->error, sizeof a->error,
                  "changes: not a change feed page (changes, next)");
         a->rc = RC_UPSTREAM;
+    }
+    /* A full page: the one after it, downloading while this one is
+     * checked. */
+    if (a->rc == RC_OK && json_array_size(json_object_get(feed, "changes")) ==
+                              (size_t)a->page) {
+        snprintf(pq, sizeof pq, "/federation/v1/changes?since=%s&limit=%d",
+                 json_string_value(json_object_get(feed, "next")), a->page);
+        a->raw = raw_start(a->p, a->o, pq);
     }
     if (a->rc != RC_OK) {
         json_decref(feed);
@@ -834,8 +1352,11 @@ enum rc fed_pull(struct db *db, long long id, const struct fed_pull_opts *o,
             break;
         }
         next = json_string_value(json_object_get(k.feed, "next"));
-        last = json_array_size(json_object_get(k.feed, "changes")) <
-                   (size_t)page ||
+        /* A short page is the end of the feed, unless the peer says it
+         * stopped short of it ("more": it skipped what we may not see). */
+        last = (json_array_size(json_object_get(k.feed, "changes")) <
+                    (size_t)page &&
+                !json_is_true(json_object_get(k.feed, "more"))) ||
                n + 1 == FED_PAGES_PER_PULL;
         /* The next page, fetched and checked while this one is written. */
         threaded = 0;
@@ -851,6 +1372,7 @@ enum rc fed_pull(struct db *db, long long id, const struct fed_pull_opts *o,
             st->accepted += pg.accepted;
             st->deleted += pg.deleted;
             st->rejected += pg.rejected;
+            st->waiting += pg.waiting;
             snprintf(p.cursor, sizeof p.cursor, "%s", next);
         }
         checked_free(&done);
@@ -861,6 +1383,11 @@ enum rc fed_pull(struct db *db, long long id, const struct fed_pull_opts *o,
             pthread_join(th, NULL);
         else
             fetch(&a);
+    }
+    if (a.raw) {
+        json_t *unused = NULL;
+
+        raw_take(a.raw, "", &unused, st->error, 0);
     }
     checked_free(&k);
     checked_free(&done);
@@ -906,6 +1433,7 @@ enum rc fed_apply(struct db *db, long long id, const char *data, size_t len,
         st->accepted = pg.accepted;
         st->deleted = pg.deleted;
         st->rejected = pg.rejected;
+        st->waiting = pg.waiting;
         checked_free(&k);
         checker_close(&ck);
     }

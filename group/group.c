@@ -46,6 +46,11 @@ const char *group_kind_name(enum group_kind kind)
     return (unsigned)kind < 3 ? kinds[kind] : "";
 }
 
+const char *group_kind_label(enum group_kind kind)
+{
+    return (unsigned)kind < 3 ? kind_labels[kind] : "groupe";
+}
+
 void group_slugify(const char *name, char *out, size_t size)
 {
     char *f = text_fold_dup(name ? name : "");
@@ -283,8 +288,20 @@ static enum rc access(const struct viewer *v, const struct group_row *g,
     f.coops = coops;
     f.ncoops = g->nm;
     *a = viewer_group_access(v, &f);
+    /* A peer's group changes only by its pulls (federation/): read-only
+     * here, whoever asks (a 403, as for a peer's profile). */
+    if (g->peer_id && *a == VIEWER_GROUP_EDIT) *a = VIEWER_GROUP_READ;
     free(coops);
     return RC_OK;
+}
+
+/* origin: a peer's group says where it comes from and when it was
+ * fetched (its copy is written at each pull of a change). */
+static void origin(const struct group_row *g, json_t *o)
+{
+    if (!o || !g->peer_id) return;
+    json_object_set_new(o, "origin", json_string(g->origin));
+    json_object_set_new(o, "fetched_at", json_string(g->updated_at));
 }
 
 /* refused: the answer to a viewer without the right. */
@@ -467,6 +484,7 @@ static enum rc shape(struct db *db, const struct viewer *v,
     if (a == VIEWER_GROUP_NONE) return refused(v);
     if (a == VIEWER_GROUP_PUBLIC) {
         *out = public_face(v, g);
+        origin(g, *out);
         return *out ? RC_OK : RC_NOMEM;
     }
     tally(g, &t);
@@ -490,6 +508,7 @@ static enum rc shape(struct db *db, const struct viewer *v,
         a == VIEWER_GROUP_EDIT, "members", members, "suggestions", sugg);
     members = sugg = NULL;
     if (!o) rc = RC_NOMEM;
+    origin(g, o);
     *out = o;
 out:
     json_decref(members);
@@ -1123,7 +1142,8 @@ enum rc group_invite(struct db *db, const struct viewer *v, const char *id,
     struct dir_person p, by = {0};
     struct group_member *m;
     json_t *clean = json_object();
-    long long n, ent = 0, me = 0;
+    long long n, ent = 0, me = 0, peer = 0, inv = 0;
+    char ext[GROUP_PEER_REMOTE_MAX + 1] = "";
     struct group_tally t;
     const char *role;
     enum rc rc;
@@ -1156,6 +1176,10 @@ enum rc group_invite(struct db *db, const struct viewer *v, const char *id,
     }
     if (rc == RC_OK && ent) {
         rc = dir_person_get(db, ent, &p);
+        /* A peer's entrepreneur (the copy of their profile): invited
+         * through their instance (group_peer.c). */
+        if (rc == RC_NOTFOUND)
+            rc = group_peer_person(db, ent, &p, &peer, ext, sizeof ext);
         if (rc == RC_NOTFOUND || (rc == RC_OK && !sees(v, &p))) {
             check_fail(&c, "entrepreneur_id", "no such entrepreneur");
             rc = RC_OK;
@@ -1182,14 +1206,16 @@ enum rc group_invite(struct db *db, const struct viewer *v, const char *id,
     }
     role = *str(clean, "role") ? str(clean, "role") : "member";
     role = is(role, "admin") ? "admin" : "member"; /* static storage */
-    if (rc == RC_OK) {
-        if (m)
-            rc = group_db_member_reinvite(db, m->id, role, me);
-        else
-            rc = group_db_member_add(db, g.id, ent, role, "invited", 1, me,
-                                     &(long long){0});
+    if (rc == RC_OK && m) {
+        inv = m->id;
+        rc = group_db_member_reinvite(db, m->id, role, me);
+    } else if (rc == RC_OK) {
+        rc = group_db_member_add(db, g.id, ent, role, "invited", 1, me, &inv);
     }
-    if (rc == RC_OK) rc = tell_invitee(db, &g, ent, by.name, public_url);
+    if (rc == RC_OK && peer)
+        rc = group_peer_invite(db, &g, inv, peer, ext, role, by.name);
+    else if (rc == RC_OK)
+        rc = tell_invitee(db, &g, ent, by.name, public_url);
     if (rc == RC_OK) rc = group_db_update(db, &g);
     rc = finish(db, v, g.id, rc, out);
     group_row_free(&g);
@@ -1198,6 +1224,33 @@ enum rc group_invite(struct db *db, const struct viewer *v, const char *id,
 }
 
 /* ============================================================= answer */
+
+/* record_answer: member m of g answers (status accepted, or declined
+ * with reason or NULL) or leaves (left), in the caller's transaction:
+ * recorded, the other members told, a lead who goes no longer leads,
+ * and after a departure the admin role handed on. */
+static enum rc record_answer(struct db *db, struct group_row *g,
+                             struct group_member *m, const char *status,
+                             const char *reason)
+{
+    int accept = is(status, "accepted"), left = is(status, "left");
+    char text[1500];
+    enum rc rc = group_db_member_set(db, m->id, status, reason);
+
+    if (rc != RC_OK) return rc;
+    snprintf(m->status, sizeof m->status, "%s", status);
+    if (!accept && g->lead == m->p.id) g->lead = 0;
+    snprintf(text, sizeof text,
+             accept ? "%s a accepté de rejoindre « %s »"
+             : left ? "%s a quitté « %s »"
+                    : "%s a décliné l'invitation à « %s »",
+             m->p.name, g->name);
+    rc = tell_others(db, g, m->p.id, left ? "group.left" : "group.answer",
+                     text);
+    if (rc == RC_OK && !accept) rc = ensure_admin(db, g);
+    if (rc == RC_OK) rc = group_db_update(db, g);
+    return rc;
+}
 
 enum rc group_answer(struct db *db, const struct viewer *v,
                      const char *invitation_id, int accept, json_t *in,
@@ -1210,13 +1263,17 @@ enum rc group_answer(struct db *db, const struct viewer *v,
     struct group_member *m = NULL;
     json_t *clean = json_object();
     long long inv, group = 0;
-    char text[1500];
     size_t i;
     enum rc rc;
 
     *out = NULL;
     memset(&g, 0, sizeof g);
     if (!clean) return RC_NOMEM;
+    /* A peer's invitation, our copy ("p12": group_peer.c). */
+    if (group_peer_id(invitation_id, &inv)) {
+        json_decref(clean);
+        return group_peer_answer(db, v, inv, accept, in, errs, out);
+    }
     if (!ids_parse(invitation_id, &inv)) {
         json_decref(clean);
         return RC_NOTFOUND;
@@ -1241,6 +1298,23 @@ enum rc group_answer(struct db *db, const struct viewer *v,
     if (rc == RC_OK && !m) rc = RC_INTERNAL;
     if (rc == RC_OK && !viewer_can_answer_invitation(v, m->p.id))
         rc = refused(v);
+    /* A peer's entrepreneur answers at their instance, which relays it
+     * (group_answer_relayed): nobody here answers for them. */
+    if (rc == RC_OK) {
+        struct dir_person p;
+        char ext[GROUP_PEER_REMOTE_MAX + 1];
+        long long peer = 0;
+
+        rc = group_peer_person(db, m->p.id, &p, &peer, ext, sizeof ext);
+        if (rc == RC_OK) {
+            check_fail(&c, "invitation_id",
+                       "is a peer's entrepreneur's: they answer at their"
+                       " instance");
+            rc = RC_FORBIDDEN;
+        } else if (rc == RC_NOTFOUND) {
+            rc = RC_OK;
+        }
+    }
     if (rc == RC_OK && check_failed(&c)) rc = RC_INVALID;
     if (rc == RC_OK && !is(m->status, "invited")) {
         check_fail(&c, "status", "the invitation is no longer open: %s",
@@ -1249,21 +1323,109 @@ enum rc group_answer(struct db *db, const struct viewer *v,
         rc = RC_CONFLICT;
     }
     if (rc == RC_OK)
-        rc = group_db_member_set(db, m->id, accept ? "accepted" : "declined",
-                                 accept ? NULL : str(clean, "reason"));
-    if (rc == RC_OK) {
-        snprintf(m->status, sizeof m->status, "%s",
-                 accept ? "accepted" : "declined");
-        if (!accept && g.lead == m->p.id) g.lead = 0;
-        snprintf(text, sizeof text,
-                 accept ? "%s a accepté de rejoindre « %s »"
-                        : "%s a décliné l'invitation à « %s »",
-                 m->p.name, g.name);
-        rc = tell_others(db, &g, m->p.id, "group.answer", text);
-    }
-    if (rc == RC_OK && !accept) rc = ensure_admin(db, &g);
-    if (rc == RC_OK) rc = group_db_update(db, &g);
+        rc = record_answer(db, &g, m, accept ? "accepted" : "declined",
+                           accept ? NULL : str(clean, "reason"));
     rc = finish(db, v, g.id, rc, out);
+    group_row_free(&g);
+    json_decref(clean);
+    return rc;
+}
+
+/* relayed_id: in[entrepreneur_id], an id at the sender's instance (a
+ * string of 1 to GROUP_PEER_REMOTE_MAX bytes or a positive integer),
+ * into out; 0 if it is none. */
+static int relayed_id(json_t *x, char *out, size_t size)
+{
+    *out = 0;
+    if (json_is_integer(x) && json_integer_value(x) > 0)
+        snprintf(out, size, "%lld", (long long)json_integer_value(x));
+    else if (json_is_string(x) && json_string_length(x) > 0 &&
+             json_string_length(x) <= GROUP_PEER_REMOTE_MAX)
+        snprintf(out, size, "%s", json_string_value(x));
+    return *out != 0;
+}
+
+enum rc group_answer_relayed(struct db *db, long long peer, const char *id,
+                             json_t *in, json_t *errs, json_t **out)
+{
+    static const char *const known[] = {"entrepreneur_id", "status",
+                                        "reason", NULL};
+    static const char *const statuses[] = {"accepted", "declined", "left",
+                                           NULL};
+    struct check c = {errs, ""};
+    struct group_row g;
+    struct group_member *m = NULL;
+    struct dir_person p;
+    json_t *clean = json_object();
+    char ext[GROUP_PEER_REMOTE_MAX + 1], theirs[GROUP_PEER_REMOTE_MAX + 1];
+    const char *to;
+    long long inv, group = 0, mpeer = 0;
+    size_t i;
+    enum rc rc = clean ? RC_OK : RC_NOMEM;
+
+    *out = NULL;
+    memset(&g, 0, sizeof g);
+    if (rc == RC_OK && !ids_parse(id, &inv)) rc = RC_NOTFOUND;
+    if (rc != RC_OK) goto out;
+    check_unknown(&c, in, known);
+    if (!relayed_id(json_object_get(in, "entrepreneur_id"), ext,
+                    sizeof ext))
+        check_fail(&c, "entrepreneur_id",
+                   "is required: the invited entrepreneur's id at your"
+                   " instance");
+    check_enum(&c, in, "status", statuses, CHECK_REQUIRED, clean);
+    to = str(clean, "status");
+    if (check_present(in, "reason") && *to && !is(to, "declined"))
+        check_fail(&c, "reason", "is only for declined");
+    else
+        check_string(&c, in, "reason", GROUP_REASON_MAX, CHECK_MULTILINE,
+                     clean);
+    if (check_failed(&c)) {
+        rc = RC_INVALID;
+        goto out;
+    }
+    rc = db_begin(db);
+    if (rc != RC_OK) goto out;
+    rc = group_db_invitation(db, inv, &group);
+    if (rc == RC_OK) rc = group_db_load(db, group, &g);
+    /* A peer's group, pulled here, is answered at its instance. */
+    if (rc == RC_OK && g.peer_id) rc = RC_NOTFOUND;
+    for (i = 0; rc == RC_OK && i < g.nm; i++)
+        if (g.m[i].id == inv) m = &g.m[i];
+    if (rc == RC_OK && !m) rc = RC_INTERNAL;
+    /* Only the instance of the invited entrepreneur answers for them. */
+    if (rc == RC_OK) {
+        rc = group_peer_person(db, m->p.id, &p, &mpeer, theirs,
+                               sizeof theirs);
+        if (rc == RC_NOTFOUND) rc = RC_OK; /* one of ours: mpeer 0 */
+    }
+    if (rc == RC_OK && (mpeer != peer || strcmp(theirs, ext))) {
+        check_fail(&c, "entrepreneur_id",
+                   "is not your entrepreneur invited by invitation %lld",
+                   inv);
+        rc = RC_INVALID;
+    }
+    /* The same news again (a retry after a lost answer) is a repeat. */
+    if (rc == RC_OK && !is(m->status, to)) {
+        if (!is(m->status, is(to, "left") ? "accepted" : "invited")) {
+            check_fail(&c, "status", "cannot go from %s to %s", m->status,
+                       to);
+            rc = RC_CONFLICT;
+        } else {
+            rc = record_answer(db, &g, m, to,
+                               *str(clean, "reason") ? str(clean, "reason")
+                                                     : NULL);
+        }
+    }
+    if (rc == RC_OK)
+        rc = db_commit(db);
+    else
+        db_rollback(db);
+    if (rc == RC_OK &&
+        !(*out = json_pack("{s:o, s:o, s:s}", "invitation_id", ids_json(inv),
+                           "group_id", ids_json(g.id), "status", m->status)))
+        rc = RC_NOMEM;
+out:
     group_row_free(&g);
     json_decref(clean);
     return rc;
@@ -1278,8 +1440,9 @@ enum rc group_leave(struct db *db, const struct viewer *v, const char *id,
     enum viewer_group_access a;
     struct group_row g;
     struct group_member *m = NULL;
-    long long n, ent;
-    char text[1500];
+    struct dir_person p;
+    long long n, ent, peer = 0;
+    char text[1500], ext[GROUP_PEER_REMOTE_MAX + 1] = "";
     int self;
     const char *reason = NULL;
     enum rc rc;
@@ -1326,7 +1489,14 @@ enum rc group_leave(struct db *db, const struct viewer *v, const char *id,
                  m->p.name, g.name);
         if (rc == RC_OK)
             rc = tell_others(db, &g, m->p.id, "group.left", text);
+        /* A peer's entrepreneur hears of it through their instance. */
         if (rc == RC_OK && !self) {
+            rc = group_peer_person(db, m->p.id, &p, &peer, ext, sizeof ext);
+            if (rc == RC_NOTFOUND) rc = RC_OK;
+        }
+        if (rc == RC_OK && peer) {
+            rc = group_peer_end(db, m->id, peer, ext, reason);
+        } else if (rc == RC_OK && !self) {
             snprintf(text, sizeof text,
                      invited ? "Votre invitation à « %s » a été retirée"
                              : "Vous avez été retiré·e de « %s »",
@@ -1347,16 +1517,13 @@ enum rc group_mine(struct db *db, const struct viewer *v, int limit,
                    const char *cursor, json_t *errs, json_t **out)
 {
     struct check c = {errs, ""};
-    long long before = 0, total = 0, pending = 0, last = 0;
+    long long total = 0, pending = 0;
     json_t *rows = NULL, *res = NULL, *row, *next = NULL;
     size_t i, k;
     enum rc rc;
 
     *out = NULL;
     if (v->role == VIEWER_ANONYMOUS || !v->account_id) return RC_UNAUTHORIZED;
-    if (cursor && *cursor && !ids_parse(cursor, &before))
-        check_fail(&c, "cursor", "is not a cursor from a previous answer");
-    if (check_failed(&c)) return RC_INVALID;
     res = json_array();
     if (!res) return RC_NOMEM;
     if (v->role != VIEWER_ENTREPRENEUR || !v->entrepreneur_id) {
@@ -1369,22 +1536,41 @@ enum rc group_mine(struct db *db, const struct viewer *v, int limit,
         json_decref(res);
         return rc;
     }
-    rc = group_db_mine(db, v->entrepreneur_id, before, limit + 1, &rows,
-                       &total, &pending);
+    /* Local invitations and copies of peers' (group_peer.c), one order. */
+    rc = group_peer_mine_rows(db, v->entrepreneur_id, cursor, limit + 1,
+                              &rows, &total, &pending);
+    if (rc == RC_INVALID)
+        check_fail(&c, "cursor", "is not a cursor from a previous answer");
     json_array_foreach(rows, i, row) {
+        int copy = (int)json_integer_value(json_array_get(row, 0));
+        long long id = json_integer_value(json_array_get(row, 1)), gid = 0;
         struct group_row g;
         struct group_member *m, *by;
         struct group_tally t;
-        json_t *members, *o;
+        json_t *members, *o = NULL;
 
         if (rc != RC_OK) break;
         if ((int)i == limit) {
-            next = ids_json(last);
+            char s[80], pre[2] = {GROUP_PEER_ID_PREFIX, 0};
+            json_t *last = json_array_get(rows, i - 1);
+
+            /* The last shown: its invited_at, then its id ("p12" for a
+             * copy), as group_peer_mine_rows reads it back. */
+            snprintf(s, sizeof s, "%s_%s%lld",
+                     json_string_value(json_array_get(last, 2)),
+                     json_integer_value(json_array_get(last, 0)) ? pre : "",
+                     (long long)json_integer_value(json_array_get(last, 1)));
+            next = json_string(s);
             break;
         }
-        last = json_integer_value(json_array_get(row, 0));
-        rc = group_db_load(db, json_integer_value(json_array_get(row, 1)),
-                           &g);
+        if (copy) {
+            rc = group_peer_copy_json(db, id, &o);
+            if (rc == RC_OK && json_array_append_new(res, o)) rc = RC_NOMEM;
+            continue;
+        }
+        rc = group_db_invitation(db, id, &gid);
+        memset(&g, 0, sizeof g);
+        if (rc == RC_OK) rc = group_db_load(db, gid, &g);
         m = rc == RC_OK ? own(v, &g) : NULL;
         if (rc == RC_OK && !m) rc = RC_INTERNAL;
         if (rc != RC_OK) {
@@ -1400,7 +1586,8 @@ enum rc group_mine(struct db *db, const struct viewer *v, int limit,
                                   member_json(v, &g.m[k], VIEWER_GROUP_READ));
         }
         o = json_pack(
-            "{s:o, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:s, s:o, s:o, s:o}",
+            "{s:o, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:s, s:o, s:o, s:o,"
+            " s:n}",
             "id", ids_json(g.id), "kind", group_kind_name(g.kind), "name",
             g.name, "slug", g.slug, "status", group_status(&t), "role",
             m->role, "my_status", m->status, "invitation_id", ids_json(m->id),
@@ -1409,7 +1596,7 @@ enum rc group_mine(struct db *db, const struct viewer *v, int limit,
             by ? json_pack("{s:o, s:s}", "entrepreneur_id", ids_json(by->p.id),
                            "name", by->p.name)
                : json_null(),
-            "members", members);
+            "members", members, "origin");
         if (!o || json_array_append_new(res, o)) rc = RC_NOMEM;
         group_row_free(&g);
     }
@@ -1427,4 +1614,139 @@ enum rc group_mine(struct db *db, const struct viewer *v, int limit,
     json_decref(res);
     json_decref(next);
     return rc;
+}
+
+/* ============================================== a peer's (federation) */
+
+int group_check_face(const struct check *c, json_t *in, json_t *out)
+{
+    /* The fields of GET /groups/{id}: a public face, or a whole group
+     * (read-only fields accepted and ignored). */
+    static const char *const known[] = {
+        "id",        "kind",          "name",          "slug",
+        "description", "members",     "status",        "lead",
+        "liability", "revenue_split", "revenue_split_ok", "tender_id",
+        "lot",       "created_at",    "updated_at",    "can_edit",
+        "suggestions", "origin",      "fetched_at",    NULL};
+    static const char *const face_kinds[] = {"business_group", "trade_group",
+                                             NULL};
+    static const char *const known_member[] = {
+        "entrepreneur_id", "name",         "cooperative_id", "cooperative",
+        "role",            "status",       "invitation_id",  "invited_by",
+        "invited_at",      "answered_at",  "left_at",        "reason",
+        NULL};
+    json_t *v, *item, *members = json_array(), *x;
+    size_t before = check_failed(c), i;
+
+    if (!members) return -1;
+    check_unknown(c, in, known);
+    check_enum(c, in, "kind", face_kinds, CHECK_REQUIRED, out);
+    check_string(c, in, "name", GROUP_NAME_MAX, CHECK_REQUIRED, out);
+    check_string(c, in, "description", GROUP_DESCRIPTION_MAX,
+                 CHECK_MULTILINE, out);
+    x = json_object_get(in, "slug");
+    if (x && !json_is_null(x)) {
+        if (!json_is_string(x) || !group_slug_valid(json_string_value(x)))
+            check_fail(c, "slug",
+                       "must be 1 to %d lower-case letters (a-z), digits and"
+                       " single hyphens between them",
+                       GROUP_SLUG_MAX);
+        else
+            json_object_set(out, "slug", x);
+    }
+    v = json_object_get(in, "members");
+    if (v && !json_is_null(v) &&
+        (!json_is_array(v) || json_array_size(v) > GROUP_MEMBERS_MAX)) {
+        check_fail(c, "members",
+                   "must be an array of at most %d {entrepreneur_id, role}",
+                   GROUP_MEMBERS_MAX);
+        v = NULL;
+    }
+    json_array_foreach(v, i, item) {
+        char name[48];
+        struct check sub = check_nested(c, "members", (int)i, name,
+                                        sizeof name);
+        json_t *m = json_object(), *id;
+        const char *st;
+
+        if (!m) break;
+        if (!json_is_object(item)) {
+            check_fail(&sub, NULL, "must be {entrepreneur_id, role}");
+            json_decref(m);
+            continue;
+        }
+        check_unknown(&sub, item, known_member);
+        check_enum(&sub, item, "role", roles, 0, m);
+        id = json_object_get(item, "entrepreneur_id");
+        if (json_is_integer(id) && json_integer_value(id) > 0)
+            json_object_set_new(m, "entrepreneur_id",
+                                ids_json(json_integer_value(id)));
+        else if (json_is_string(id) && json_string_length(id) > 0 &&
+                 json_string_length(id) <= 64)
+            json_object_set(m, "entrepreneur_id", id);
+        else
+            check_fail(&sub, "entrepreneur_id", "must be an entrepreneur id");
+        /* A whole group lists every status: the members are the
+         * accepted ones. */
+        st = json_string_value(json_object_get(item, "status"));
+        if (!st || is(st, "accepted")) json_array_append(members, m);
+        json_decref(m);
+    }
+    json_object_set_new(out, "members", members);
+    return check_failed(c) > before ? -1 : 1;
+}
+
+enum rc group_remote_store(struct db *db, long long peer,
+                           const char *remote_id, json_t *clean,
+                           const long long *ents, const char *const *roles_of,
+                           size_t n, long long *id)
+{
+    struct group_row g;
+    char base[GROUP_SLUG_MAX + 1];
+    const char *slug = json_string_value(json_object_get(clean, "slug"));
+    long long own = 0;
+    size_t i;
+    int taken = 1, k;
+    enum rc rc;
+
+    *id = 0;
+    memset(&g, 0, sizeof g);
+    g.kind = group_kind_parse(str(clean, "kind"));
+    if (g.kind < 0) return RC_INVALID;
+    snprintf(g.name, sizeof g.name, "%s", str(clean, "name"));
+    if (json_object_get(clean, "description")) {
+        g.description = strdup(str(clean, "description"));
+        if (!g.description) return RC_NOMEM;
+    }
+    /* Its slug, unique here: the peer's, marked with the peer. */
+    if (slug)
+        snprintf(base, sizeof base, "%s", slug);
+    else
+        group_slugify(g.name, base, sizeof base);
+    rc = group_db_remote_find(db, peer, remote_id, &own);
+    for (k = 1; rc == RC_OK && taken && k < 100; k++) {
+        char suffix[40];
+
+        snprintf(suffix, sizeof suffix, k > 1 ? "-p%lld-%d" : "-p%lld", peer,
+                 k);
+        snprintf(g.slug, sizeof g.slug, "%.*s%s",
+                 (int)(GROUP_SLUG_MAX - strlen(suffix)), base, suffix);
+        rc = group_db_slug_taken(db, g.slug, own, &taken);
+    }
+    if (rc == RC_OK && taken) rc = RC_CONFLICT;
+    if (rc == RC_OK) rc = group_db_remote_put(db, peer, remote_id, &g, id);
+    for (i = 0; rc == RC_OK && i < n; i++)
+        rc = group_db_member_add(db, *id, ents[i],
+                                 roles_of[i] && is(roles_of[i], "admin")
+                                     ? "admin"
+                                     : "member",
+                                 "accepted", 0, 0, &(long long){0});
+    group_row_free(&g);
+    return rc;
+}
+
+enum rc group_remote_drop(struct db *db, long long peer,
+                          const char *remote_id, int *dropped)
+{
+    return group_db_remote_drop(db, peer, remote_id, dropped);
 }

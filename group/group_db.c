@@ -16,7 +16,8 @@
 
 static const char sql_get[] =
     "SELECT id, kind, name, slug, description, lead_id, liability,"
-    " revenue_split, tender_id, lot, created_by, created_at, updated_at"
+    " revenue_split, tender_id, lot, created_by, created_at, updated_at,"
+    " peer_id, (SELECT url FROM peer WHERE id = grp.peer_id)"
     " FROM grp WHERE id = ?1";
 static const char sql_members[] =
     "SELECT m.id, m.entrepreneur_id, e.cooperative_id, e.display_name,"
@@ -31,10 +32,25 @@ static const char sql_slug[] =
     "SELECT 1 FROM grp WHERE slug = ?1 AND id <> ?2";
 static const char sql_has_tender[] =
     "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'tender'";
+/* shown starts empty: the search engine's flush sets it
+ * (search/search_item_db.c). */
 static const char sql_insert[] =
     "INSERT INTO grp(kind, name, slug, description, lead_id, liability,"
-    " revenue_split, tender_id, lot, created_by)"
-    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+    " revenue_split, tender_id, lot, created_by, shown)"
+    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 0)";
+/* A peer's group (federation): its copy, by its id at the peer. */
+static const char sql_remote_find[] =
+    "SELECT id FROM grp WHERE peer_id = ?1 AND remote_id = ?2";
+static const char sql_remote_insert[] =
+    "INSERT INTO grp(kind, name, slug, description, shown, peer_id,"
+    " remote_id) VALUES(?3, ?4, ?5, ?6, 0, ?1, ?2)";
+static const char sql_remote_update[] =
+    "UPDATE grp SET kind = ?2, name = ?3, slug = ?4, description = ?5,"
+    " updated_at = " NOW " WHERE id = ?1";
+static const char sql_remote_members_clear[] =
+    "DELETE FROM grp_member WHERE group_id = ?1";
+static const char sql_remote_drop[] =
+    "DELETE FROM grp WHERE peer_id = ?1 AND remote_id = ?2";
 static const char sql_update[] =
     "UPDATE grp SET name = ?2, slug = ?3, description = ?4, lead_id = ?5,"
     " liability = ?6, revenue_split = ?7, updated_at = " NOW " WHERE id = ?1";
@@ -78,7 +94,9 @@ const char *const group_sql[] = {
     sql_slug,        sql_has_tender,   sql_insert,     sql_update,
     sql_member_add,  sql_reinvite,     sql_member_set, sql_member_role,
     sql_notify,      sql_mine,
-    sql_mine_count,  sql_seq,          sql_seq_member, NULL};
+    sql_mine_count,  sql_seq,          sql_seq_member,
+    sql_remote_find, sql_remote_insert, sql_remote_update,
+    sql_remote_members_clear,          sql_remote_drop, NULL};
 
 /* ------------------------------------------------------------- helpers */
 
@@ -184,6 +202,8 @@ enum rc group_db_load(struct db *db, long long id, struct group_row *g)
         g->created_by = sqlite3_column_int64(st, 10);
         db_text_copy(g->created_at, sizeof g->created_at, st, 11);
         db_text_copy(g->updated_at, sizeof g->updated_at, st, 12);
+        g->peer_id = sqlite3_column_int64(st, 13);
+        db_text_copy(g->origin, sizeof g->origin, st, 14);
     }
     db_stmt_done(st);
     if (src == SQLITE_DONE) return RC_NOTFOUND;
@@ -479,4 +499,74 @@ enum rc group_db_mine(struct db *db, long long ent, long long before,
     }
     *rows = res;
     return RC_OK;
+}
+
+/* ---------------------------------------------------- a peer's group */
+
+enum rc group_db_remote_find(struct db *db, long long peer,
+                             const char *remote_id, long long *id)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_remote_find);
+    int src;
+
+    *id = 0;
+    if (!st) return RC_DB;
+    sqlite3_bind_int64(st, 1, peer);
+    sqlite3_bind_text(st, 2, remote_id, -1, SQLITE_TRANSIENT);
+    src = sqlite3_step(st);
+    if (src == SQLITE_ROW) *id = sqlite3_column_int64(st, 0);
+    db_stmt_done(st);
+    return src == SQLITE_ROW || src == SQLITE_DONE ? RC_OK : db_rc(db, src);
+}
+
+enum rc group_db_remote_put(struct db *db, long long peer,
+                            const char *remote_id, const struct group_row *g,
+                            long long *id)
+{
+    sqlite3_stmt *st;
+    enum rc rc = group_db_remote_find(db, peer, remote_id, id);
+
+    if (rc != RC_OK) return rc;
+    st = db_stmt(db, *id ? sql_remote_update : sql_remote_insert);
+    if (!st) return RC_DB;
+    if (*id) {
+        sqlite3_bind_int64(st, 1, *id);
+        sqlite3_bind_text(st, 2, group_kind_name(g->kind), -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, g->name, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 4, g->slug, -1, SQLITE_TRANSIENT);
+        db_bind_text(st, 5, g->description);
+    } else {
+        sqlite3_bind_int64(st, 1, peer);
+        sqlite3_bind_text(st, 2, remote_id, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 3, group_kind_name(g->kind), -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, g->name, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 5, g->slug, -1, SQLITE_TRANSIENT);
+        db_bind_text(st, 6, g->description);
+    }
+    rc = db_step_done(db, st);
+    if (rc == RC_OK && !*id) *id = sqlite3_last_insert_rowid(db_handle(db));
+    if (rc == RC_OK) rc = touch(db, sql_seq, *id);
+    /* Its members: exactly those of this version (all accepted). */
+    if (rc == RC_OK && !(st = db_stmt(db, sql_remote_members_clear)))
+        rc = RC_DB;
+    if (rc == RC_OK) {
+        sqlite3_bind_int64(st, 1, *id);
+        rc = db_step_done(db, st);
+    }
+    return rc;
+}
+
+enum rc group_db_remote_drop(struct db *db, long long peer,
+                             const char *remote_id, int *dropped)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_remote_drop);
+    enum rc rc;
+
+    *dropped = 0;
+    if (!st) return RC_DB;
+    sqlite3_bind_int64(st, 1, peer);
+    sqlite3_bind_text(st, 2, remote_id, -1, SQLITE_TRANSIENT);
+    rc = db_step_done(db, st);
+    if (rc == RC_OK) *dropped = sqlite3_changes(db_handle(db)) > 0;
+    return rc;
 }

@@ -43,6 +43,8 @@ struct group_row {
     char lot[404];           /* "" none */
     long long created_by;    /* account id, 0: none */
     char created_at[24], updated_at[24];
+    long long peer_id;       /* a peer's group (federation), or 0 */
+    char origin[320];        /* then its peer's URL; "" else */
     struct group_member *m;  /* owned, by invitation id */
     size_t nm;
 };
@@ -114,5 +116,22 @@ enum rc group_db_mail(struct db *db, long long ent, long long group,
 enum rc group_db_mine(struct db *db, long long ent, long long before,
                       int limit, json_t **rows, long long *total,
                       long long *pending);
+
+/* group_db_remote_find: the local id (0: none) of peer's group
+ * remote_id. */
+enum rc group_db_remote_find(struct db *db, long long peer,
+                             const char *remote_id, long long *id);
+
+/* group_db_remote_put: write peer's group remote_id from g (kind, name,
+ * slug, description), made or updated, with a change number, and no
+ * member left (the caller adds this version's); *id its local id. */
+enum rc group_db_remote_put(struct db *db, long long peer,
+                            const char *remote_id, const struct group_row *g,
+                            long long *id);
+
+/* group_db_remote_drop: delete peer's group remote_id (its offers and
+ * members go with it); *dropped 1 when it was here. */
+enum rc group_db_remote_drop(struct db *db, long long peer,
+                             const char *remote_id, int *dropped);
 
 #endif

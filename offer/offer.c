@@ -204,9 +204,8 @@ int offer_check_delivered_by(const struct check *c, json_t *in,
     return 1;
 }
 
-size_t offer_check(struct db *db, const struct check *c, json_t *in,
-                   long long owner, const long long *members, size_t n,
-                   json_t *out)
+size_t offer_check_content(struct db *db, const struct check *c, json_t *in,
+                           json_t *out)
 {
     /* The fields of an answer that a client may send back unchanged. */
     static const char *const known[] = {
@@ -229,6 +228,16 @@ size_t offer_check(struct db *db, const struct check *c, json_t *in,
     offer_check_price(c, in, "price", out);
     if (check_enum(c, in, "status", statuses, 0, out) == 0)
         json_object_set_new(out, "status", json_string("active"));
+    return check_failed(c) - before;
+}
+
+size_t offer_check(struct db *db, const struct check *c, json_t *in,
+                   long long owner, const long long *members, size_t n,
+                   json_t *out)
+{
+    size_t before = check_failed(c);
+
+    offer_check_content(db, c, in, out);
     offer_check_delivered_by(c, in, "delivered_by", owner, members, n, out);
     return check_failed(c) - before;
 }
@@ -369,7 +378,9 @@ static int is(const char *a, const char *b)
     return !strcmp(a, b);
 }
 
-/* owner_load: the owner into w (zeroed; owner_free even on failure). */
+/* owner_load: the owner into w (zeroed; owner_free even on failure).
+ * A profile of this instance only: offers are made for them; a peer's
+ * offer is loaded with owner_load_any. */
 static enum rc owner_load(struct db *db, int by_group, long long id,
                           struct owner *w)
 {
@@ -377,6 +388,15 @@ static enum rc owner_load(struct db *db, int by_group, long long id,
     w->by_group = by_group;
     return by_group ? offer_db_group(db, id, &w->g)
                     : dir_person_get(db, id, &w->p);
+}
+
+/* owner_load_any: the same, the owner a peer's copy too (remote 1). */
+static enum rc owner_load_any(struct db *db, int by_group, long long id,
+                              int remote, struct owner *w)
+{
+    if (!remote || by_group) return owner_load(db, by_group, id, w);
+    memset(w, 0, sizeof *w);
+    return offer_db_person(db, id, &w->p);
 }
 
 static long long owner_key(const struct owner *w)
@@ -595,6 +615,12 @@ static enum rc shape(struct db *db, const struct viewer *v,
         o->status, "created_at", o->created_at, "updated_at", o->updated_at,
         "retired_at", str_or_null(o->retired_at), "can_edit",
         a == VIEWER_OFFER_EDIT);
+    /* A peer's offer: where it comes from, and when it was fetched (its
+     * copy is written at each pull of a change). */
+    if (res && o->peer_id) {
+        json_object_set_new(res, "origin", json_string(o->origin));
+        json_object_set_new(res, "fetched_at", json_string(o->updated_at));
+    }
     *out = res;
     return res ? RC_OK : RC_NOMEM;
 }
@@ -612,13 +638,18 @@ static enum rc load(struct db *db, const struct viewer *v, long long id,
     memset(w, 0, sizeof *w);
     *a = VIEWER_OFFER_NONE;
     if (rc == RC_OK)
-        rc = owner_load(db, o->group_id != 0,
-                        o->group_id ? o->group_id : o->entrepreneur_id, w);
+        rc = owner_load_any(db, o->group_id != 0,
+                            o->group_id ? o->group_id : o->entrepreneur_id,
+                            o->peer_id != 0, w);
     if (rc == RC_NOTFOUND && o->id) {
         log_error("offer %lld: its owner is missing", id);
         rc = RC_INTERNAL;
     }
     if (rc == RC_OK) rc = access(v, w, is(o->status, "retired"), a);
+    /* A peer's offer changes only by its pulls (federation/): read-only
+     * here, whoever asks (a 403, as for a peer's profile). */
+    if (rc == RC_OK && o->peer_id && *a == VIEWER_OFFER_EDIT)
+        *a = VIEWER_OFFER_READ;
     if (rc != RC_OK) {
         offer_row_free(o);
         owner_free(w);
@@ -789,6 +820,8 @@ enum rc offer_create(struct db *db, const struct viewer *v,
     if (rc == RC_OK && a != VIEWER_OFFER_EDIT)
         rc = a == VIEWER_OFFER_NONE && !w.by_group ? RC_NOTFOUND
                                                    : RC_FORBIDDEN;
+    /* A peer's group takes offers only from its pulls. */
+    if (rc == RC_OK && w.by_group && w.g.remote) rc = RC_FORBIDDEN;
     if (rc == RC_OK && w.by_group && w.g.kind == GROUP_TENDER_TEAM) {
         check_fail(&c, "owner",
                    "a tender team has no offers: offers belong to an"
@@ -1190,4 +1223,72 @@ enum rc offer_photo_delete(struct db *db, const struct viewer *v,
     offer_row_free(&o);
     owner_free(&w);
     return rc;
+}
+
+/* ========================================================= a peer's */
+
+enum rc offer_remote_store(struct db *db, long long peer,
+                           const char *remote_id, int by_group,
+                           long long owner, json_t *clean,
+                           const long long *ents, size_t n, int *created)
+{
+    struct offer_row o;
+    json_t *doc = stored_doc(clean), *by = json_array();
+    char *text = NULL;
+    long long id = 0;
+    size_t i;
+    enum rc rc = RC_NOMEM;
+
+    *created = 0;
+    memset(&o, 0, sizeof o);
+    if (!doc || !by) goto out;
+    for (i = 0; i < n; i++) json_array_append_new(by, ids_json(ents[i]));
+    json_object_set(doc, "delivered_by", by);
+    text = json_dumps(doc, JSON_COMPACT | JSON_REAL_PRECISION(15));
+    if (!text) goto out;
+    rc = offer_db_remote_find(db, peer, remote_id, &id);
+    if (rc == RC_OK && id) rc = offer_db_get(db, id, &o);
+    /* Its owner's copy made again (a profile that moved between the
+     * peer's cooperatives): the offer too. */
+    if (rc == RC_OK && id &&
+        (by_group ? o.group_id : o.entrepreneur_id) != owner) {
+        int dropped;
+
+        rc = offer_db_remote_drop(db, peer, remote_id, &dropped);
+        offer_row_free(&o);
+        id = 0;
+    }
+    if (rc != RC_OK) goto out;
+    snprintf(o.status, sizeof o.status, "%s",
+             json_string_value(json_object_get(clean, "status")));
+    o.entrepreneur_id = by_group ? 0 : owner;
+    o.group_id = by_group ? owner : 0;
+    o.peer_id = peer;
+    o.remote_id = remote_id;
+    rc = new_seq(db, &o);
+    if (rc == RC_OK && !id) {
+        rc = offer_db_insert(db, &o,
+                             json_string_value(json_object_get(doc, "title")),
+                             text, &o.id);
+        *created = rc == RC_OK;
+    } else if (rc == RC_OK) {
+        rc = offer_db_update(db, &o,
+                             json_string_value(json_object_get(doc, "title")),
+                             text);
+    }
+    if (rc == RC_OK) rc = offer_db_set_members(db, o.id, ents, n);
+    if (rc == RC_OK)
+        rc = offer_db_set_trades(db, o.id, json_object_get(doc, "trades"));
+out:
+    offer_row_free(&o);
+    json_decref(doc);
+    json_decref(by);
+    free(text);
+    return rc;
+}
+
+enum rc offer_remote_drop(struct db *db, long long peer,
+                          const char *remote_id, int *dropped)
+{
+    return offer_db_remote_drop(db, peer, remote_id, dropped);
 }

@@ -75,6 +75,15 @@ int offer_check_delivered_by(const struct check *c, json_t *in,
                              const long long *members, size_t n,
                              json_t *out);
 
+/* offer_check_content: offer_check without delivered_by: the fields of
+ * the offer itself (title, description, trades, price, status; unknown
+ * fields refused, the read-only fields of an answer ignored). For a
+ * peer's offer (federation/fed_pull.c), checked before its owner and
+ * deliverers are known here. Reads the trade vocabulary only. Returns
+ * the number of errors added to c. */
+size_t offer_check_content(struct db *db, const struct check *c, json_t *in,
+                           json_t *out);
+
 /* offer_check: the whole of an offer's input in into out (the document
  * as stored: title, description, trades, price, delivered_by, status):
  * unknown fields refused, the read-only fields of an answer (id, owner,
@@ -180,5 +189,24 @@ void offer_photo_free(struct offer_photo *p);
 /* offer_photo_delete: DELETE /offers/{id}/photos/{photo_id}. */
 enum rc offer_photo_delete(struct db *db, const struct viewer *v,
                            const char *id, const char *photo_id);
+
+/* ------------------------------------------- a peer's (federation) */
+
+/* offer_remote_store: keep peer's offer remote_id (its id at the peer),
+ * read-only here: clean as offer_check_content made it, owned by the
+ * local copy owner of the peer's entrepreneur (by_group 0) or group,
+ * delivered by ents[0..n) (local copies; a group's accepted members),
+ * with a change number and its trades; created or updated (*created).
+ * It is never passed on in our feed, and the API refuses to change it
+ * (403). In the caller's transaction. */
+enum rc offer_remote_store(struct db *db, long long peer,
+                           const char *remote_id, int by_group,
+                           long long owner, json_t *clean,
+                           const long long *ents, size_t n, int *created);
+
+/* offer_remote_drop: forget peer's offer remote_id (*dropped 1 when it
+ * was here). */
+enum rc offer_remote_drop(struct db *db, long long peer,
+                          const char *remote_id, int *dropped);
 
 #endif

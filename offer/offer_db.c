@@ -15,19 +15,32 @@
 
 static const char sql_get[] =
     "SELECT id, entrepreneur_id, group_id, status, doc, seq, created_at,"
-    " updated_at, retired_at FROM offer WHERE id = ?1";
+    " updated_at, retired_at, peer_id,"
+    " (SELECT url FROM peer WHERE id = offer.peer_id)"
+    " FROM offer WHERE id = ?1";
 static const char sql_group[] =
-    "SELECT id, kind, name, slug FROM grp WHERE id = ?1";
+    "SELECT id, kind, name, slug, peer_id FROM grp WHERE id = ?1";
+/* An owner of any origin: a peer's offer is owned by the copy of the
+ * peer's profile (dir_person_get reads this instance's only). */
+static const char sql_person[] =
+    "SELECT " DIR_PERSON_COLS " FROM entrepreneur e"
+    " JOIN cooperative c ON c.id = e.cooperative_id WHERE e.id = ?1";
+static const char sql_remote_find[] =
+    "SELECT id FROM offer WHERE peer_id = ?1 AND remote_id = ?2";
+static const char sql_remote_drop[] =
+    "DELETE FROM offer WHERE peer_id = ?1 AND remote_id = ?2";
 static const char sql_group_members[] =
     "SELECT m.entrepreneur_id, e.cooperative_id, e.display_name, c.name,"
     " e.visibility, m.role, m.status"
     " FROM grp_member m JOIN entrepreneur e ON e.id = m.entrepreneur_id"
     " JOIN cooperative c ON c.id = e.cooperative_id"
     " WHERE m.group_id = ?1 ORDER BY m.id";
+/* shown starts empty: the search engine's flush sets it (see
+ * search/search_item_db.c). */
 static const char sql_insert[] =
     "INSERT INTO offer(entrepreneur_id, group_id, status, title, doc, seq,"
-    " retired_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6,"
-    " CASE WHEN ?3 = 'retired' THEN " NOW " END)";
+    " retired_at, shown, peer_id, remote_id) VALUES(?1, ?2, ?3, ?4, ?5, ?6,"
+    " CASE WHEN ?3 = 'retired' THEN " NOW " END, 0, ?7, ?8)";
 static const char sql_update[] =
     "UPDATE offer SET status = ?2, title = ?3, doc = ?4, seq = ?5,"
     " updated_at = " NOW ","
@@ -76,7 +89,7 @@ const char *const offer_sql[] = {
     sql_members_clear, sql_member_add,  sql_trades_clear, sql_trade_add,
     sql_list_ent,     sql_count_ent,    sql_list_grp,    sql_count_grp,
     sql_photos,       sql_photo_add,    sql_photo_get,   sql_photo_delete,
-    NULL};
+    sql_person,       sql_remote_find,  sql_remote_drop, NULL};
 
 /* ------------------------------------------------------------- helpers */
 
@@ -120,6 +133,8 @@ enum rc offer_db_get(struct db *db, long long id, struct offer_row *o)
         db_text_copy(o->created_at, sizeof o->created_at, st, 6);
         db_text_copy(o->updated_at, sizeof o->updated_at, st, 7);
         db_text_copy(o->retired_at, sizeof o->retired_at, st, 8);
+        o->peer_id = sqlite3_column_int64(st, 9);
+        db_text_copy(o->origin, sizeof o->origin, st, 10);
     }
     db_stmt_done(st);
     if (src == SQLITE_DONE) return RC_NOTFOUND;
@@ -173,6 +188,7 @@ enum rc offer_db_group(struct db *db, long long id, struct offer_group *g)
         g->kind = group_kind_parse(db_text(st, 1));
         db_text_copy(g->name, sizeof g->name, st, 2);
         db_text_copy(g->slug, sizeof g->slug, st, 3);
+        g->remote = sqlite3_column_type(st, 4) != SQLITE_NULL;
     }
     db_stmt_done(st);
     if (src == SQLITE_DONE) return RC_NOTFOUND;
@@ -332,8 +348,59 @@ enum rc offer_db_insert(struct db *db, const struct offer_row *o,
     sqlite3_bind_text(st, 4, title, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 5, doc, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 6, o->seq);
+    db_bind_id(st, 7, o->peer_id);
+    if (o->peer_id)
+        sqlite3_bind_text(st, 8, o->remote_id, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(st, 8);
     rc = db_step_done(db, st);
     if (rc == RC_OK) *id = sqlite3_last_insert_rowid(db_handle(db));
+    return rc;
+}
+
+enum rc offer_db_person(struct db *db, long long id, struct dir_person *p)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_person);
+    int src;
+
+    memset(p, 0, sizeof *p);
+    if (!st) return RC_DB;
+    sqlite3_bind_int64(st, 1, id);
+    src = sqlite3_step(st);
+    if (src == SQLITE_ROW) dir_person_row(st, 0, p);
+    db_stmt_done(st);
+    if (src == SQLITE_DONE) return RC_NOTFOUND;
+    return src == SQLITE_ROW ? RC_OK : db_rc(db, src);
+}
+
+enum rc offer_db_remote_find(struct db *db, long long peer,
+                             const char *remote_id, long long *id)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_remote_find);
+    int src;
+
+    *id = 0;
+    if (!st) return RC_DB;
+    sqlite3_bind_int64(st, 1, peer);
+    sqlite3_bind_text(st, 2, remote_id, -1, SQLITE_TRANSIENT);
+    src = sqlite3_step(st);
+    if (src == SQLITE_ROW) *id = sqlite3_column_int64(st, 0);
+    db_stmt_done(st);
+    return src == SQLITE_ROW || src == SQLITE_DONE ? RC_OK : db_rc(db, src);
+}
+
+enum rc offer_db_remote_drop(struct db *db, long long peer,
+                             const char *remote_id, int *dropped)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_remote_drop);
+    enum rc rc;
+
+    *dropped = 0;
+    if (!st) return RC_DB;
+    sqlite3_bind_int64(st, 1, peer);
+    sqlite3_bind_text(st, 2, remote_id, -1, SQLITE_TRANSIENT);
+    rc = db_step_done(db, st);
+    if (rc == RC_OK) *dropped = sqlite3_changes(db_handle(db)) > 0;
     return rc;
 }
 

@@ -32,6 +32,7 @@ struct offer_group {
     int kind;               /* enum group_kind */
     char name[512];
     char slug[96];
+    int remote;             /* a peer's group (federation): read-only */
     struct offer_member *m; /* owned; by invitation id */
     size_t nm;
 };
@@ -45,6 +46,10 @@ struct offer_row {
     json_t *doc;               /* owned: the stored document */
     long long seq;
     char created_at[24], updated_at[24], retired_at[24]; /* "" none */
+    long long peer_id;         /* a peer's offer (federation), or 0 */
+    char origin[320];          /* then its peer's URL; "" else */
+    const char *remote_id;     /* offer_db_insert of a peer's offer: its
+                                  id at the peer (borrowed) */
 };
 
 /* A photo, without its bytes. */
@@ -68,7 +73,22 @@ enum rc offer_db_get(struct db *db, long long id, struct offer_row *o);
  * with offer_group_free even on failure). RC_NOTFOUND. */
 enum rc offer_db_group(struct db *db, long long id, struct offer_group *g);
 
-/* offer_db_insert: a new offer of o's owner with o's status (retired_at
+/* offer_db_person: profile id, of this instance or a peer's copy (the
+ * owner of a peer's offer), into *p. RC_NOTFOUND. */
+enum rc offer_db_person(struct db *db, long long id, struct dir_person *p);
+
+/* offer_db_remote_find: the local id (0: none) of peer's offer
+ * remote_id. */
+enum rc offer_db_remote_find(struct db *db, long long peer,
+                             const char *remote_id, long long *id);
+
+/* offer_db_remote_drop: delete peer's offer remote_id; *dropped 1 when
+ * there was one. */
+enum rc offer_db_remote_drop(struct db *db, long long peer,
+                             const char *remote_id, int *dropped);
+
+/* offer_db_insert: a new offer of o's owner (o->peer_id, o->remote_id: a
+ * peer's copy) with o's status (retired_at
  * set when retired), the stored text doc, title and seq; *id its id. */
 enum rc offer_db_insert(struct db *db, const struct offer_row *o,
                         const char *title, const char *doc, long long *id);

@@ -530,6 +530,9 @@ static const struct mem_doc *seen(const struct run *r, uint32_t id)
 
     if (!id || id >= r->m->ndocs) return NULL;
     d = &r->m->docs[id];
+    /* A peer's people (and so its offers and groups) with scope=network
+     * only. */
+    if (!r->p->network && d_remote(r->m, id)) return NULL;
     return d->alive && visible(r->v, d, id) ? d : NULL;
 }
 
@@ -1342,6 +1345,19 @@ static json_t *item_other(struct run *r, struct search_text *an,
     }
     set_rank(o, r, dist, snippet, x, why);
     why = NULL;
+    /* A peer's offer or group (its people are the peer's copies): when
+     * it was fetched, and for a group the peer's cooperative of the
+     * person that places it, from which api_search.c tells its origin. */
+    if (d_remote(r->m, ev->best)) {
+        json_object_set(o, "fetched_at", json_object_get(row, "updated_at"));
+        if (!offer)
+            json_object_set_new(
+                o, "cooperative",
+                json_pack("{s:o, s:O}", "id",
+                          ids_json(json_integer_value(
+                              json_object_get(who, "cooperative_id"))),
+                          "name", json_object_get(who, "cooperative_name")));
+    }
 out:
     free(ev);
     free(snippet);

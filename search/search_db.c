@@ -21,12 +21,13 @@ static const char sql_coop_name[] = "SELECT name FROM cooperative WHERE id = ?1"
 static const char sql_offer[] =
     "SELECT o.id, o.title, o.doc, coalesce(o.entrepreneur_id, 0),"
     " coalesce(o.group_id, 0), coalesce(e.display_name, g.name, ''), g.slug,"
-    " coalesce(e.cooperative_id, 0), c.name"
+    " coalesce(e.cooperative_id, 0), c.name, o.updated_at"
     " FROM offer o LEFT JOIN entrepreneur e ON e.id = o.entrepreneur_id"
     " LEFT JOIN cooperative c ON c.id = e.cooperative_id"
     " LEFT JOIN grp g ON g.id = o.group_id WHERE o.id = ?1";
 static const char sql_group[] =
-    "SELECT id, kind, name, slug, description FROM grp WHERE id = ?1";
+    "SELECT id, kind, name, slug, description, updated_at FROM grp"
+    " WHERE id = ?1";
 static const char sql_group_offers[] =
     "SELECT title FROM offer WHERE group_id = ?1 AND status = 'active'"
     " ORDER BY id";
@@ -107,7 +108,8 @@ enum rc search_db_offer(struct db *db, long long id, json_t **out)
     if (src == SQLITE_ROW) {
         json_t *doc = json_loads(db_text(st, 2), 0, NULL);
 
-        *out = json_pack("{s:I, s:s, s:o, s:I, s:I, s:s, s:o, s:I, s:o}",
+        *out = json_pack("{s:I, s:s, s:o, s:I, s:I, s:s, s:o, s:I, s:o,"
+                         " s:s}",
                          "id", (json_int_t)sqlite3_column_int64(st, 0),
                          "title", db_text(st, 1),
                          "doc", doc ? doc : json_object(),
@@ -118,7 +120,8 @@ enum rc search_db_offer(struct db *db, long long id, json_t **out)
                          "owner_slug", db_text_json(st, 6),
                          "owner_cooperative_id",
                          (json_int_t)sqlite3_column_int64(st, 7),
-                         "owner_cooperative_name", db_text_json(st, 8));
+                         "owner_cooperative_name", db_text_json(st, 8),
+                         "updated_at", db_text(st, 9));
         rc = *out ? RC_OK : RC_NOMEM;
     } else if (src != SQLITE_DONE) {
         rc = db_rc(db, src);
@@ -139,10 +142,11 @@ enum rc search_db_group(struct db *db, long long id, json_t **out)
     sqlite3_bind_int64(st, 1, id);
     src = sqlite3_step(st);
     if (src == SQLITE_ROW) {
-        g = json_pack("{s:I, s:s, s:s, s:s, s:o}", "id",
+        g = json_pack("{s:I, s:s, s:s, s:s, s:o, s:s}", "id",
                       (json_int_t)sqlite3_column_int64(st, 0), "kind",
                       db_text(st, 1), "name", db_text(st, 2), "slug",
-                      db_text(st, 3), "description", db_text_json(st, 4));
+                      db_text(st, 3), "description", db_text_json(st, 4),
+                      "updated_at", db_text(st, 5));
         rc = g ? RC_OK : RC_NOMEM;
     } else if (src != SQLITE_DONE) {
         rc = db_rc(db, src);

@@ -67,6 +67,32 @@ static const char sql_post_seq[] =
     "UPDATE time_post SET seq = ?2 WHERE id = ?1";
 static const char sql_tombstone[] =
     "INSERT INTO tombstone(seq, kind, id) VALUES(?1, ?2, ?3)";
+/* From schema 14 (store/db_schema.c 13 -> 14): who an offer or a group
+ * was ever shown to (bit 1 anyone, bit 2 signed-in users and peers),
+ * OR-ed at each new change number, for the feed (federation/fed_feed.c)
+ * to tell a deletion only to who may have seen it. A business or trade
+ * group and its offers are public (their public face); a tender team and
+ * its offers are shown to nobody outside; an entrepreneur's offer is
+ * shown as its owner's profile is (a change of the profile's visibility
+ * marks its offers: they take a new number here). A peer's copy is never
+ * in our feed: 0. A tombstone keeps the shown of the row it replaces
+ * (item_gone, filled by a trigger when the row is deleted). */
+#define OFFER_SHOWN                                                          \
+    "CASE WHEN peer_id IS NOT NULL THEN 0 ELSE shown | coalesce("            \
+    "(SELECT CASE e.visibility WHEN 'public' THEN 3 WHEN 'network' THEN 2"   \
+    "  ELSE 0 END FROM entrepreneur e WHERE e.id = offer.entrepreneur_id),"  \
+    " (SELECT CASE g.kind WHEN 'tender_team' THEN 0 ELSE 3 END FROM grp g"   \
+    "  WHERE g.id = offer.group_id), 0) END"
+static const char sql_offer_seq_shown[] =
+    "UPDATE offer SET seq = ?2, shown = " OFFER_SHOWN " WHERE id = ?1";
+static const char sql_group_seq_shown[] =
+    "UPDATE grp SET seq = ?2, shown = CASE WHEN peer_id IS NOT NULL THEN 0"
+    " WHEN kind = 'tender_team' THEN shown ELSE 3 END WHERE id = ?1";
+static const char sql_tombstone_shown[] =
+    "INSERT INTO tombstone(seq, kind, id, shown) VALUES(?1, ?2, ?3,"
+    " coalesce((SELECT shown FROM item_gone WHERE kind = ?4 AND id = ?3),"
+    " 3))";
+static const char sql_gone_clear[] = "DELETE FROM item_gone";
 static const char sql_seq_save[] =
     "UPDATE change_seq SET n = ?1 WHERE n < ?1";
 
@@ -75,11 +101,15 @@ const char *const search_item_sql[] = {
     sql_offer_trades, sql_group,        sql_group_offers, sql_group_trades,
     sql_post,         sql_post_trades,  sql_post_row,     sql_offer_seq,
     sql_group_seq,    sql_post_seq,     sql_tombstone,    sql_seq_save,
-    NULL};
+    sql_offer_seq_shown, sql_group_seq_shown, sql_tombstone_shown,
+    sql_gone_clear,   NULL};
 
 /* What differs between the kinds of items, by enum search_kind. */
 static const char *const seq_sql[] = {NULL, sql_offer_seq, sql_group_seq,
                                       sql_post_seq};
+static const char *const seq_sql_shown[] = {NULL, sql_offer_seq_shown,
+                                             sql_group_seq_shown,
+                                             sql_post_seq};
 static const char *const tombstone_kind[] = {NULL, "offer", "group", "post"};
 
 /* trades_into: the labels of the trades a statement (scheme, code,
@@ -252,9 +282,10 @@ static enum rc post_entry(struct db *db, struct search_text *an,
 }
 
 /* one: index (or drop) one marked offer, group or post, and give it a
- * new change number (or a tombstone); *seq is the last number taken. */
+ * new change number (or a tombstone); *seq is the last number taken.
+ * shown: the schema has the shown columns (14 and later). */
 static enum rc one(struct db *db, struct search_text *an, int kind,
-                   long long id, long long *seq)
+                   long long id, int shown, long long *seq)
 {
     struct search_entry e;
     sqlite3_stmt *st;
@@ -278,16 +309,17 @@ static enum rc one(struct db *db, struct search_text *an, int kind,
     if (rc == RC_OK) rc = db_next_seq(db, seq);
     if (rc != RC_OK) return rc;
     if (exists) {
-        st = db_stmt(db, seq_sql[kind]);
+        st = db_stmt(db, shown ? seq_sql_shown[kind] : seq_sql[kind]);
         if (!st) return RC_DB;
         sqlite3_bind_int64(st, 1, id);
         sqlite3_bind_int64(st, 2, *seq);
     } else {
-        st = db_stmt(db, sql_tombstone);
+        st = db_stmt(db, shown ? sql_tombstone_shown : sql_tombstone);
         if (!st) return RC_DB;
         sqlite3_bind_int64(st, 1, *seq);
         sqlite3_bind_text(st, 2, tombstone_kind[kind], -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 3, id);
+        if (shown) sqlite3_bind_int(st, 4, kind);
     }
     return db_step_done(db, st);
 }
@@ -364,6 +396,7 @@ enum rc search_item_flush(struct db *db)
     long long *v = NULL, seq = 0;
     sqlite3_stmt *st;
     size_t n = 0, i;
+    int shown;
     enum rc rc;
 
     /* Only a write transaction can hold marks of its own; a reader must
@@ -377,6 +410,11 @@ enum rc search_item_flush(struct db *db)
     }
     rc = marked(db, &v, &n);
     if (rc != RC_OK || !n) return rc;
+    /* The shown columns came with schema 14: an older database being
+     * migrated indexes without them. */
+    shown = sqlite3_table_column_metadata(h, "main", "item_gone", "shown",
+                                          NULL, NULL, NULL, NULL,
+                                          NULL) == SQLITE_OK;
     st = db_stmt(db, sql_dirty_clear);
     rc = st ? db_step_done(db, st) : RC_DB;
     if (rc == RC_OK) {
@@ -388,7 +426,11 @@ enum rc search_item_flush(struct db *db)
 
         if (kind == SEARCH_KIND_OFFER || kind == SEARCH_KIND_GROUP ||
             kind == SEARCH_KIND_POST)
-            rc = one(db, an, kind, v[2 * i + 1], &seq);
+            rc = one(db, an, kind, v[2 * i + 1], shown, &seq);
+    }
+    if (rc == RC_OK && shown) {
+        st = db_stmt(db, sql_gone_clear);
+        rc = st ? db_step_done(db, st) : RC_DB;
     }
     /* db_commit wrote change_seq before its precommit hooks ran: the
      * numbers taken here are written back here. */

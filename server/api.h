@@ -67,6 +67,7 @@ void api_group_invite(struct req *r);
 void api_group_leave(struct req *r);
 void api_invitation_accept(struct req *r);
 void api_invitation_decline(struct req *r);
+void api_invitation_leave(struct req *r);
 void api_me_groups(struct req *r);
 
 /* api_catalogue.c */
@@ -124,6 +125,9 @@ void api_fed_request(struct req *r);
 void api_fed_request_response(struct req *r);
 void api_fed_request_contact(struct req *r);
 void api_fed_request_outcome(struct req *r);
+void api_fed_invitation(struct req *r);
+void api_fed_invitation_answer(struct req *r);
+void api_fed_invitation_end(struct req *r);
 /* api_fed_send: wake this server's sender of messages to peers when
  * some wait (after a commit that may have queued one). */
 void api_fed_send(struct req *r);

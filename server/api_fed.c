@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "../federation/fed.h"
+#include "../group/group.h"
 #include "../matching/request.h"
 #include "../util/buf.h"
 #include "../util/text.h"
@@ -233,6 +234,42 @@ void api_fed_request_contact(struct req *r)
 void api_fed_request_outcome(struct req *r)
 {
     peer_call(r, request_peer_outcome);
+}
+
+/* POST /federation/v1/invitations {id, round, entrepreneur_id, role,
+ * invited_by, group {id, kind, name, description, tender}}, signed by a
+ * registered peer: its group invites our entrepreneur -> 201 {id,
+ * invitation_id, status} (200 when sent again) | 400 | 401 | 403 | 404
+ * (not ours, or not seen by the network) | 409 | 413 | 415 */
+void api_fed_invitation(struct req *r)
+{
+    json_t *in = NULL, *out = NULL, *errs;
+    long long peer;
+    int created = 0;
+    enum rc rc;
+
+    if (peer_message(r, &peer, &in) < 0) return;
+    errs = json_array();
+    rc = group_peer_receive(r->db, peer, in, r->cfg->public_url, errs, &out,
+                            &created);
+    json_decref(in);
+    srv_reply(r, rc, created ? 201 : 200, out, errs);
+}
+
+/* POST /federation/v1/invitations/{id}/answer {entrepreneur_id, status,
+ * reason}, signed by the instance of the invited entrepreneur -> 200
+ * {invitation_id, group_id, status} | 400 | 401 | 403 | 404 | 409 */
+void api_fed_invitation_answer(struct req *r)
+{
+    peer_call(r, group_answer_relayed);
+}
+
+/* POST /federation/v1/invitations/{id}/end {entrepreneur_id, status:
+ * "left", reason: "withdrawn" | "removed"}, signed by the group's
+ * instance -> 200 {id, invitation_id, status} | 400 | 401 | 403 | 404 */
+void api_fed_invitation_end(struct req *r)
+{
+    peer_call(r, group_peer_ended);
 }
 
 /* GET /api/v1/admin/peers -> 200 {total, results, next_cursor} */

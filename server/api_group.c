@@ -60,7 +60,9 @@ void api_group_patch(struct req *r)
 }
 
 /* POST /api/v1/groups/{id}/invitations {entrepreneur_id, role} -> 201
- * the group | 400 | 401 | 403 | 404 | 409 (invited or a member already) */
+ * the group | 400 | 401 | 403 | 404 | 409 (invited or a member already).
+ * A peer's entrepreneur is invited through their instance (a message
+ * queued, sent after the commit). */
 void api_group_invite(struct req *r)
 {
     json_t *errs = json_array(), *in = NULL, *out = NULL;
@@ -70,6 +72,7 @@ void api_group_invite(struct req *r)
         rc = group_invite(r->db, srv_viewer(r), r->param[0], in,
                           r->cfg->public_url, errs, &out);
     json_decref(in);
+    if (rc == RC_OK) api_fed_send(r);
     srv_reply(r, rc, 201, out, errs);
 }
 
@@ -82,11 +85,14 @@ void api_group_leave(struct req *r)
     enum rc rc = group_leave(r->db, srv_viewer(r), r->param[0], r->param[1],
                              errs, &out);
 
+    if (rc == RC_OK) api_fed_send(r); /* a peer's member told */
     srv_reply(r, rc, 200, out, errs);
 }
 
 /* POST /api/v1/invitations/{id}/accept [{}] -> 200 the group | 401 |
- * 403 | 404 | 409 (answered already) */
+ * 403 | 404 | 409 (answered already). {id} "p12", a peer's invitation
+ * (our copy): 200 the copy as GET /me/groups lists it, the answer
+ * relayed to the group's instance. */
 void api_invitation_accept(struct req *r)
 {
     json_t *errs = json_array(), *in = NULL, *out = NULL;
@@ -96,11 +102,12 @@ void api_invitation_accept(struct req *r)
         rc = group_answer(r->db, srv_viewer(r), r->param[0], 1, in, errs,
                           &out);
     json_decref(in);
+    if (rc == RC_OK) api_fed_send(r);
     srv_reply(r, rc, 200, out, errs);
 }
 
 /* POST /api/v1/invitations/{id}/decline [{reason}] -> 200 the group |
- * 400 | 401 | 403 | 404 | 409 (answered already) */
+ * 400 | 401 | 403 | 404 | 409 (answered already); "p12" as accept. */
 void api_invitation_decline(struct req *r)
 {
     json_t *errs = json_array(), *in = NULL, *out = NULL;
@@ -110,6 +117,23 @@ void api_invitation_decline(struct req *r)
         rc = group_answer(r->db, srv_viewer(r), r->param[0], 0, in, errs,
                           &out);
     json_decref(in);
+    if (rc == RC_OK) api_fed_send(r);
+    srv_reply(r, rc, 200, out, errs);
+}
+
+/* POST /api/v1/invitations/{id}/leave -> 200 the copy | 401 | 403 | 404
+ * | 409 (not accepted): leave a peer's group ({id} "p12", our copy of its
+ * invitation), told to its instance. A group of this instance is left
+ * with DELETE /groups/{id}/members/{entrepreneur_id} (404 here). */
+void api_invitation_leave(struct req *r)
+{
+    json_t *errs = json_array(), *out = NULL;
+    long long id;
+    enum rc rc = RC_NOTFOUND;
+
+    if (group_peer_id(r->param[0], &id))
+        rc = group_peer_leave(r->db, srv_viewer(r), id, errs, &out);
+    if (rc == RC_OK) api_fed_send(r);
     srv_reply(r, rc, 200, out, errs);
 }
 
@@ -118,7 +142,7 @@ void api_invitation_decline(struct req *r)
 void api_me_groups(struct req *r)
 {
     json_t *errs = json_array(), *out = NULL;
-    char cursor[32];
+    char cursor[96];
     int limit = srv_query_page(r, errs, cursor, sizeof cursor);
     enum rc rc = RC_INVALID;
 

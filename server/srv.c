@@ -16,6 +16,7 @@
 
 #include "../account/account.h"
 #include "../federation/fed.h"
+#include "../group/group.h"
 #include "../util/buf.h"
 #include "../util/log.h"
 #include "../util/text.h"
@@ -952,6 +953,9 @@ enum rc srv_start(const struct config *cfg, struct srv **out)
         s->puller = fed_puller_start(&pc);
         if (!s->puller) log_warn("federation: no puller thread");
     }
+    /* Groups queue their messages to peers with federation's queue
+     * (group/ cannot include federation/, which includes it). */
+    group_peer_set_sender(fed_msg_queue);
     /* Messages to peers left waiting by the last run go now (the sender
      * ends at once when none wait). */
     if (strcmp(cfg->db, ":memory:") != 0) {

@@ -825,6 +825,110 @@ static const char *const migrations[] = {
     "ALTER TABLE request ADD COLUMN remote_id TEXT;" /* its id at the peer */
     "CREATE UNIQUE INDEX request_remote"
     "  ON request(peer_id, remote_id) WHERE peer_id IS NOT NULL;",
+
+    /* 13 -> 14: the peers' offers and groups (federation/fed_pull.c), and
+     * a feed that tells a deletion only to who may have seen the
+     * document (federation/fed_feed.c).
+     *
+     * shown: to which audiences a document was ever shown, OR-ed at each
+     * write: bit 1 anyone (it was public), bit 2 signed-in users and
+     * peers (public or network). An entrepreneur's is set by its writes
+     * (directory/dir_db.c); an offer's and a group's by the search
+     * engine's flush that gives them their change number
+     * (search/search_item_db.c): a group of a listed kind and its offers
+     * are public, an entrepreneur's offer is shown as its owner is. A
+     * tombstone keeps the shown of what it deletes. Rows that exist get
+     * 3: the feed behaves for them as before (a tombstone to anyone). */
+    "ALTER TABLE entrepreneur ADD COLUMN"
+    "  shown INTEGER NOT NULL DEFAULT 3;"
+    "ALTER TABLE offer ADD COLUMN shown INTEGER NOT NULL DEFAULT 3;"
+    "ALTER TABLE grp ADD COLUMN shown INTEGER NOT NULL DEFAULT 3;"
+    "ALTER TABLE tombstone ADD COLUMN shown INTEGER NOT NULL DEFAULT 3;"
+    /* The shown of an offer or a group deleted, for its tombstone (the
+     * flush writes it after the row is gone, then empties the table). */
+    "CREATE TABLE item_gone("
+    "  kind INTEGER NOT NULL,"        /* 1 offer, 2 group */
+    "  id INTEGER NOT NULL,"
+    "  shown INTEGER NOT NULL,"
+    "  PRIMARY KEY(kind, id)"
+    ") WITHOUT ROWID;"
+    "CREATE TRIGGER item_gone_offer AFTER DELETE ON offer BEGIN"
+    "  INSERT OR REPLACE INTO item_gone VALUES(1, OLD.id, OLD.shown);"
+    " END;"
+    "CREATE TRIGGER item_gone_grp AFTER DELETE ON grp BEGIN"
+    "  INSERT OR REPLACE INTO item_gone VALUES(2, OLD.id, OLD.shown);"
+    " END;"
+    /* A profile whose visibility changes: its offers take new change
+     * numbers, so that the feed sends them again after the profile (a
+     * profile made public again brings its offers back to the peers). */
+    "CREATE TRIGGER fed_entrepreneur_visibility"
+    " AFTER UPDATE OF visibility ON entrepreneur"
+    " WHEN OLD.visibility IS NOT NEW.visibility BEGIN"
+    "  INSERT OR IGNORE INTO search_dirty SELECT 1, id FROM offer"
+    "    WHERE entrepreneur_id = NEW.id;"
+    " END;"
+    /* A peer's offers and groups: copies under the peer, read-only here,
+     * never passed on; remote_id is the id at the peer. Their owners and
+     * members are the copies of the peer's entrepreneurs and groups. */
+    "ALTER TABLE offer ADD COLUMN peer_id INTEGER"
+    "  REFERENCES peer(id) ON DELETE CASCADE;" /* NULL: this instance's */
+    "ALTER TABLE offer ADD COLUMN remote_id TEXT;"
+    "CREATE UNIQUE INDEX offer_remote"
+    "  ON offer(peer_id, remote_id) WHERE peer_id IS NOT NULL;"
+    "ALTER TABLE grp ADD COLUMN peer_id INTEGER"
+    "  REFERENCES peer(id) ON DELETE CASCADE;" /* NULL: this instance's */
+    "ALTER TABLE grp ADD COLUMN remote_id TEXT;"
+    "CREATE UNIQUE INDEX grp_remote"
+    "  ON grp(peer_id, remote_id) WHERE peer_id IS NOT NULL;"
+    /* A peer's offer or group that names what is not here yet (an offer
+     * before its owner, a group before its members: a feed is in the
+     * order of the last writes, and a profile edited after its offer
+     * comes after it). It waits here, as the peer sent it, and is
+     * applied again when one of what it waits for arrives; a newer
+     * change of it, or its tombstone, replaces it. */
+    "CREATE TABLE fed_pending("
+    "  peer_id INTEGER NOT NULL REFERENCES peer(id) ON DELETE CASCADE,"
+    "  kind TEXT NOT NULL,"           /* offer, group */
+    "  remote_id TEXT NOT NULL,"      /* its id at the peer */
+    "  waits TEXT NOT NULL,"          /* what it waits for, ' e:ID g:ID '"
+                                         (ids at the peer) */
+    "  change TEXT NOT NULL,"         /* the change, as the peer sent it */
+    "  since TEXT NOT NULL DEFAULT " NOW ","
+    "  PRIMARY KEY(peer_id, kind, remote_id)"
+    ") WITHOUT ROWID;",
+
+    /* 14 -> 15: a peer's group invites one of our entrepreneurs
+     * (group/group_peer.c): the invitation comes as a signed message
+     * (federation/fed_msg.c) and we keep a copy of it, which the
+     * entrepreneur answers here; the answer goes back to the group's
+     * instance. Its own ids, shown as "p" and digits ("p12"), never meet
+     * a local invitation's (grp_member.id, digits only). */
+    "CREATE TABLE grp_invitation_in("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  peer_id INTEGER NOT NULL"      /* the group's instance */
+    "    REFERENCES peer(id) ON DELETE CASCADE,"
+    "  remote_id TEXT NOT NULL,"      /* the invitation's id there */
+    "  entrepreneur_id INTEGER NOT NULL" /* ours, invited */
+    "    REFERENCES entrepreneur(id) ON DELETE CASCADE,"
+    "  grp TEXT NOT NULL,"            /* JSON, the group's public facts:"
+                                         {id, kind, name, description,"
+                                         tender {title, lot {id, title}}} */
+    "  invited_by TEXT,"              /* the inviter's display name, or NULL"
+                                         */
+    "  role TEXT NOT NULL,"           /* admin, member: once accepted */
+    "  status TEXT NOT NULL,"         /* invited, accepted, declined, left */
+    "  round INTEGER NOT NULL,"       /* the peer's number for this round"
+                                         of the invitation: another is a new"
+                                         invitation (after a decline or a"
+                                         departure), the same a repeat */
+    "  invited_at TEXT NOT NULL DEFAULT " NOW "," /* reached us (again) */
+    "  answered_at TEXT,"
+    "  left_at TEXT,"                 /* left, removed or withdrawn */
+    "  reason TEXT,"                  /* of a decline or an end */
+    "  UNIQUE(peer_id, remote_id)"
+    ");"
+    "CREATE INDEX grp_invitation_in_entrepreneur"
+    "  ON grp_invitation_in(entrepreneur_id, invited_at);",
 };
 
 int db_schema_version(void)

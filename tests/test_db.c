@@ -27,10 +27,13 @@ extern const char *const account_demo_sql[];
 extern const char *const tender_sql[];
 extern const char *const tender_team_sql[];
 extern const char *const group_sql[];
+extern const char *const group_peer_sql[];
 extern const char *const offer_sql[];
 extern const char *const catalogue_sql[];
 extern const char *const timebank_sql[];
 extern const char *const search_item_sql[];
+extern const char *const fed_feed_sql[];
+extern const char *const fed_pull_sql[];
 
 static const char *const *const all_sql[] = {
     search_place_sql, search_trade_sql, search_index_sql, dir_sql,
@@ -38,7 +41,8 @@ static const char *const *const all_sql[] = {
     account_sql,      request_sql,      match_sql,        outbox_sql,
     demand_sql,       account_demo_sql, tender_sql,       tender_team_sql,
     group_sql,        offer_sql,        catalogue_sql,    timebank_sql,
-    search_item_sql,  dir_person_sql,   fed_msg_sql,
+    search_item_sql,  dir_person_sql,   fed_msg_sql,      fed_feed_sql,
+    fed_pull_sql,     group_peer_sql,
 };
 
 static int user_version(struct db *db)
