@@ -634,20 +634,12 @@ static void reject(struct page *pg, const char *kind, const char *id,
 static enum rc local_ent(struct db *db, long long peer, const char *rid,
                          long long *id, long long *coop)
 {
-    sqlite3_stmt *st = db_stmt(db, sql_ent_find);
-    int src;
+    long long row[2];
+    enum rc rc = db_find_ids(db, sql_ent_find, peer, rid, row, 2);
 
-    *id = *coop = 0;
-    if (!st) return RC_DB;
-    sqlite3_bind_int64(st, 1, peer);
-    sqlite3_bind_text(st, 2, rid, -1, SQLITE_STATIC);
-    src = sqlite3_step(st);
-    if (src == SQLITE_ROW) {
-        *id = sqlite3_column_int64(st, 0);
-        *coop = sqlite3_column_int64(st, 1);
-    }
-    db_stmt_done(st);
-    return src == SQLITE_ROW || src == SQLITE_DONE ? RC_OK : db_rc(db, src);
+    *id = row[0];
+    *coop = row[1];
+    return rc;
 }
 
 /* drop_ent: delete the local copy of the peer's entrepreneur rid. */

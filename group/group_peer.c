@@ -489,21 +489,13 @@ static void check_facts(const struct check *c, json_t *in, json_t *clean)
 static enum rc find_copy(struct db *db, long long peer, const char *rid,
                          long long *id, long long *ent, long long *round)
 {
-    sqlite3_stmt *st = db_stmt(db, sql_find);
-    int src;
+    long long row[3];
+    enum rc rc = db_find_ids(db, sql_find, peer, rid, row, 3);
 
-    *id = *ent = *round = 0;
-    if (!st) return RC_DB;
-    sqlite3_bind_int64(st, 1, peer);
-    sqlite3_bind_text(st, 2, rid, -1, SQLITE_STATIC);
-    src = sqlite3_step(st);
-    if (src == SQLITE_ROW) {
-        *id = sqlite3_column_int64(st, 0);
-        *ent = sqlite3_column_int64(st, 1);
-        *round = sqlite3_column_int64(st, 2);
-    }
-    db_stmt_done(st);
-    return src == SQLITE_ROW || src == SQLITE_DONE ? RC_OK : db_rc(db, src);
+    *id = row[0];
+    *ent = row[1];
+    *round = row[2];
+    return rc;
 }
 
 /* write_copy: a new copy (id 0; *id set) or copy id opened again, from

@@ -1862,23 +1862,6 @@ static int remote_id(json_t *v, char out[REMOTE_ID_MAX + 1])
     return 1;
 }
 
-/* find_id: the first column of sql with ?1 = a, ?2 = b (0: no row). */
-static enum rc find_id(struct db *db, const char *sql, long long a,
-                       const char *b, long long *out)
-{
-    sqlite3_stmt *st = db_stmt(db, sql);
-    int src;
-
-    *out = 0;
-    if (!st) return RC_DB;
-    sqlite3_bind_int64(st, 1, a);
-    if (b) sqlite3_bind_text(st, 2, b, -1, SQLITE_TRANSIENT);
-    src = sqlite3_step(st);
-    if (src == SQLITE_ROW) *out = sqlite3_column_int64(st, 0);
-    db_stmt_done(st);
-    return src == SQLITE_ROW || src == SQLITE_DONE ? RC_OK : db_rc(db, src);
-}
-
 /* copy_add: our copy of peer's request rid, open, without a client. */
 static enum rc copy_add(struct db *db, long long peer, const char *rid,
                         const struct place *pl, json_t *doc, long long *id)
@@ -1937,7 +1920,7 @@ static enum rc tell_named(struct db *db, long long id, json_t *doc,
             if (json_integer_value(y) == e) dup = 1;
         }
         if (dup) continue;
-        rc = find_id(db, sql_ent_for_peer, e, NULL, &ok);
+        rc = db_find_ids(db, sql_ent_for_peer, e, NULL, &ok, 1);
         if (rc != RC_OK || !ok) continue;
         json_array_append_new(seen, json_integer(e));
         st = db_stmt(db, sql_match_add);
@@ -2008,7 +1991,7 @@ enum rc request_peer_create(struct db *db, long long peer, json_t *in,
     rc = db_begin(db);
     if (rc != RC_OK) goto out;
     /* A message sent again (its answer was lost): the copy stands. */
-    rc = find_id(db, sql_copy_find, peer, rid, &id);
+    rc = db_find_ids(db, sql_copy_find, peer, rid, &id, 1);
     if (rc == RC_OK && !id) {
         *created = 1;
         rc = copy_add(db, peer, rid, &pl, doc, &id);
@@ -2084,7 +2067,8 @@ enum rc request_peer_answer(struct db *db, long long peer, const char *id,
     /* Only a request of ours is answered here, by the peer whose
      * entrepreneur it told. */
     if (rc == RC_OK && r.peer) rc = RC_NOTFOUND;
-    if (rc == RC_OK) rc = find_id(db, sql_ent_of_peer, peer, ext, &ent);
+    if (rc == RC_OK)
+        rc = db_find_ids(db, sql_ent_of_peer, peer, ext, &ent, 1);
     if (rc == RC_OK && ent) rc = match_state(db, r.id, ent, from,
                                              sizeof from, &told);
     if (rc == RC_OK && !told) {
@@ -2136,7 +2120,7 @@ enum rc request_peer_contact(struct db *db, long long peer, const char *id,
     text = json_dumps(json_object_get(clean, "contact"), JSON_COMPACT);
     rc = text ? db_begin(db) : RC_NOMEM;
     if (rc != RC_OK) goto out;
-    rc = find_id(db, sql_copy_find, peer, rid, &n);
+    rc = db_find_ids(db, sql_copy_find, peer, rid, &n, 1);
     if (rc == RC_OK && !n) rc = RC_NOTFOUND;
     if (rc == RC_OK && !(st = db_stmt(db, sql_copy_contact))) rc = RC_DB;
     if (rc == RC_OK) {
@@ -2191,7 +2175,7 @@ enum rc request_peer_outcome(struct db *db, long long peer, const char *id,
     }
     rc = db_begin(db);
     if (rc != RC_OK) goto out;
-    rc = find_id(db, sql_copy_find, peer, rid, &n);
+    rc = db_find_ids(db, sql_copy_find, peer, rid, &n, 1);
     if (rc == RC_OK && !n) rc = RC_NOTFOUND;
     if (rc == RC_OK) rc = load(db, n, &r);
     if (rc == RC_OK && won_by) {

@@ -376,17 +376,7 @@ enum rc offer_db_person(struct db *db, long long id, struct dir_person *p)
 enum rc offer_db_remote_find(struct db *db, long long peer,
                              const char *remote_id, long long *id)
 {
-    sqlite3_stmt *st = db_stmt(db, sql_remote_find);
-    int src;
-
-    *id = 0;
-    if (!st) return RC_DB;
-    sqlite3_bind_int64(st, 1, peer);
-    sqlite3_bind_text(st, 2, remote_id, -1, SQLITE_TRANSIENT);
-    src = sqlite3_step(st);
-    if (src == SQLITE_ROW) *id = sqlite3_column_int64(st, 0);
-    db_stmt_done(st);
-    return src == SQLITE_ROW || src == SQLITE_DONE ? RC_OK : db_rc(db, src);
+    return db_find_ids(db, sql_remote_find, peer, remote_id, id, 1);
 }
 
 enum rc offer_db_remote_drop(struct db *db, long long peer,

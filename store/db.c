@@ -483,3 +483,20 @@ void db_close(struct db *db)
     sqlite3_close(db->h);
     free(db);
 }
+
+enum rc db_find_ids(struct db *db, const char *sql, long long a,
+                    const char *b, long long *out, int n)
+{
+    sqlite3_stmt *st = db_stmt(db, sql);
+    int src, i;
+
+    for (i = 0; i < n; i++) out[i] = 0;
+    if (!st) return RC_DB;
+    sqlite3_bind_int64(st, 1, a);
+    if (b) sqlite3_bind_text(st, 2, b, -1, SQLITE_TRANSIENT);
+    src = sqlite3_step(st);
+    for (i = 0; src == SQLITE_ROW && i < n; i++)
+        out[i] = sqlite3_column_int64(st, i);
+    db_stmt_done(st);
+    return src == SQLITE_ROW || src == SQLITE_DONE ? RC_OK : db_rc(db, src);
+}

@@ -125,6 +125,12 @@ json_t *db_text_json(sqlite3_stmt *st, int i);
  * SQL NULL. */
 void db_text_copy(char *dst, size_t size, sqlite3_stmt *st, int i);
 
+/* db_find_ids: run sql with ?1 = a and, when b is not NULL, ?2 = b; the
+ * first row's first n columns, integers, into out[0..n-1] (zeros when
+ * there is no row). For "the id of the peer's thing" lookups. */
+enum rc db_find_ids(struct db *db, const char *sql, long long a,
+                    const char *b, long long *out, int n);
+
 /* db_step_done: step st, a statement that returns no row, and give it
  * back (db_stmt_done): RC_OK when it ran to its end. */
 enum rc db_step_done(struct db *db, sqlite3_stmt *st);
