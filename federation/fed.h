@@ -110,6 +110,13 @@ int fed_fresh(const char *date, long long now);
 int fed_holds(const unsigned char pk[32], const char *signature,
               const struct buf *text);
 
+/* fed_headers: the three headers of text signed with sk by base_url at
+ * date, the signature in header (X-Essaim-Signature for GETs,
+ * X-Essaim-Message-Signature for messages). */
+void fed_headers(const unsigned char sk[64], const char *base_url,
+                 const char *date, const struct buf *text,
+                 const char *header, char hdr[3][320]);
+
 /* ---- peers (administrators) ---- */
 
 /* fed_peer_add: register {url, token?} (admins): 201 the peer. The peer

@@ -112,23 +112,32 @@ enum rc fed_secret_key(struct db *db, unsigned char sk[64])
     return key_pair(db, pk, sk);
 }
 
-void fed_sign(const unsigned char sk[64], const char *base_url,
-              const char *path_and_query, long long now, char hdr[3][320])
+void fed_headers(const unsigned char sk[64], const char *base_url,
+                 const char *date, const struct buf *text,
+                 const char *header, char hdr[3][320])
 {
     unsigned char sig[crypto_sign_BYTES];
-    char date[24], b64[sodium_base64_ENCODED_LEN(
-                         crypto_sign_BYTES, sodium_base64_VARIANT_ORIGINAL)];
-    struct buf text = {0};
+    char b64[sodium_base64_ENCODED_LEN(crypto_sign_BYTES,
+                                       sodium_base64_VARIANT_ORIGINAL)];
 
-    snprintf(date, sizeof date, "%lld", now);
-    signed_text(&text, "GET", path_and_query, date, base_url);
-    crypto_sign_detached(sig, NULL, (const unsigned char *)buf_str(&text),
-                         text.len, sk);
+    crypto_sign_detached(sig, NULL, (const unsigned char *)buf_str(text),
+                         text->len, sk);
     sodium_bin2base64(b64, sizeof b64, sig, sizeof sig,
                       sodium_base64_VARIANT_ORIGINAL);
     snprintf(hdr[0], 320, "X-Essaim-Instance: %s", base_url);
     snprintf(hdr[1], 320, "X-Essaim-Date: %s", date);
-    snprintf(hdr[2], 320, "X-Essaim-Signature: %s", b64);
+    snprintf(hdr[2], 320, "%s: %s", header, b64);
+}
+
+void fed_sign(const unsigned char sk[64], const char *base_url,
+              const char *path_and_query, long long now, char hdr[3][320])
+{
+    char date[24];
+    struct buf text = {0};
+
+    snprintf(date, sizeof date, "%lld", now);
+    signed_text(&text, "GET", path_and_query, date, base_url);
+    fed_headers(sk, base_url, date, &text, "X-Essaim-Signature", hdr);
     buf_free(&text);
 }
 

@@ -88,20 +88,12 @@ void fed_msg_sign(const unsigned char sk[64], const char *base_url,
                   const char *path, const char *body, size_t len,
                   long long now, char hdr[3][320])
 {
-    unsigned char sig[crypto_sign_BYTES];
-    char date[24], b64[sodium_base64_ENCODED_LEN(
-                         crypto_sign_BYTES, sodium_base64_VARIANT_ORIGINAL)];
+    char date[24];
     struct buf text = {0};
 
     snprintf(date, sizeof date, "%lld", now);
     signed_text(&text, path, date, base_url, body, len);
-    crypto_sign_detached(sig, NULL, (const unsigned char *)buf_str(&text),
-                         text.len, sk);
-    sodium_bin2base64(b64, sizeof b64, sig, sizeof sig,
-                      sodium_base64_VARIANT_ORIGINAL);
-    snprintf(hdr[0], 320, "X-Essaim-Instance: %s", base_url);
-    snprintf(hdr[1], 320, "X-Essaim-Date: %s", date);
-    snprintf(hdr[2], 320, "X-Essaim-Message-Signature: %s", b64);
+    fed_headers(sk, base_url, date, &text, "X-Essaim-Message-Signature", hdr);
     buf_free(&text);
 }
 
