@@ -549,14 +549,5 @@ enum rc group_db_remote_put(struct db *db, long long peer,
 enum rc group_db_remote_drop(struct db *db, long long peer,
                              const char *remote_id, int *dropped)
 {
-    sqlite3_stmt *st = db_stmt(db, sql_remote_drop);
-    enum rc rc;
-
-    *dropped = 0;
-    if (!st) return RC_DB;
-    sqlite3_bind_int64(st, 1, peer);
-    sqlite3_bind_text(st, 2, remote_id, -1, SQLITE_TRANSIENT);
-    rc = db_step_done(db, st);
-    if (rc == RC_OK) *dropped = sqlite3_changes(db_handle(db)) > 0;
-    return rc;
+    return db_change_ids(db, sql_remote_drop, peer, remote_id, dropped);
 }

@@ -382,16 +382,7 @@ enum rc offer_db_remote_find(struct db *db, long long peer,
 enum rc offer_db_remote_drop(struct db *db, long long peer,
                              const char *remote_id, int *dropped)
 {
-    sqlite3_stmt *st = db_stmt(db, sql_remote_drop);
-    enum rc rc;
-
-    *dropped = 0;
-    if (!st) return RC_DB;
-    sqlite3_bind_int64(st, 1, peer);
-    sqlite3_bind_text(st, 2, remote_id, -1, SQLITE_TRANSIENT);
-    rc = db_step_done(db, st);
-    if (rc == RC_OK) *dropped = sqlite3_changes(db_handle(db)) > 0;
-    return rc;
+    return db_change_ids(db, sql_remote_drop, peer, remote_id, dropped);
 }
 
 enum rc offer_db_update(struct db *db, const struct offer_row *o,

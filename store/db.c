@@ -500,3 +500,18 @@ enum rc db_find_ids(struct db *db, const char *sql, long long a,
     db_stmt_done(st);
     return src == SQLITE_ROW || src == SQLITE_DONE ? RC_OK : db_rc(db, src);
 }
+
+enum rc db_change_ids(struct db *db, const char *sql, long long a,
+                      const char *b, int *changed)
+{
+    sqlite3_stmt *st = db_stmt(db, sql);
+    enum rc rc;
+
+    if (changed) *changed = 0;
+    if (!st) return RC_DB;
+    sqlite3_bind_int64(st, 1, a);
+    if (b) sqlite3_bind_text(st, 2, b, -1, SQLITE_TRANSIENT);
+    rc = db_step_done(db, st);
+    if (rc == RC_OK && changed) *changed = sqlite3_changes(db->h) > 0;
+    return rc;
+}

@@ -131,6 +131,11 @@ void db_text_copy(char *dst, size_t size, sqlite3_stmt *st, int i);
 enum rc db_find_ids(struct db *db, const char *sql, long long a,
                     const char *b, long long *out, int n);
 
+/* db_change_ids: run the write sql with ?1 = a and, when b is not NULL,
+ * ?2 = b; *changed (may be NULL) 1 when it changed a row. */
+enum rc db_change_ids(struct db *db, const char *sql, long long a,
+                      const char *b, int *changed);
+
 /* db_step_done: step st, a statement that returns no row, and give it
  * back (db_stmt_done): RC_OK when it ran to its end. */
 enum rc db_step_done(struct db *db, sqlite3_stmt *st);
