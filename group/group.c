@@ -692,6 +692,8 @@ struct invitee {
     int at;    /* its index in members[] */
     int admin;
     struct dir_person p;
+    long long peer; /* a peer's entrepreneur: its instance, else 0 */
+    char ext[GROUP_PEER_REMOTE_MAX + 1]; /* and its id there */
 };
 
 /* check_members: in.members into m[] (*n), leaving out self (the maker,
@@ -704,7 +706,8 @@ static void check_members(const struct check *c, json_t *in, long long self,
                                         "cooperative_id",  "cooperative",
                                         "name",            "status",
                                         "covers",          "distance_km",
-                                        "why",             NULL};
+                                        "why",             "origin",
+                                        NULL};
     json_t *v = json_object_get(in, "members"), *item;
     size_t i, j;
 
@@ -932,6 +935,11 @@ enum rc group_create(struct db *db, const struct viewer *v, json_t *in,
     if (rc == RC_NOTFOUND) rc = RC_FORBIDDEN; /* an account without profile */
     for (i = 0; rc == RC_OK && i < n; i++) {
         rc = dir_person_get(db, m[i].id, &m[i].p);
+        /* A peer's entrepreneur (a proposed team across the network):
+         * invited through their instance, as group_invite does. */
+        if (rc == RC_NOTFOUND)
+            rc = group_peer_person(db, m[i].id, &m[i].p, &m[i].peer,
+                                   m[i].ext, sizeof m[i].ext);
         /* A profile the maker may not see is as if it did not exist. */
         if (rc == RC_NOTFOUND || (rc == RC_OK && !sees(v, &m[i].p))) {
             char field[64];
@@ -1006,9 +1014,14 @@ enum rc group_create(struct db *db, const struct viewer *v, json_t *in,
                                ? "admin"
                                : "member";
 
+        long long inv = 0;
+
         rc = group_db_member_add(db, id, m[i].id, role, "invited", 0, me,
-                                 &(long long){0});
-        if (rc == RC_OK)
+                                 &inv);
+        if (rc == RC_OK && m[i].peer)
+            rc = group_peer_invite(db, &g, inv, m[i].peer, m[i].ext, role,
+                                   me ? self.name : "");
+        else if (rc == RC_OK)
             rc = tell_invitee(db, &g, m[i].id, me ? self.name : "",
                               public_url);
     }

@@ -34,6 +34,7 @@ void api_group_create(struct req *r)
                           &out);
     json_decref(in);
     srv_reply(r, rc, 201, out, errs);
+    if (rc == RC_OK) api_fed_send(r); /* its peers' members told */
 }
 
 /* GET /api/v1/groups/{id} -> 200 the group (or its public face) | 401 |

@@ -1432,6 +1432,46 @@ static void test_invite_across(void **state)
     free(plumb);
 }
 
+/* A team proposed across the network, made in one call as the tender
+ * page makes it (its members as proposed, origin included): B's plumber
+ * is invited through B, and his answer comes back. */
+static void test_team_made_across(void **state)
+{
+    char body[512], path[160], *plumb, *team;
+    json_t *g, *m;
+
+    (void)state;
+    accounts();
+    anne_on_a();
+    plumb = copy_on_a("plombier");
+    snprintf(body, sizeof body,
+             "{\"kind\":\"tender_team\",\"name\":\"Groupement Lycée\","
+             "\"tender_id\":\"%s\",\"members\":[{\"entrepreneur_id\":"
+             "\"%s\",\"origin\":\"%s\",\"covers\":[\"1\"]}]}",
+             inv_tender, plumb, b.base);
+    team = post(&a, tok_anne, "/api/v1/groups", body);
+    m = member_on(&a, tok_anne, team, plumb);
+    assert_non_null(m);
+    assert_string_equal(json_string_value(json_object_get(m, "status")),
+                        "invited");
+    json_decref(m);
+    g = my_group(&b, tok_plumber, "Groupement Lycée", "invited");
+    assert_non_null(g);
+    assert_string_equal(json_string_value(json_object_get(
+                            json_object_get(g, "origin"), "group_id")),
+                        team);
+    snprintf(path, sizeof path, "/api/v1/invitations/%s/accept",
+             json_string_value(json_object_get(g, "invitation_id")));
+    json_decref(g);
+    assert_int_equal(test_call(&b, tok_plumber, "POST", path, NULL, NULL),
+                     200);
+    m = wait_member(team, plumb, "accepted");
+    assert_non_null(m);
+    json_decref(m);
+    free(team);
+    free(plumb);
+}
+
 /* What is refused: a private profile of B (A does not even see it, and B
  * refuses a message naming it), unsigned and strangers' messages (with
  * nothing written), bad fields (each named), an answer from an instance
@@ -2378,6 +2418,7 @@ int main(void)
         cmocka_unit_test(test_request_peer_down),
         cmocka_unit_test(test_request_peer_refused),
         cmocka_unit_test(test_invite_across),
+        cmocka_unit_test(test_team_made_across),
         cmocka_unit_test(test_invite_refused),
         cmocka_unit_test(test_invite_peer_down),
         cmocka_unit_test(test_feed_hidden),
