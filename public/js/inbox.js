@@ -7,6 +7,10 @@
 // "Proposer un devis" (amount, message), "Décliner" (a reason, in a few
 // words if they like). A 409 (the request closed meanwhile, or an answer
 // no longer possible) shows its message over the request as it is now.
+// Invitations from groups of peer instances (GET /api/v1/me/groups, the
+// entries with an origin) are listed with "Accepter" and "Décliner" (POST
+// /api/v1/invitations/{id}/accept, .../decline {reason}): the answer goes
+// to the group's instance.
 import { api, me, ROLES, french, clearErrors, showErrors, busy, el, date } from './session.js';
 
 const $ = (id) => document.getElementById(id);
@@ -383,6 +387,75 @@ $('f-declin').addEventListener('submit', (e) => {
   answer(f, { status: 'declined', reason }, 'Vous avez décliné la demande : le client le verra.');
 });
 
+// ------------------------------------------ invitations from other instances
+
+const GROUP_KIND = {
+  tender_team: 'Groupement pour un appel d’offres', business_group: 'Groupement d’affaires', trade_group: 'Groupement de métier',
+};
+const INVITATION_STATUS = { invited: 'en attente de votre réponse', accepted: 'acceptée', declined: 'déclinée', left: 'terminée' };
+
+function invitation(g) {
+  const li = el('li', 'resultat invitation');
+  li.id = `i-${g.invitation_id}`;
+  li.append(el('h3', 'nom', g.name));
+  const meta = [GROUP_KIND[g.kind] || g.kind];
+  if (g.tender) meta.push(g.tender.lot ? `${g.tender.title} (lot ${g.tender.lot.title || g.tender.lot.id})` : g.tender.title);
+  if (g.invited_by && g.invited_by.name) meta.push(`invité·e par ${g.invited_by.name}`);
+  meta.push(`depuis ${g.origin.name || g.origin.url}`);
+  li.append(el('p', 'meta', meta.join(' · ')));
+  if (g.description) li.append(el('p', 'description', g.description));
+  li.append(el('p', 'meta etat-invitation', `Invitation ${INVITATION_STATUS[g.my_status] || g.my_status}`));
+  if (g.my_status !== 'invited') return li;
+  const f = el('form', 'reponse-invitation');
+  const label = el('label', null, 'Raison, si vous déclinez (facultatif) ');
+  const reason = el('input');
+  reason.name = 'raison';
+  reason.maxLength = 500;
+  label.append(reason);
+  const yes = el('button', null, 'Accepter');
+  yes.type = 'button';
+  const no = el('button', 'secondaire', 'Décliner');
+  no.type = 'button';
+  const err = el('p', 'erreur');
+  err.setAttribute('role', 'alert');
+  err.hidden = true;
+  const reply = async (accept) => {
+    if (!busy(f, true)) return;
+    const path = `/api/v1/invitations/${encodeURIComponent(g.invitation_id)}/${accept ? 'accept' : 'decline'}`;
+    const words = reason.value.trim();
+    const r = await api('POST', path, accept || !words ? {} : { reason: words });
+    busy(f, false);
+    if (!r.ok) {
+      const e = r.body && r.body.errors && r.body.errors[0];
+      err.textContent = r.status === 401 ? 'Votre session a expiré : reconnectez-vous.'
+        : french(e ? e.message : (r.body && r.body.detail) || `Erreur ${r.status}.`);
+      err.hidden = false;
+      return;
+    }
+    say(accept ? `Vous avez accepté l’invitation de « ${g.name} » : le groupement en est informé.`
+      : `Vous avez décliné l’invitation de « ${g.name} » : le groupement en est informé.`);
+    await loadInvitations();
+  };
+  yes.addEventListener('click', () => reply(true));
+  no.addEventListener('click', () => reply(false));
+  f.append(label, yes, ' ', no, err);
+  li.append(f);
+  return li;
+}
+
+async function loadInvitations() {
+  const r = await api('GET', '/api/v1/me/groups?limit=100');
+  $('invitations-erreur').hidden = r.ok;
+  if (!r.ok) {
+    $('invitations').hidden = false;
+    $('invitations-erreur').textContent = 'Les invitations n’ont pas pu être chargées : rechargez la page.';
+    return;
+  }
+  const copies = r.body.results.filter((g) => g.origin);
+  $('invitations').hidden = !copies.length;
+  $('invitations-liste').replaceChildren(...copies.map(invitation));
+}
+
 // ------------------------------------------------------------- start
 
 async function start() {
@@ -398,7 +471,7 @@ async function start() {
   }
   say('');
   $('boite').hidden = false;
-  await Promise.all([loadNotifications(), loadList()]);
+  await Promise.all([loadNotifications(), loadList(), loadInvitations()]);
   const id = requestId();
   if (id) await open(id, true);
 }

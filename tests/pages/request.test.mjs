@@ -11,7 +11,9 @@
 // and the request is attributed. The provider's stale page then tries a
 // quote: the 409 is said in French. Last, someone without an account
 // asks: the confirmation message, then the link of the e-mail (read from
-// the outbox) opens the request. Run by tools/test-pages.
+// the outbox) opens the request. A group of another instance invites the
+// provider: the inbox lists it, and they decline or accept it there. Run
+// by tools/test-pages.
 import { execFileSync } from 'node:child_process';
 import { run } from './harness.mjs';
 
@@ -207,4 +209,40 @@ process.exitCode = await run('request pages', { size: 1500, seed: 7 }, async ({ 
   await anon.locator('#demande-statut', { hasText: 'annulée' }).waitFor();
   check(await anon.getByRole('button', { name: 'Annuler la demande' }).isHidden(),
     `"Oui, annuler la demande": "${text(await anon.locator('#etat').textContent())}"`);
+
+  // 10. A group of another instance invites the provider (its message
+  // as stored here: tests/test_fed.c checks the messages themselves);
+  // the inbox lists them, the provider declines one with a reason (it
+  // leaves the list) and accepts the other, and each answer waits to go
+  // to that instance.
+  const sql = (q) => execFileSync('sqlite3', [db, q]).toString().trim();
+  sql("INSERT INTO peer(url, origin, name) VALUES('http://127.0.0.1:9', 'http://127.0.0.1:9', 'Coopérative du Sud')");
+  const peer = sql("SELECT id FROM peer WHERE url = 'http://127.0.0.1:9'");
+  for (const [rid, name] of [['41', 'Groupement Mairie de Lyon'], ['42', 'Groupement Lycée']]) {
+    sql(`INSERT INTO grp_invitation_in(peer_id, remote_id, entrepreneur_id, grp, invited_by, role, status, round)
+      VALUES(${peer}, '${rid}', ${target.id}, json_object('id', '7', 'kind', 'tender_team', 'name', '${name}',
+      'description', 'Rénovation des sanitaires', 'tender', json_object('title', 'Rénovation de la mairie',
+      'lot', json_object('id', '1', 'title', 'Plomberie'))), 'Anne Architecte', 'member', 'invited', 1)`);
+  }
+  await pro.goto(`${base}/inbox.html`);
+  const invites = pro.locator('#invitations-liste > li');
+  await invites.first().waitFor();
+  const first = pro.locator('#invitations-liste > li', { hasText: 'Groupement Mairie de Lyon' });
+  check(await invites.count() === 2
+    && text(await first.textContent()).includes('Rénovation de la mairie (lot Plomberie)')
+    && text(await first.textContent()).includes('invité·e par Anne Architecte')
+    && text(await first.textContent()).includes('depuis Coopérative du Sud'),
+    'the inbox lists the 2 invitations of the other instance, with the tender, the lot, who invites and from where');
+  const second = pro.locator('#invitations-liste > li', { hasText: 'Groupement Lycée' });
+  await second.getByLabel(/Raison/).fill('Pas disponible en juin');
+  await second.getByRole('button', { name: 'Décliner' }).click();
+  await pro.locator('#etat', { hasText: 'Vous avez décliné l’invitation de « Groupement Lycée »' }).waitFor();
+  check(await second.count() === 0 && await invites.count() === 1,
+    '"Décliner" with a reason: said, and the invitation leaves the list');
+  await first.getByRole('button', { name: 'Accepter' }).click();
+  await first.filter({ hasText: 'Invitation acceptée' }).waitFor();
+  check(sql(`SELECT group_concat(remote_id || ':' || status || ':' || coalesce(reason, ''), ' ') FROM
+      (SELECT * FROM grp_invitation_in WHERE peer_id = ${peer} ORDER BY remote_id)`) === '41:accepted: 42:declined:Pas disponible en juin'
+    && sql(`SELECT count(*) FROM fed_message WHERE peer_id = ${peer} AND path LIKE '/federation/v1/invitations/%/answer'`) === '2',
+    '"Accepter": the invitation shows accepted; both answers kept and queued for the other instance');
 });
