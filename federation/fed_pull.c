@@ -1145,10 +1145,13 @@ static int page_ok(json_t *feed, int page, const char *cursor)
 {
     json_t *changes = json_object_get(feed, "changes");
     const char *next = json_string_value(json_object_get(feed, "next"));
+    int more = json_is_true(json_object_get(feed, "more"));
 
+    /* A page with changes, or one that says there is more, moves the
+     * cursor on: a peer cannot keep us asking for the same page. */
     return json_is_array(changes) && json_array_size(changes) <= (size_t)page &&
            is_cursor(next) &&
-           (!json_array_size(changes) ||
+           ((!json_array_size(changes) && !more) ||
             strtoll(next, NULL, 10) > strtoll(cursor, NULL, 10));
 }
 

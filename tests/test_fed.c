@@ -1768,6 +1768,12 @@ static void test_hostile_peer(void **state)
     assert_non_null(strstr(st.error, "not a JSON object"));
     fake_feed(&f, "{\"no\":1}", "1");
     assert_int_equal(pull(&a, peer, FED_FEED_BYTES, 5, &st), RC_UPSTREAM);
+    /* "More" without moving on: it would have us ask the same page
+     * again and again. */
+    free(f.changes);
+    f.changes = strdup("{\"changes\":[],\"next\":\"0\",\"more\":true}");
+    assert_int_equal(pull(&a, peer, FED_FEED_BYTES, 5, &st), RC_UPSTREAM);
+    assert_non_null(strstr(st.error, "not a change feed page"));
     /* Bytes that are not UTF-8, quoted by the parser's message: the
      * peers' list still answers. */
     free(f.changes);
