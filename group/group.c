@@ -325,7 +325,7 @@ static void base_url(const char *public_url, char *buf, size_t size)
 /* member_json: a member as readers of the whole group see it. A name
  * shows when the member accepted (they are in it), when v may see their
  * profile, to the group's editors (who invite) and to themself; else
- * null. */
+ * null. A peer's entrepreneur carries origin, their instance's URL. */
 static json_t *member_json(const struct viewer *v, const struct group_member *m,
                            enum viewer_group_access a)
 {
@@ -333,7 +333,7 @@ static json_t *member_json(const struct viewer *v, const struct group_member *m,
                 sees(v, &m->p);
 
     return json_pack(
-        "{s:o, s:o, s:o, s:s, s:s, s:s, s:o, s:o, s:s, s:o, s:o, s:o}",
+        "{s:o, s:o, s:o, s:s, s:s, s:s, s:o, s:o, s:s, s:o, s:o, s:o, s:o}",
         "entrepreneur_id", ids_json(m->p.id), "name",
         named ? json_string(m->p.name) : json_null(), "cooperative_id",
         ids_json(m->p.cooperative_id), "cooperative", m->p.cooperative,
@@ -341,7 +341,9 @@ static json_t *member_json(const struct viewer *v, const struct group_member *m,
         ids_json(m->id), "invited_by", id_or_null(m->invited_by),
         "invited_at", m->invited_at, "answered_at",
         str_or_null(m->answered_at), "left_at", str_or_null(m->left_at),
-        "reason", str_or_null(m->reason));
+        "reason", str_or_null(m->reason),
+        /* A peer's entrepreneur: the instance they answer at. */
+        "origin", str_or_null(m->origin));
 }
 
 /* split_ok: the split names exactly the accepted members. */

@@ -22,7 +22,8 @@ static const char sql_get[] =
 static const char sql_members[] =
     "SELECT m.id, m.entrepreneur_id, e.cooperative_id, e.display_name,"
     " c.name, e.visibility, m.role, m.status, m.later, m.invited_by,"
-    " m.invited_at, m.answered_at, m.left_at, m.reason"
+    " m.invited_at, m.answered_at, m.left_at, m.reason,"
+    " (SELECT url FROM peer WHERE id = c.peer_id)"
     " FROM grp_member m JOIN entrepreneur e ON e.id = m.entrepreneur_id"
     " JOIN cooperative c ON c.id = e.cooperative_id"
     " WHERE m.group_id = ?1 ORDER BY m.id";
@@ -167,6 +168,7 @@ static enum rc load_members(struct db *db, struct group_row *g)
         db_text_copy(m->answered_at, sizeof m->answered_at, st, 11);
         db_text_copy(m->left_at, sizeof m->left_at, st, 12);
         db_text_copy(m->reason, sizeof m->reason, st, 13);
+        db_text_copy(m->origin, sizeof m->origin, st, 14);
     }
     db_stmt_done(st);
     return src == SQLITE_DONE ? RC_OK : db_rc(db, src);

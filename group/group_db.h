@@ -28,6 +28,7 @@ struct group_member {
     long long invited_by; /* entrepreneur id, 0: none */
     char invited_at[24], answered_at[24], left_at[24]; /* "" when none */
     char reason[2048];    /* "" when none */
+    char origin[320];     /* a peer's entrepreneur: its instance; "" */
 };
 
 struct group_row {

@@ -1454,6 +1454,12 @@ static void test_team_made_across(void **state)
     assert_non_null(m);
     assert_string_equal(json_string_value(json_object_get(m, "status")),
                         "invited");
+    assert_string_equal(json_string_value(json_object_get(m, "origin")),
+                        b.base);
+    json_decref(m);
+    m = member_on(&a, tok_anne, team, anne);
+    assert_non_null(m);
+    assert_true(json_is_null(json_object_get(m, "origin")));
     json_decref(m);
     g = my_group(&b, tok_plumber, "Groupement Lycée", "invited");
     assert_non_null(g);

@@ -132,7 +132,8 @@ function members(g) {
     st.append(el('strong', `statut statut-${m.status}`, MEMBER[m.status] || m.status));
     if (m.status === 'declined' && m.reason) st.append(` : « ${m.reason} »`);
     tr.append(th,
-      cell('Coopérative', m.cooperative || (m.cooperative_id ? `coopérative n° ${m.cooperative_id}` : '')),
+      cell('Coopérative', (m.cooperative || (m.cooperative_id ? `coopérative n° ${m.cooperative_id}` : ''))
+        + (m.origin ? ` (autre instance : ${m.origin.replace(/^https?:\/\//, '')}, qui transmet sa réponse)` : '')),
       cell('Rôle', role.join(', ')),
       cell('Invitation', st, 'invitation-statut'),
       cell('Réponse', answerCell(m), 'reponse-date'));
