@@ -156,6 +156,12 @@ static const char sql_copy_add[] =
     " doc, peer_id, remote_id) VALUES(NULL, 'open', ?1, ?2, ?3, ?4, ?5, ?6)";
 static const char sql_copy_find[] =
     "SELECT id FROM request WHERE peer_id = ?1 AND remote_id = ?2";
+/* The peers a client's requests went to, for an erasure. */
+static const char sql_client_peers[] =
+    "SELECT DISTINCT m.peer_id, m.request_id FROM fed_message m"
+    " JOIN request r ON r.id = m.request_id WHERE r.client_id = ?1"
+    " AND m.path = '/federation/v1/requests'";
+static const char sql_copy_delete[] = "DELETE FROM request WHERE id = ?1";
 static const char sql_copy_contact[] =
     "UPDATE request SET doc = json_set(doc, '$.contact', json(?2)),"
     " updated_at = ?3 WHERE id = ?1";
@@ -194,6 +200,7 @@ const char *const request_sql[] = {
     sql_list_coop,    sql_count_coop,   sql_list_all,     sql_count_all,
     sql_notifs,       sql_notif_counts, sql_notif_read,   sql_ent_peer,
     sql_copy_add,     sql_copy_find,    sql_copy_contact, sql_ent_for_peer,
+    sql_client_peers, sql_copy_delete,
     sql_ent_of_peer,  sql_told_remote,  NULL};
 
 /* ------------------------------------------------------------- helpers */
@@ -2092,6 +2099,85 @@ out:
     json_decref(r.doc);
     json_decref(rest);
     json_decref(clean);
+    return rc;
+}
+
+enum rc request_forget_peers(struct db *db, long long client)
+{
+    sqlite3_stmt *st;
+    json_t *sends = json_array(), *x;
+    enum rc rc = sends ? db_begin(db) : RC_NOMEM;
+    size_t i;
+    int src;
+
+    if (rc != RC_OK) {
+        json_decref(sends);
+        return rc;
+    }
+    st = db_stmt(db, sql_client_peers);
+    if (!st) rc = RC_DB;
+    if (rc == RC_OK) {
+        sqlite3_bind_int64(st, 1, client);
+        while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+            json_int_t peer = sqlite3_column_int64(st, 0);
+            json_int_t id = sqlite3_column_int64(st, 1);
+
+            json_array_append_new(sends, json_pack("[I, I]", peer, id));
+        }
+        if (src != SQLITE_DONE) rc = db_rc(db, src);
+        db_stmt_done(st);
+    }
+    /* Not tied to the request (request_id 0): the message outlives it. */
+    json_array_foreach(sends, i, x) {
+        char path[128];
+        json_t *body = json_object();
+
+        if (rc != RC_OK) break;
+        snprintf(path, sizeof path, "/federation/v1/requests/%lld/erase",
+                 (long long)json_integer_value(json_array_get(x, 1)));
+        rc = body ? fed_msg_queue(db,
+                                  json_integer_value(json_array_get(x, 0)), 0,
+                                  path, body)
+                  : RC_NOMEM;
+        json_decref(body);
+    }
+    if (rc == RC_OK)
+        rc = db_commit(db);
+    else
+        db_rollback(db);
+    json_decref(sends);
+    return rc;
+}
+
+enum rc request_peer_erase(struct db *db, long long peer, const char *id,
+                           json_t *in, json_t *errs, json_t **out)
+{
+    json_t *idv = json_string(id ? id : "");
+    char rid[REMOTE_ID_MAX + 1];
+    sqlite3_stmt *st;
+    long long n = 0;
+    enum rc rc = idv && remote_id(idv, rid) ? RC_OK : RC_NOTFOUND;
+
+    (void)in;
+    (void)errs;
+    *out = NULL;
+    json_decref(idv);
+    if (rc == RC_OK) rc = db_begin(db);
+    if (rc != RC_OK) return rc;
+    rc = db_find_ids(db, sql_copy_find, peer, rid, &n, 1);
+    if (rc == RC_OK && !n) rc = RC_NOTFOUND;
+    if (rc == RC_OK && !(st = db_stmt(db, sql_copy_delete))) rc = RC_DB;
+    if (rc == RC_OK) {
+        sqlite3_bind_int64(st, 1, n);
+        rc = db_step_done(db, st); /* its matches and notices with it */
+    }
+    if (rc == RC_OK)
+        rc = db_commit(db);
+    else
+        db_rollback(db);
+    if (rc == RC_OK && !(*out = json_pack("{s:s, s:b}", "request_id", rid,
+                                          "erased", 1)))
+        rc = RC_NOMEM;
     return rc;
 }
 

@@ -129,6 +129,18 @@ enum rc request_peer_answer(struct db *db, long long peer, const char *id,
 enum rc request_peer_contact(struct db *db, long long peer, const char *id,
                              json_t *in, json_t *errs, json_t **out);
 
+/* request_forget_peers: a client (account id) is being erased: each
+ * peer their requests were sent to is told to erase its copy (POST
+ * /federation/v1/requests/{id}/erase, queued, in its own transaction,
+ * before the erasure takes the requests). */
+enum rc request_forget_peers(struct db *db, long long client);
+
+/* request_peer_erase: POST /federation/v1/requests/{id}/erase {}: the
+ * peer's client was erased; our copy of their request id goes, with its
+ * matches and notices. *out {request_id, erased}. */
+enum rc request_peer_erase(struct db *db, long long peer, const char *id,
+                           json_t *in, json_t *errs, json_t **out);
+
 /* request_peer_outcome: POST /federation/v1/requests/{id}/outcome
  * {outcome, won_by (one of ours, or null: won by someone else)}: the
  * peer's request id closed; our copy closes and its told providers hear

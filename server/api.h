@@ -124,6 +124,7 @@ void api_fed_metrics(struct req *r, struct buf *b);
 void api_fed_request(struct req *r);
 void api_fed_request_response(struct req *r);
 void api_fed_request_contact(struct req *r);
+void api_fed_request_erase(struct req *r);
 void api_fed_request_outcome(struct req *r);
 void api_fed_invitation(struct req *r);
 void api_fed_invitation_answer(struct req *r);

@@ -10,6 +10,7 @@
 
 #include "../account/account.h"
 #include "../directory/dir_audit.h"
+#include "../matching/request.h"
 #include "api.h"
 
 void api_set_cookies(struct req *r, const struct account_session *s)
@@ -135,10 +136,16 @@ void api_me_export(struct req *r)
  * 401 */
 void api_me_delete(struct req *r)
 {
-    enum rc rc = account_erase(r->db, srv_viewer(r));
+    const struct viewer *v = srv_viewer(r);
+    /* The peers their requests went to are told first: the erasure
+     * takes the requests, and with them what says where they went. */
+    enum rc rc = v->account_id ? request_forget_peers(r->db, v->account_id)
+                               : RC_OK;
 
+    if (rc == RC_OK) rc = account_erase(r->db, v);
     if (rc == RC_OK) api_set_cookies(r, NULL);
     srv_reply(r, rc, 204, NULL, NULL);
+    if (rc == RC_OK) api_fed_send(r);
 }
 
 /* POST /api/v1/accounts/{id}/invitation -> 201 {invitation} | 401 |

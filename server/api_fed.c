@@ -229,6 +229,13 @@ void api_fed_request_contact(struct req *r)
     peer_call(r, request_peer_contact);
 }
 
+/* POST /federation/v1/requests/{id}/erase {}, signed by the request's
+ * instance (its client was erased) -> 200 {request_id, erased} */
+void api_fed_request_erase(struct req *r)
+{
+    peer_call(r, request_peer_erase);
+}
+
 /* POST /federation/v1/requests/{id}/outcome {outcome, won_by}, signed by
  * the request's instance -> 200 {id, status, request_id} */
 void api_fed_request_outcome(struct req *r)

@@ -85,6 +85,7 @@ const struct srv_route srv_routes[] = {
     {"POST", "/federation/v1/requests/{id}/responses",
      api_fed_request_response},
     {"POST", "/federation/v1/requests/{id}/contact", api_fed_request_contact},
+    {"POST", "/federation/v1/requests/{id}/erase", api_fed_request_erase},
     {"POST", "/federation/v1/requests/{id}/outcome", api_fed_request_outcome},
     {"POST", "/federation/v1/invitations", api_fed_invitation},
     {"POST", "/federation/v1/invitations/{id}/answer",

@@ -952,6 +952,62 @@ static void test_request_across(void **state)
     free(id);
 }
 
+/* A client erased on A: B erases its copy of their request (which held
+ * their contact once the plumber answered interested). */
+static void test_request_erased(void **state)
+{
+    char tok[128], path[128], *id, *copy;
+    int i, left = 1;
+
+    (void)state;
+    accounts();
+    assert_int_equal(test_call(&a, NULL, "POST", "/api/v1/accounts",
+                               "{\"email\":\"lea@a.test\",\"password\":"
+                               "\"lea-pass\",\"display_name\":\"Léa\"}",
+                               NULL),
+                     201);
+    test_login(&a, "lea@a.test", "lea-pass", tok, sizeof tok);
+    id = post(&a, tok, "/api/v1/requests",
+              "{\"title\":\"Robinet qui goutte\",\"location\":{\"insee\":"
+              "\"44109\"},\"wanted\":[\"F1603\"],\"scope\":\"network\","
+              "\"contact\":{\"name\":\"Léa\",\"phone\":\"07 00 00 00 01\"}}");
+    copy = inbox_has(&b, tok_plumber, "request.match", "Robinet qui goutte");
+    assert_non_null(copy);
+    snprintf(path, sizeof path, "/api/v1/requests/%s/responses", copy);
+    assert_int_equal(test_call(&b, tok_plumber, "POST", path,
+                               "{\"status\":\"interested\"}", NULL),
+                     200);
+    for (i = 0; i < 100 && !db_count(&b, "SELECT count(*) FROM request WHERE"
+                                         " doc LIKE '%07 00 00 00 01%'");
+         i++)
+        usleep(100 * 1000);
+    assert_int_equal(db_count(&b, "SELECT count(*) FROM request WHERE doc"
+                                  " LIKE '%07 00 00 00 01%'"),
+                     1);
+    /* Erased on A: told to B, which drops its copy. */
+    assert_int_equal(test_call(&a, tok, "DELETE", "/api/v1/me", NULL, NULL),
+                     204);
+    for (i = 0; i < 100 && left; i++) {
+        left = db_count(&b, "SELECT count(*) FROM request WHERE doc LIKE"
+                            " '%Robinet qui goutte%'");
+        if (left) usleep(100 * 1000);
+    }
+    assert_int_equal(left, 0);
+    assert_int_equal(db_count(&b, "SELECT count(*) FROM request WHERE doc"
+                                  " LIKE '%07 00 00 00 01%'"),
+                     0);
+    for (i = 0; i < 100 && !db_count(&a, "SELECT count(*) FROM fed_message"
+                                         " WHERE path LIKE '%/erase' AND"
+                                         " status = 'sent'");
+         i++)
+        usleep(100 * 1000); /* A records it once B has answered */
+    assert_int_equal(db_count(&a, "SELECT count(*) FROM fed_message WHERE"
+                                  " path LIKE '%/erase' AND status = 'sent'"),
+                     1);
+    free(copy);
+    free(id);
+}
+
 /* B is down when A sends: the message waits on A, and reaches B once B
  * is back (B's first pull of A says it is up). */
 static void test_request_peer_down(void **state)
@@ -2427,6 +2483,7 @@ int main(void)
         cmocka_unit_test(test_teams_across),
         cmocka_unit_test(test_remote_read_only),
         cmocka_unit_test(test_request_across),
+        cmocka_unit_test(test_request_erased),
         cmocka_unit_test(test_request_peer_down),
         cmocka_unit_test(test_request_peer_refused),
         cmocka_unit_test(test_invite_across),
