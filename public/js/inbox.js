@@ -432,9 +432,11 @@ function invitation(g) {
       err.hidden = false;
       return;
     }
+    // The list as it is now first, then the message: whoever reads it
+    // sees the list it speaks of.
+    await loadInvitations();
     say(accept ? `Vous avez accepté l’invitation de « ${g.name} » : le groupement en est informé.`
       : `Vous avez décliné l’invitation de « ${g.name} » : le groupement en est informé.`);
-    await loadInvitations();
   };
   yes.addEventListener('click', () => reply(true));
   no.addEventListener('click', () => reply(false));
