@@ -689,6 +689,21 @@ static long long db_count(struct test_server *t, const char *sql)
     return n;
 }
 
+/* wait_count: db_count of sql on t, polled (10 s) until it is want; the
+ * last count. Another thread (the sender, a peer) writes it. */
+static long long wait_count(struct test_server *t, const char *sql,
+                            long long want)
+{
+    long long n = db_count(t, sql);
+    int i;
+
+    for (i = 0; i < 100 && n != want; i++) {
+        usleep(100 * 1000);
+        n = db_count(t, sql);
+    }
+    return n;
+}
+
 /* signed_post: POST body to path on `to`, signed as `from` (its key and
  * base URL); sk_or_null: another key to sign with. The reply in *r. */
 static void signed_post(struct test_server *to, struct test_server *from,
@@ -957,7 +972,6 @@ static void test_request_across(void **state)
 static void test_request_erased(void **state)
 {
     char tok[128], path[128], *id, *copy;
-    int i, left = 1;
 
     (void)state;
     accounts();
@@ -977,32 +991,22 @@ static void test_request_erased(void **state)
     assert_int_equal(test_call(&b, tok_plumber, "POST", path,
                                "{\"status\":\"interested\"}", NULL),
                      200);
-    for (i = 0; i < 100 && !db_count(&b, "SELECT count(*) FROM request WHERE"
-                                         " doc LIKE '%07 00 00 00 01%'");
-         i++)
-        usleep(100 * 1000);
-    assert_int_equal(db_count(&b, "SELECT count(*) FROM request WHERE doc"
-                                  " LIKE '%07 00 00 00 01%'"),
+    assert_int_equal(wait_count(&b, "SELECT count(*) FROM request WHERE doc"
+                                    " LIKE '%07 00 00 00 01%'", 1),
                      1);
     /* Erased on A: told to B, which drops its copy. */
     assert_int_equal(test_call(&a, tok, "DELETE", "/api/v1/me", NULL, NULL),
                      204);
-    for (i = 0; i < 100 && left; i++) {
-        left = db_count(&b, "SELECT count(*) FROM request WHERE doc LIKE"
-                            " '%Robinet qui goutte%'");
-        if (left) usleep(100 * 1000);
-    }
-    assert_int_equal(left, 0);
+    assert_int_equal(wait_count(&b, "SELECT count(*) FROM request WHERE doc"
+                                    " LIKE '%Robinet qui goutte%'", 0),
+                     0);
     assert_int_equal(db_count(&b, "SELECT count(*) FROM request WHERE doc"
                                   " LIKE '%07 00 00 00 01%'"),
                      0);
-    for (i = 0; i < 100 && !db_count(&a, "SELECT count(*) FROM fed_message"
-                                         " WHERE path LIKE '%/erase' AND"
-                                         " status = 'sent'");
-         i++)
-        usleep(100 * 1000); /* A records it once B has answered */
-    assert_int_equal(db_count(&a, "SELECT count(*) FROM fed_message WHERE"
-                                  " path LIKE '%/erase' AND status = 'sent'"),
+    /* A records it once B has answered. */
+    assert_int_equal(wait_count(&a, "SELECT count(*) FROM fed_message WHERE"
+                                    " path LIKE '%/erase' AND status ="
+                                    " 'sent'", 1),
                      1);
     free(copy);
     free(id);
@@ -1014,7 +1018,7 @@ static void test_request_peer_down(void **state)
 {
     struct fed_pull_stats st;
     char *id, *copy;
-    int port = srv_port(b.srv), i;
+    int port = srv_port(b.srv);
 
     (void)state;
     accounts();
@@ -1023,14 +1027,10 @@ static void test_request_peer_down(void **state)
     id = post(&a, tok_client, "/api/v1/requests",
               "{\"title\":\"Robinet extérieur gelé\",\"location\":{\"insee\":"
               "\"44109\"},\"wanted\":[\"F1603\"],\"scope\":\"network\"}");
-    for (i = 0; i < 100; i++) {
-        if (db_count(&a, "SELECT count(*) FROM fed_message WHERE status ="
-                         " 'pending' AND attempts > 0 AND last_error IS NOT"
-                         " NULL") == 1)
-            break;
-        usleep(100 * 1000);
-    }
-    assert_true(i < 100);
+    assert_int_equal(wait_count(&a, "SELECT count(*) FROM fed_message WHERE"
+                                    " status = 'pending' AND attempts > 0"
+                                    " AND last_error IS NOT NULL", 1),
+                     1);
     /* Back, at the same address. */
     b.cfg.port = port;
     assert_int_equal(srv_start(&b.cfg, &b.srv), RC_OK);
@@ -1717,7 +1717,7 @@ static void test_invite_peer_down(void **state)
 {
     struct fed_pull_stats st;
     char path[160], body[128], sql[200], *join;
-    int port = srv_port(b.srv), i;
+    int port = srv_port(b.srv);
 
     (void)state;
     accounts();
@@ -1728,14 +1728,11 @@ static void test_invite_peer_down(void **state)
     snprintf(path, sizeof path, "/api/v1/groups/%s/invitations", inv_team);
     snprintf(body, sizeof body, "{\"entrepreneur_id\":\"%s\"}", join);
     assert_int_equal(test_call(&a, tok_anne, "POST", path, body, NULL), 201);
-    for (i = 0; i < 100; i++) {
-        if (db_count(&a, "SELECT count(*) FROM fed_message WHERE status ="
-                         " 'pending' AND attempts > 0 AND path ="
-                         " '/federation/v1/invitations'") == 1)
-            break;
-        usleep(100 * 1000);
-    }
-    assert_true(i < 100);
+    assert_int_equal(wait_count(&a, "SELECT count(*) FROM fed_message WHERE"
+                                    " status = 'pending' AND attempts > 0"
+                                    " AND path = '/federation/v1/invitations'",
+                                    1),
+                     1);
     b.cfg.port = port;
     assert_int_equal(srv_start(&b.cfg, &b.srv), RC_OK);
     assert_int_equal(pull(&b, b_peer_a, FED_FEED_BYTES, 10, &st), RC_OK);
@@ -1743,8 +1740,7 @@ static void test_invite_peer_down(void **state)
              "SELECT count(*) FROM grp_invitation_in WHERE entrepreneur_id"
              " = %s AND status = 'invited'",
              joiner);
-    for (i = 0; i < 100 && db_count(&b, sql) != 1; i++) usleep(100 * 1000);
-    assert_int_equal(db_count(&b, sql), 1);
+    assert_int_equal(wait_count(&b, sql, 1), 1);
     snprintf(sql, sizeof sql,
              "SELECT count(*) FROM notification WHERE entrepreneur_id = %s"
              " AND kind = 'group.invitation'",
