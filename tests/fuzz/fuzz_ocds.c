@@ -9,11 +9,7 @@
  * Checked beyond memory safety: the reader answers RC_OK or RC_INVALID
  * with an array; refusals name their field; no 500 from the check.
  */
-#include "fuzz.h"
-
-#include "../../tender/tender.h"
-#include "../../tender/tender_db.h"
-#include "../../util/viewer.h"
+#include "fuzz_tender.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -25,35 +21,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    struct db *db = fuzz_db();
-    json_t *errs = json_array(), *list = NULL, *doc, *out;
-    size_t i;
-    enum rc rc;
-
-    rc = tender_from_ocds((const char *)data, size, errs, &list);
-    if (rc != RC_OK && rc != RC_INVALID) fuzz_fail("ocds: rc %s", rc_name(rc));
-    fuzz_check_rc("ocds", rc, errs);
-    if (rc == RC_OK && !json_is_array(list)) fuzz_fail("ocds: no array");
-    fuzz_begin(db);
-    json_array_foreach(list, i, doc) {
-        json_t *cerrs = json_array();
-
-        out = NULL;
-        rc = tender_check(db, doc, cerrs, &out);
-        fuzz_check_rc("tender_check", rc, cerrs);
-        json_decref(out);
-        json_decref(cerrs);
-    }
-    json_decref(list);
-    json_decref(errs);
-
-    errs = json_array();
-    out = NULL;
-    rc = tender_import(db, &viewer_system, (const char *)data, size, NULL, NULL,
-                       NULL, errs, NULL, &out);
-    fuzz_check_rc("tender_import", rc, errs);
-    fuzz_end(db);
-    json_decref(out);
-    json_decref(errs);
+    fuzz_tender("ocds", tender_from_ocds, data, size);
     return 0;
 }
